@@ -1,0 +1,5 @@
+"""Entry point for ``python -m briefsearch``."""
+
+from briefsearch.cli import main
+
+main()

@@ -1,0 +1,296 @@
+"""The command line: thin Click commands that call the library and render its plain data.
+
+This is the only module that imports Click, knows exit codes, or prints. Library modules are
+imported inside the commands so that ``briefsearch query`` loads only what a query needs.
+Exit codes: 0 ok (also no matches), 1 runtime error, 2 usage error or invalid query, 4 index
+built by an incompatible version, 5 damaged index, 6 files skipped under --strict, 74 I/O error
+or disk full, 75 index busy (another writer), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+EXIT_RUNTIME, EXIT_USAGE, EXIT_INCOMPATIBLE, EXIT_CORRUPT, EXIT_STRICT = 1, 2, 4, 5, 6
+EXIT_IO, EXIT_BUSY, EXIT_INTERRUPTED = 74, 75, 130
+FORMATS = ("text", "json", "jsonl", "csv")
+
+
+def _exit_code(error: Exception) -> int:
+    from briefsearch import errors as e
+
+    table = [
+        (e.QuerySyntaxError, EXIT_USAGE), (e.QueryTooExpensive, EXIT_USAGE), (e.SourceError, EXIT_USAGE),
+        (e.IncompatibleIndex, EXIT_INCOMPATIBLE), (e.CorruptIndex, EXIT_CORRUPT),
+        (e.DiskFull, EXIT_IO), (e.IndexBusy, EXIT_BUSY),
+    ]
+    return next((code for kind, code in table if isinstance(error, kind)), EXIT_RUNTIME)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"briefsearch: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(command):
+    """Turn library errors into one sentence on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from briefsearch.errors import BriefsearchError
+
+        try:
+            return command(*args, **kwargs)
+        except BriefsearchError as error:
+            fail(str(error), _exit_code(error))
+        except KeyboardInterrupt:
+            fail("interrupted — the index is as of its last commit; run the command again to resume", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            sys.stderr.close()  # `briefsearch query x | head`: the reader left, nothing to report
+            sys.exit(0)
+        except OSError as error:
+            fail(f"{error.strerror or error} ({error.filename or 'I/O'}) — check the disk and the path, then run again", EXIT_IO)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:  # a bug: one line, not a traceback, unless asked for
+            if os.environ.get("BRIEFSEARCH_DEBUG"):
+                raise
+            fail(f"internal error: {type(error).__name__}: {error} (set BRIEFSEARCH_DEBUG=1 for details)", EXIT_RUNTIME)
+
+    return wrapper
+
+
+index_option = click.option(
+    "--index", "index_dir", envvar="BRIEFSEARCH_INDEX", default="index", show_default=True,
+    type=click.Path(file_okay=False), help="Index directory (env BRIEFSEARCH_INDEX).",
+)
+
+
+def format_option(default: str = "text"):
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True, help="Output format.")
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefsearch")
+def cli():
+    """Search briefings: press-briefing transcripts, statements and news, paragraph by paragraph."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start over: build a new index beside the live one and switch to it.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, help="Wait up to SECONDS for another index run to finish.")
+@click.option("--prune", is_flag=True, help="Remove indexed files that are gone even when most of a folder is gone.")
+@click.option("--strict", is_flag=True, help="Exit 6 when any file was skipped.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, help="Skip files larger than this many MB.")
+@click.option("--speaker-overrides", type=click.Path(dir_okay=False, exists=True), envvar="BRIEFSEARCH_SPEAKER_OVERRIDES",
+              help="JSON file of speaker name corrections (env BRIEFSEARCH_SPEAKER_OVERRIDES).")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary line and warnings.")
+@handle_errors
+def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, quiet):
+    """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
+    from briefsearch.pipeline import index_paths
+
+    paths = paths or ("seeds",)
+    bar = _progress_bar() if sys.stderr.isatty() and not quiet else None
+    try:
+        summary = index_paths(list(paths), index_dir, rebuild=rebuild, wait=wait, prune=prune,
+                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides,
+                              progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    for note in summary.recovered:
+        click.echo(f"recovered from an interrupted run: removed {note}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, {summary.removed} removed, "
+        f"{summary.skipped} skipped files; {summary.paragraphs:,} paragraphs written, "
+        f"{summary.total_paragraphs:,} in the index; {summary.seconds:.1f} s"
+    )
+    if strict and summary.skipped:
+        sys.exit(EXIT_STRICT)
+
+
+class _progress_bar:
+    """A files/paragraphs progress bar on stderr (only on a terminal)."""
+
+    def __init__(self):
+        self.bar = None
+
+    def update(self, status) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=status.files_total, label="indexing", file=sys.stderr,
+                                         item_show_func=lambda _: f"{self._paragraphs:,} paragraphs")
+            self.bar.__enter__()
+            self._done = 0
+        self._paragraphs = status.paragraphs
+        self.bar.update(status.files_done - self._done)
+        self._done = status.files_done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True)
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Number of hits.")
+@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
+@click.option("--topic", help='Only paragraphs on this topic (e.g. "Iran", "Missile defense").')
+@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE.")
+@click.option("--per-article", is_flag=True, help="At most one hit per article.")
+@click.option("-C", "--context", type=click.IntRange(0, 20), default=0, help="Show N neighbouring paragraphs.")
+@click.option("--no-expand", is_flag=True, help="Do not expand acronyms (JTA ↔ joint threat assessment).")
+@click.option("--explain", is_flag=True, help="Print the engine query on stderr.")
+@format_option()
+@handle_errors
+def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, explain, fmt):
+    """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:."""
+    from briefsearch.output import render_result
+    from briefsearch.search import SearchOptions, search
+
+    options = SearchOptions(limit=limit, speaker=speaker, topic=topic, since=since, until=until,
+                            per_article=per_article, context=context, expand=not no_expand)
+    result = search(index_dir, " ".join(words), options)
+    if explain:
+        click.echo(f"engine query: {result.explain}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if fmt == "text" and not result.hits:
+        click.echo("No paragraphs match.", err=True)
+        for note in result.expansions:
+            click.echo(f"expanded: {note}", err=True)
+        return
+    if result.hits or fmt != "text":
+        click.echo(render_result(result, fmt, color=use_color() and fmt == "text"))
+    if fmt != "text" and not result.hits:
+        click.echo("No paragraphs match.", err=True)
+
+
+@cli.command()
+@click.argument("paragraph_id")
+@index_option
+@click.option("-C", "--context", type=click.IntRange(0, 50), default=2, show_default=True, help="Neighbouring paragraphs.")
+@format_option()
+@handle_errors
+def show(paragraph_id, index_dir, context, fmt):
+    """Print one paragraph (ARTICLE#pN) with its neighbours."""
+    from briefsearch.output import render_paragraphs
+    from briefsearch.search import Searcher
+
+    with Searcher(index_dir) as searcher:
+        focus, paragraphs = searcher.show(paragraph_id, context)
+    click.echo(render_paragraphs(paragraphs, focus, fmt))
+
+
+@cli.command()
+@index_option
+@format_option()
+@handle_errors
+def stats(index_dir, fmt):
+    """Counts: articles, paragraphs, speakers, topics, date range, index size."""
+    import json
+
+    from briefsearch.collection import index_stats
+
+    s = index_stats(index_dir)
+    record = {"articles": s.articles, "paragraphs": s.paragraphs, "speakers": s.speakers, "topics": s.topics,
+              "first_date": s.first_date, "last_date": s.last_date, "bytes": s.bytes}
+    if fmt == "json":
+        click.echo(json.dumps(record, indent=2))
+    elif fmt in ("jsonl", "csv"):
+        from briefsearch.output import render_records
+
+        click.echo(render_records([record], fmt, tuple(record), str))
+    else:
+        click.echo(
+            f"{s.articles:,} articles, {s.paragraphs:,} paragraphs from {s.sources:,} files\n"
+            f"{s.speakers:,} speakers, {s.topics:,} topics\n"
+            f"dates {s.first_date or '–'} to {s.last_date or '–'}\n"
+            f"{s.bytes / 1e6:.1f} MB in {index_dir}/ ({s.generation})"
+        )
+
+
+@cli.command()
+@index_option
+@click.option("--topic", help="Only paragraphs on this topic.")
+@format_option()
+@handle_errors
+def speakers(index_dir, topic, fmt):
+    """Who speaks: names, aliases, paragraph counts, date range."""
+    from briefsearch.collection import list_speakers
+
+    records = list_speakers(index_dir, topic=topic)
+    line = lambda r: f"{r['paragraphs']:>7,}  {r['name']}  ({r['first_date'] or '?'} to {r['last_date'] or '?'})"  # noqa: E731
+    _echo_records(records, fmt, ("name", "aliases", "paragraphs", "first_date", "last_date"), line, "No speakers in the index.")
+
+
+@cli.command()
+@index_option
+@format_option()
+@handle_errors
+def topics(index_dir, fmt):
+    """Topics with their paragraph counts."""
+    from briefsearch.collection import list_topics
+
+    records = list_topics(index_dir)
+    _echo_records(records, fmt, ("topic", "paragraphs"), lambda r: f"{r['paragraphs']:>7,}  {r['topic']}", "No topics in the index.")
+
+
+@cli.command()
+@index_option
+@format_option()
+@handle_errors
+def acronyms(index_dir, fmt):
+    """Acronyms defined in the text: short form, long form, count, first source."""
+    from briefsearch.collection import list_acronyms
+
+    records = list_acronyms(index_dir)
+    line = lambda r: f"{r['count']:>5,}  {r['short']:<10} {r['long']}  (first: {r['first_source']})"  # noqa: E731
+    _echo_records(records, fmt, ("short", "long", "count", "first_source"), line, "No acronym definitions in the index.")
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@click.option("--speaker", required=True, help="Whose quotes (any part of the name).")
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@format_option()
+@handle_errors
+def quotes(words, speaker, index_dir, limit, fmt):
+    """Direct quotes of a speaker, optionally only those matching a query."""
+    from briefsearch.collection import speaker_quotes
+
+    records = speaker_quotes(index_dir, speaker, " ".join(words) or None, limit=limit)
+    line = lambda r: f"{r['date'] or '?'}  {r['id']}  {r['title']}\n    \u201c{r['quote']}\u201d"  # noqa: E731
+    _echo_records(records, fmt, ("quote", "speaker", "id", "date", "title"), line, f"No quotes of {speaker} found.")
+
+
+def _echo_records(records, fmt, keys, text_line, empty_message) -> None:
+    from briefsearch.output import render_records
+
+    if not records and fmt == "text":
+        click.echo(empty_message, err=True)
+        return
+    click.echo(render_records(records, fmt, keys, text_line))
+
+
+def main() -> None:
+    cli(prog_name="briefsearch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""The Whoosh implementation of the engine interface: one writer and one reader over a generation.
+
+All Whoosh calls of briefsearch live in this package. Known Whoosh-Reloaded 2.7.5 traps are
+avoided here: no ``Searcher.refresh()`` (duplicates after a merge), ``open_dir`` retried when a
+commit deletes the TOC it was about to read, no ``AsyncWriter``/``BufferedWriter``, no
+``schema=`` override, and every commit fsynced (Whoosh never calls fsync).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from briefsearch.engine.compiler import Compiler
+from briefsearch.engine.schema import build_schema
+from briefsearch.errors import CorruptIndex, NotFound
+from briefsearch.models import Paragraph
+
+INDEX_NAME = "MAIN"
+_OPEN_RETRIES = 10
+
+
+def _fsync_generation(path: Path) -> None:
+    from briefsearch.storage import fsync_tree
+
+    fsync_tree(path)
+
+
+def paragraph_fields(paragraph: Paragraph) -> dict:
+    flags = [name for name, on in (("quote", paragraph.is_quote), ("turn", paragraph.is_turn), ("question", paragraph.is_question)) if on]
+    fields = {
+        "id": paragraph.id,
+        "kind": "paragraph",
+        "article_id": paragraph.article_id,
+        "position": paragraph.position,
+        "text": paragraph.text,
+        "title": paragraph.title,
+        "topics": ",".join(t.replace(",", " ") for t in paragraph.topics),
+        "acronyms": ",".join(f"{s}={l}".replace(",", " ") for s, l in paragraph.acronyms),
+        "flags": " ".join(flags),
+        "source": paragraph.source,
+    }
+    if paragraph.speaker:
+        fields["speaker"] = paragraph.speaker
+        fields["speaker_words"] = paragraph.speaker
+    if paragraph.date:
+        fields["day"] = paragraph.date[:10]
+        fields["date"] = paragraph.date
+    for name in ("author", "url", "section"):
+        value = getattr(paragraph, name)
+        if value:
+            fields[name] = value
+    return fields
+
+
+def paragraph_from_fields(fields: dict) -> Paragraph:
+    flags = set((fields.get("flags") or "").split())
+    acronyms = []
+    for pair in filter(None, (fields.get("acronyms") or "").split(",")):
+        short, _, long = pair.partition("=")
+        acronyms.append((short, long))
+    return Paragraph(
+        id=fields["id"],
+        article_id=fields["article_id"],
+        position=fields["position"],
+        text=fields.get("text", ""),
+        title=fields.get("title", ""),
+        date=fields.get("date"),
+        author=fields.get("author"),
+        source=fields.get("source", ""),
+        url=fields.get("url"),
+        section=fields.get("section"),
+        speaker=fields.get("speaker"),
+        is_quote="quote" in flags,
+        is_turn="turn" in flags,
+        is_question="question" in flags,
+        topics=tuple(filter(None, (fields.get("topics") or "").split(","))),
+        acronyms=tuple(acronyms),
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+class WhooshWriter:
+    """Adds and replaces the paragraphs of source files; ``commit`` makes a batch durable."""
+
+    def __init__(self, generation: Path, create: bool = False, limitmb: int = 256):
+        self.generation = Path(generation)
+        if create:
+            self.index = windex.create_in(str(self.generation), build_schema(), indexname=INDEX_NAME)
+        else:
+            self.index = _open(self.generation)
+        self.limitmb = limitmb
+        self._writer = None
+
+    def _w(self):
+        if self._writer is None:
+            self._writer = self.index.writer(limitmb=self.limitmb)
+        return self._writer
+
+    def replace_source(self, path: str, paragraphs: list[Paragraph], manifest: dict, existed: bool) -> None:
+        """Delete what ``path`` contributed (if it was indexed) and add its new paragraphs."""
+        writer = self._w()
+        if existed:
+            writer.delete_by_term("source", path)
+        for paragraph in paragraphs:
+            writer.add_document(**paragraph_fields(paragraph))
+        writer.add_document(id="source:" + path, kind="source", source=path, meta=json.dumps(manifest, sort_keys=True))
+
+    def delete_source(self, path: str) -> None:
+        self._w().delete_by_term("source", path)
+
+    def pending(self) -> bool:
+        return self._writer is not None
+
+    def commit(self, optimize: bool = False) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        writer.commit(optimize=optimize)
+        _fsync_generation(self.generation)
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            try:
+                writer.cancel()
+            except Exception:  # cancel can fail after ENOSPC; the process exit frees the lock
+                pass
+
+    def close(self) -> None:
+        self.cancel()
+        self.index.close()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _open(generation: Path):
+    """``open_dir`` with retries: a concurrent commit can delete the TOC between list and read."""
+    last: Exception | None = None
+    for attempt in range(_OPEN_RETRIES):
+        try:
+            return windex.open_dir(str(generation), indexname=INDEX_NAME)
+        except windex.EmptyIndexError as error:
+            raise CorruptIndex(f"The index generation {generation} holds no Whoosh index — run: briefsearch index --rebuild") from error
+        except (FileNotFoundError, EOFError) as error:
+            last = error
+            time.sleep(0.02 * (attempt + 1))
+        except Exception as error:  # pickle/zlib/struct errors of a damaged TOC
+            raise CorruptIndex(f"The index in {generation} cannot be opened ({type(error).__name__}) — run: briefsearch check, or briefsearch index --rebuild") from error
+    raise CorruptIndex(f"The index in {generation} cannot be opened ({last}) — run: briefsearch check, or briefsearch index --rebuild")
+
+
+class EngineHits:
+    """The raw result of one engine search: total count and (stored fields, score) pairs."""
+
+    def __init__(self, total: int, rows: list[tuple[dict, float]], terms: set[str], timed_out: bool = False):
+        self.total = total
+        self.rows = rows
+        self.terms = terms  # analyzed text terms the query matched on, for highlighting
+        self.timed_out = timed_out
+
+
+class WhooshReader:
+    """A snapshot of one generation for searching; close it when done."""
+
+    def __init__(self, generation: Path, k1: float = 1.2, b: float = 0.75):
+        self.index = _open(Path(generation))
+        self.searcher = self.index.searcher(weighting=BM25F(B=b, K1=k1))
+        self.reader = self.searcher.reader()
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+    def compile(self, node) -> wq.Query:
+        query = Compiler(self.reader).compile(node)
+        return wq.NullQuery if query is None else query
+
+    def search(self, query: wq.Query, *, filter_query: wq.Query | None = None, limit: int = 10,
+               per_article: bool = False, time_limit: float | None = None) -> EngineHits:
+        """Run an already compiled query; ``filter_query`` restricts without scoring."""
+        kwargs = {"limit": limit, "filter": filter_query, "terms": False}
+        if per_article:
+            kwargs["collapse"] = "article_id"
+            kwargs["collapse_limit"] = 1
+        timed_out = False
+        if time_limit:
+            from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+            collector = TimeLimitCollector(self.searcher.collector(**kwargs), timelimit=time_limit)
+            try:
+                self.searcher.search_with_collector(query, collector)
+            except TimeLimit:
+                timed_out = True
+            results = collector.results()
+        else:
+            results = self.searcher.search(query, **kwargs)
+        rows = [(hit.fields(), hit.score) for hit in results]
+        total = len(results) if per_article else results.estimated_length() if timed_out else len(results)
+        terms = {text.decode("utf-8") if isinstance(text, bytes) else text
+                 for field, text in query.existing_terms(self.reader, expand=True) if field == "text"}
+        return EngineHits(total, rows, terms, timed_out)
+
+    def count(self, query: wq.Query, filter_query: wq.Query | None = None) -> int:
+        return len(self.searcher.search(query, limit=1, filter=filter_query))
+
+    def get(self, paragraph_id: str) -> Paragraph:
+        fields = self.searcher.document(id=paragraph_id)
+        if not fields or "article_id" not in fields:
+            raise NotFound(f"No paragraph {paragraph_id} in the index — ids look like 3f2a9c1b7d4e#p12 (see briefsearch query output)")
+        return paragraph_from_fields(fields)
+
+    def article_paragraphs(self, article_id: str, first: int, last: int) -> list[Paragraph]:
+        """Paragraphs of one article with position in [first, last], in order."""
+        query = wq.And([wq.Term("article_id", article_id), wq.NumericRange("position", first, last)])
+        results = self.searcher.search(query, limit=None, sortedby="position")
+        return [paragraph_from_fields(hit.fields()) for hit in results]
+
+    def term_counts(self, field: str) -> list[tuple[str, int]]:
+        """Every indexed value of ``field`` with the number of paragraphs holding it."""
+        out = []
+        for term, info in self.reader.iter_field(field):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            out.append((text, info.doc_frequency()))
+        return out
+
+    def expand_prefix(self, field: str, prefix: str) -> list[str]:
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in self.reader.expand_prefix(field, prefix)]
+
+    def paragraphs_with(self, field: str, value: str, *, limit: int | None = None, latest_first: bool = False,
+                        within: wq.Query | None = None) -> list[Paragraph]:
+        """Paragraphs whose ``field`` holds exactly ``value``, oldest first (or newest first)."""
+        query = wq.Term(field, value)
+        results = self.searcher.search(query, limit=limit, sortedby="day", reverse=latest_first, filter=within)
+        return [paragraph_from_fields(hit.fields()) for hit in results]
+
+    def count_with(self, field: str, value: str, within: wq.Query | None = None) -> int:
+        return len(self.searcher.search(wq.Term(field, value), limit=1, filter=within))
+
+    def manifest(self) -> dict[str, dict]:
+        """source path → manifest entry (size, mtime_ns, sha256, encoding, paragraphs, articles)."""
+        results = self.searcher.search(wq.Term("kind", "source"), limit=None)
+        return {hit["source"]: json.loads(hit["meta"]) for hit in results}
+
+    def day_range(self, query: wq.Query | None = None) -> tuple[str | None, str | None]:
+        days = [d.decode() if isinstance(d, bytes) else d for d in self.reader.lexicon("day")]
+        if query is None:
+            return (days[0], days[-1]) if days else (None, None)
+        return None, None
+
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()
+
+    def size_bytes(self) -> int:
+        return sum(f.stat().st_size for f in Path(self.index.storage.folder).iterdir() if f.is_file())
+
+    def has_term(self, field: str, text: str) -> bool:
+        return (field, text) in self.reader
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return self.reader.doc_frequency(field, text)
+
+    def lexicon(self, field: str):
+        for term in self.reader.lexicon(field):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    def check(self, sample: int = 200) -> list[str]:
+        """Problems found by reading every stored paragraph and checking postings on a sample."""
+        from briefsearch.engine.analysis import analyze
+
+        problems: list[str] = []
+        checked = 0
+        for docnum, fields in self.reader.iter_docs():
+            if fields.get("kind") == "source" or "article_id" not in fields:
+                continue
+            checked += 1
+            if checked % max(1, self.doc_count() // sample or 1) == 0 and fields.get("text"):
+                terms = analyze(fields["text"])
+                for term in terms[:3]:
+                    if docnum not in set(self.searcher.docs_for_query(wq.Term("text", term))):
+                        problems.append(f"{fields['id']}: term {term!r} of its stored text has no posting")
+                        break
+        return problems
+
+
+def create_writer(generation: Path, create: bool = False) -> WhooshWriter:
+    return WhooshWriter(generation, create=create)
+
+
+def open_reader(generation: Path, **scoring) -> WhooshReader:
+    return WhooshReader(generation, **scoring)
+
+
+def whoosh_version() -> str:
+    import whoosh
+
+    return ".".join(map(str, whoosh.__version__))
+
+
+def generation_files(generation: Path) -> list[str]:
+    return sorted(os.listdir(generation))

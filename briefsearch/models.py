@@ -1,0 +1,117 @@
+"""Plain data shared by every layer: articles as extracted, paragraphs as indexed, hits as found.
+
+All records are frozen dataclasses so stages pass values, never shared mutable state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of article text as extraction found it, before chunking.
+
+    ``kind`` is "p" (paragraph, or one run of a ``<br><br>``-split paragraph), "heading" or "li".
+    ``section`` is the editor's section label in force at this block (State Department anchors
+    such as ``post-123-IRAN`` give "IRAN"), or None. ``bold_label`` is the text of a bold run that
+    opens the block (``<strong>MR PRICE: </strong>``), which speaker attribution uses.
+    """
+
+    text: str
+    kind: str = "p"
+    section: str | None = None
+    bold_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article (a page, a feed item, a JSON record) with its metadata and body blocks."""
+
+    article_id: str
+    source: str  # path of the file it came from, as given by the user's folder walk
+    title: str
+    blocks: tuple[Block, ...]
+    date: str | None = None  # ISO 8601 date or datetime (UTC), e.g. "2021-06-09T21:30:00+00:00"
+    author: str | None = None  # byline / dc:creator, e.g. "Ned Price, Department Spokesperson"
+    url: str | None = None
+    encoding: str | None = None  # encoding the source file was decoded with
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """The unit of search: one paragraph with its article's metadata and its enrichment."""
+
+    id: str  # f"{article_id}#p{position}"
+    article_id: str
+    position: int  # 1-based position in the article
+    text: str
+    title: str = ""
+    date: str | None = None
+    author: str | None = None
+    source: str = ""
+    url: str | None = None
+    section: str | None = None
+    speaker: str | None = None  # canonical full name, "Question", or None
+    is_quote: bool = False  # holds a direct quote of the speaker
+    is_turn: bool = False  # a transcript turn (labelled or continuing one)
+    is_question: bool = False  # a question from the floor
+    topics: tuple[str, ...] = ()
+    acronyms: tuple[tuple[str, str], ...] = ()  # (short, long) definitions made in this paragraph
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked result of a search."""
+
+    rank: int
+    score: float
+    paragraph: Paragraph
+    snippet: str  # plain text with matches marked by \x02 ... \x03 (the output layer renders them)
+    context: tuple[Paragraph, ...] = ()  # neighbouring paragraphs when asked for (-C N)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Everything a search returns: the hits and what the user should be told about them."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    expansions: tuple[str, ...] = ()  # e.g. ('JTA → "joint threat assessment"',)
+    warnings: tuple[str, ...] = ()
+    suggestion: str | None = None  # did-you-mean
+    explain: str = ""  # the engine query, for --explain
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What one ``briefsearch index`` run did."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    paragraphs: int = 0  # paragraphs written in this run
+    total_paragraphs: int = 0  # paragraphs in the index afterwards
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+    recovered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """Counts for ``briefsearch stats``."""
+
+    articles: int
+    paragraphs: int
+    speakers: int
+    topics: int
+    first_date: str | None
+    last_date: str | None
+    bytes: int
+    sources: int = 0
+    generation: str = ""
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,278 @@
+"""Search: query text → query structure → (stop words, acronym expansion, ranking policy) → hits.
+
+Ranking policy for plain words: paragraphs holding all the words rank first, boosted when the
+words stand together as a phrase or close by; if fewer than the limit hold all of them, paragraphs
+holding some of them follow (so a sentence-long query still finds something). Quoted phrases,
+OR, NOT and fields are taken as written.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from briefsearch import querylang as ql
+from briefsearch.errors import QuerySyntaxError
+from briefsearch.models import Hit, SearchResult
+from briefsearch.snippets import make_snippet
+from briefsearch.storage import IndexDir
+
+# Dropped from keyword queries (never from phrases, never when typed in capitals like "US", "IT").
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by for from had has have he her his i in is it its of on or
+    our she that the their them there these they this those to was we were what when where which
+    who will with would you your do does did not no so than then into about over""".split()
+)
+TITLE_BOOST = 0.3
+PHRASE_BOOST = 2.0
+NEAR_BOOST = 1.0
+NEAR_SLOP = 8
+EXPANSION_WEIGHT = 0.8
+TIME_LIMIT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    limit: int = 10
+    speaker: str | None = None
+    topic: str | None = None
+    since: str | None = None
+    until: str | None = None
+    per_article: bool = False
+    context: int = 0
+    expand: bool = True
+    time_limit: float | None = TIME_LIMIT_SECONDS
+
+
+class Searcher:
+    """A long-lived searcher over one index directory; reopens itself when the index changes."""
+
+    def __init__(self, index_dir: str | os.PathLike, **scoring):
+        self.store = IndexDir(index_dir)
+        self.scoring = scoring
+        self._generation: Path | None = None
+        self._reader = None
+        self._open()
+
+    def _open(self) -> None:
+        from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, open_reader
+
+        generation = self.store.current()
+        self.store.check_stamp(generation, SCHEMA_FINGERPRINT, FORMAT_VERSION)
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = open_reader(generation, **self.scoring)
+        self._generation = generation
+
+    @property
+    def reader(self):
+        """The engine reader, reopened (never refreshed) if a writer committed since."""
+        if self._generation != self.store.current() or not self._reader.searcher.up_to_date():
+            self._open()
+        return self._reader
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def search(self, text: str, options: SearchOptions | None = None) -> SearchResult:
+        options = options or SearchOptions()
+        node = ql.parse_query(text)
+        reader = self.reader
+        warnings: list[str] = []
+        node = drop_stop_words(node, warnings)
+        expansions: list[str] = []
+        filter_query = self._filter(reader, options)
+        primary, fallback = plan(node)
+        if options.expand:
+            definitions = acronym_definitions(reader)
+            primary = expand_acronyms(primary, definitions, expansions)
+            if fallback is not None:
+                fallback = expand_acronyms(fallback, definitions, [])
+        compiled = reader.compile(primary)
+        found = reader.search(compiled, filter_query=filter_query, limit=options.limit,
+                              per_article=options.per_article, time_limit=options.time_limit)
+        rows, total, terms = list(found.rows), found.total, set(found.terms)
+        timed_out = found.timed_out
+        if fallback is not None and len(rows) < options.limit:
+            extra = reader.search(reader.compile(fallback), filter_query=filter_query, limit=options.limit + len(rows),
+                                  per_article=options.per_article, time_limit=options.time_limit)
+            seen = {fields["id"] for fields, _ in rows}
+            seen_articles = {fields["article_id"] for fields, _ in rows}
+            for fields, score in extra.rows:
+                if fields["id"] in seen or (options.per_article and fields["article_id"] in seen_articles):
+                    continue
+                if len(rows) >= options.limit:
+                    break
+                rows.append((fields, score))
+            total = max(total, extra.total)
+            terms |= extra.terms
+            timed_out = timed_out or extra.timed_out
+            if not found.rows and extra.rows:
+                warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
+        if timed_out:
+            warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
+        hits = tuple(self._hit(rank, fields, score, terms, options.context, reader)
+                     for rank, (fields, score) in enumerate(rows, 1))
+        return SearchResult(query=text, total=total, hits=hits, expansions=tuple(expansions),
+                            warnings=tuple(warnings), explain=str(compiled) + ("" if fallback is None else f"  then: {reader.compile(fallback)}"))
+
+    def _filter(self, reader, options: SearchOptions):
+        parts = []
+        if options.speaker:
+            parts.append(ql.Term(options.speaker, "speaker"))
+        if options.topic:
+            parts.append(ql.Term(options.topic, "topic"))
+        if options.since or options.until:
+            start = ql.parse_date_range(options.since).start if options.since else "0000-01-01"
+            end = ql.parse_date_range(options.until).end if options.until else "9999-12-31"
+            if start > end:
+                raise QuerySyntaxError(f"--since {options.since} is after --until {options.until}")
+            parts.append(ql.DateRange(start, end))
+        if not parts:
+            return None
+        return reader.compile(parts[0] if len(parts) == 1 else ql.And(tuple(parts)))
+
+    def _hit(self, rank, fields, score, terms, context, reader) -> Hit:
+        from briefsearch.engine.whoosh_engine import paragraph_from_fields
+
+        paragraph = paragraph_from_fields(fields)
+        neighbours: tuple = ()
+        if context > 0:
+            neighbours = tuple(reader.article_paragraphs(paragraph.article_id, max(1, paragraph.position - context),
+                                                         paragraph.position + context))
+        return Hit(rank=rank, score=round(float(score), 4), paragraph=paragraph,
+                   snippet=make_snippet(paragraph.text, terms), context=neighbours)
+
+    def show(self, paragraph_id: str, context: int = 0):
+        """One paragraph and its neighbours (context paragraphs on each side)."""
+        reader = self.reader
+        paragraph = reader.get(paragraph_id)
+        if context <= 0:
+            return paragraph, (paragraph,)
+        around = reader.article_paragraphs(paragraph.article_id, max(1, paragraph.position - context), paragraph.position + context)
+        return paragraph, tuple(around)
+
+
+def search(index_dir: str | os.PathLike, query: str, options: SearchOptions | None = None) -> SearchResult:
+    """One search over ``index_dir`` (opens and closes the index)."""
+    with Searcher(index_dir) as searcher:
+        return searcher.search(query, options)
+
+
+# --- query rewriting -------------------------------------------------------------------------
+
+
+def _plain_words(node) -> list[str] | None:
+    """The words of an implicit AND of plain text terms (no fields, wildcards or operators)."""
+    if isinstance(node, ql.And) and node.implicit and all(
+        isinstance(c, ql.Term) and c.field is None and not c.fuzzy for c in node.children
+    ):
+        return [c.text for c in node.children]
+    return None
+
+
+def drop_stop_words(node, warnings: list[str]):
+    """Remove common words from implicit word groups (keeping capitals such as US and IT)."""
+    if isinstance(node, ql.And) and node.implicit:
+        kept = tuple(c for c in node.children if not _is_stop(c))
+        if not kept:
+            return ql.Phrase(tuple(c.text for c in node.children))  # "to be or not to be"
+        if len(kept) < len(node.children):
+            node = kept[0] if len(kept) == 1 else ql.And(kept, implicit=True)
+        if isinstance(node, ql.And):
+            return ql.And(tuple(drop_stop_words(c, warnings) for c in node.children), implicit=node.implicit)
+        return node
+    if isinstance(node, ql.And):
+        return ql.And(tuple(drop_stop_words(c, warnings) for c in node.children), implicit=False)
+    if isinstance(node, ql.Or):
+        return ql.Or(tuple(drop_stop_words(c, warnings) for c in node.children))
+    return node
+
+
+def _is_stop(node) -> bool:
+    return (isinstance(node, ql.Term) and node.field is None and not node.fuzzy
+            and node.text.lower() in STOP_WORDS and not node.text.isupper())
+
+
+def _normal(words) -> str:
+    from briefsearch.engine.analysis import analyze
+
+    return " ".join(analyze(" ".join(words), stem=False))
+
+
+def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str]):
+    """Let an acronym find its long form and a long form find its acronym, ranked a little lower."""
+    if not definitions:
+        return node
+    by_long: dict[str, set[str]] = {}
+    for short, longs in definitions.items():
+        for long in longs:
+            by_long.setdefault(long, set()).add(short)
+
+    def visit(n):
+        if isinstance(n, ql.Term) and n.field is None and not n.fuzzy:
+            longs = definitions.get(n.text.lower())
+            if longs and (n.text.isupper() or len(n.text) <= 6):
+                alternatives = [ql.Boost(ql.Phrase(tuple(l.split())), EXPANSION_WEIGHT) for l in sorted(longs)]
+                expansions.extend(f'{n.text} → "{l}"' for l in sorted(longs))
+                return ql.Or((n, *alternatives))
+            return n
+        words = n.words if isinstance(n, ql.Phrase) and n.field is None else _plain_words(n)
+        if words:
+            shorts = by_long.get(_normal(words))
+            if shorts:
+                expansions.extend(f'"{" ".join(words)}" → {s.upper()}' for s in sorted(shorts))
+                return ql.Or((n, *(ql.Boost(ql.Term(s.upper()), EXPANSION_WEIGHT) for s in sorted(shorts))))
+        if isinstance(n, ql.And):
+            return ql.And(tuple(visit(c) for c in n.children), implicit=n.implicit)
+        if isinstance(n, ql.Or):
+            return ql.Or(tuple(visit(c) for c in n.children))
+        if isinstance(n, (ql.Required, ql.Boost)):
+            return replace(n, child=visit(n.child))
+        if isinstance(n, ql.AndMaybe):
+            return replace(n, required=visit(n.required))
+        return n
+
+    return visit(node)
+
+
+def acronym_definitions(reader) -> dict[str, set[str]]:
+    """short form (lowercase) → long forms (normalised words), from the index's acronym field."""
+    out: dict[str, set[str]] = {}
+    for term in reader.lexicon("acronyms"):
+        short, _, long = term.partition("=")
+        if short and long:
+            out.setdefault(short.strip(), set()).add(_normal([long]))
+    return out
+
+
+def plan(node):
+    """(primary, fallback) queries.
+
+    Plain words: all of them, boosted when they stand together (phrase) or near each other, and
+    when the article title holds them; then, as a fallback, any of them with the same boosts.
+    Anything else runs as written, with the title boost for its words.
+    """
+    words = _plain_words(node)
+    if isinstance(node, ql.Term) and node.field is None and not node.fuzzy:
+        words = [node.text]
+    if words is None:
+        return node, None
+    title = ql.Boost(ql.Or(tuple(ql.Term(w, "title") for w in words)), TITLE_BOOST)
+    if len(words) == 1:
+        return ql.AndMaybe(node, (title,)), None
+    phrase = ql.Boost(ql.Phrase(tuple(words)), PHRASE_BOOST)
+    near = ql.Boost(ql.Phrase(tuple(words), slop=NEAR_SLOP), NEAR_BOOST)
+    boosts = (phrase, near, title)
+    return ql.AndMaybe(node, boosts), ql.AndMaybe(ql.Or(node.children), boosts)

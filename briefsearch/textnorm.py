@@ -1,0 +1,48 @@
+"""Text normalisation shared by ingest and query: NFC, control characters, invisible marks.
+
+Stored text keeps its curly quotes and dashes; ``fold_punctuation`` gives the ASCII forms that
+matching uses, so a query typed with straight quotes finds text written with curly ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 controls except tab and newline; zero-width and bidi marks; the BOM.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+_PUNCTUATION_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+        "\u2026": "...",
+    }
+)
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise, drop control and invisible characters, and collapse runs of spaces.
+
+    Newlines are kept (chunking uses them); carriage returns become newlines.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+def clean_line(text: str) -> str:
+    """``clean_text`` for one-line values (titles, names): newlines become spaces, ends stripped."""
+    return " ".join(clean_text(text).split())
+
+
+def fold_punctuation(text: str) -> str:
+    """Curly quotes, primes and dashes to their ASCII forms (same length per character but '…')."""
+    return text.translate(_PUNCTUATION_FOLD)

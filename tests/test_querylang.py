@@ -1,0 +1,82 @@
+"""The query language: what each syntax parses to, and the one-line errors for bad input."""
+
+import pytest
+
+from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
+from briefsearch.querylang import describe, parse_query
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("joint threat assessment", "(joint threat assessment)"),
+        ('"joint threat assessment"', '"joint threat assessment"'),
+        ("\u201cjoint threat assessment\u201d", '"joint threat assessment"'),
+        ('"missile defense"~3', '"missile defense"~3'),
+        ("iran OR iraq", "(iran OR iraq)"),
+        ("iran AND sanctions", "(iran AND sanctions)"),
+        ("iran -iraq", "(iran NOT iraq)"),
+        ("iran NOT iraq", "(iran NOT iraq)"),
+        ("+iran deal", "(+iran deal)"),
+        ("(iran OR iraq) sanctions", "((iran OR iraq) sanctions)"),
+        ("sanction*", "sanction*"),
+        ("missle~", "missle~"),
+        ("speaker:tauscher limitations", "(speaker:tauscher limitations)"),
+        ('topic:"missile defense"', "topic:missile defense"),
+        ("title:(iran deal)", "(title:iran title:deal)"),
+        ("date:2021-06 iran", "(date:2021-06-01..2021-06-30 iran)"),
+        ("date:2021..2022-02", "date:2021-01-01..2022-02-28"),
+        ("U.S.-Russia relations", "(U.S.-Russia relations)"),
+        ("10:30 briefing", "(10:30 briefing)"),
+    ],
+)
+def test_parses(text, expected):
+    assert describe(parse_query(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Empty query"),
+        ("   ", "Empty query"),
+        ("(iran", 'add a ")"'),
+        ("iran)", 'a ")" has no matching "("'),
+        ('"iran deal', "Unbalanced quote"),
+        ("foo:bar", 'Unknown field "foo:"'),
+        ("speaker:", '"speaker:" needs a value'),
+        ("*", 'A bare "*"'),
+        ("*ran", "Leading wildcards are not supported"),
+        ("i*", "too short a prefix"),
+        ("iran OR", '"OR" needs a word on both sides'),
+        ("OR iran", '"OR" needs a word on both sides'),
+        ("NOT", '"NOT" must be followed'),
+        ("NOT NOT x", '"NOT" must be followed'),
+        ("x AND AND y", '"AND" needs a word on both sides'),
+        ("-iran", "cannot only exclude"),
+        ("date:June", "Cannot read the date"),
+        ("date:2021-13", "month must be 01 to 12"),
+        ('""', "Empty phrase"),
+    ],
+)
+def test_syntax_errors_are_one_sentence(text, message):
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_query(text)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("x" * 1001, "Query too long (1001 characters)"),
+        ("(" * 17 + "a" + ")" * 17, "Too many nested parentheses"),
+        ('"' + " ".join(["word"] * 33) + '"', "Phrase too long (33 words)"),
+        (" ".join(f"w{i}" for i in range(65)), "at most 64 words"),
+        (" ".join(f"ab{i}*" for i in range(9)), "Too many wildcard words"),
+        ('"a b"~500', "too wide"),
+    ],
+)
+def test_caps(text, message):
+    with pytest.raises(QueryTooExpensive) as caught:
+        parse_query(text)
+    assert message in str(caught.value)
