@@ -98,7 +98,7 @@ def cli():
 @handle_errors
 def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, quiet):
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
-    from briefsearch.pipeline import index_paths
+    from briefsearch.indexer import index_paths
 
     paths = paths or ("seeds",)
     bar = _progress_bar() if sys.stderr.isatty() and not quiet else None

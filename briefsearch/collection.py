@@ -40,7 +40,7 @@ def _dates(reader, field: str, value: str, within=None) -> tuple[str | None, str
 def list_speakers(index_dir, topic: str | None = None) -> list[dict]:
     """Speakers with their aliases, paragraph counts and date range (optionally within a topic)."""
     from briefsearch import querylang as ql
-    from briefsearch.pipeline import load_enrichment_state
+    from briefsearch.indexer import load_enrichment_state
 
     with Searcher(index_dir) as searcher:
         reader = searcher.reader

@@ -1,219 +1,29 @@
-"""Ingest: source files → articles → paragraphs → enrichment → index, incrementally and safely.
+"""The ingest pipeline for one source file: read → extract articles → chunk paragraphs → enrich.
 
-The manifest (one record per source file: size, mtime, sha256, encoding) lives inside the index and
-commits with the paragraphs it describes, so it can never disagree with them. Unchanged files are
-skipped by size and mtime, then by content hash; a changed file's paragraphs are replaced in one
-commit; files gone from an indexed folder are removed. Work is committed in batches, so an
-interrupted run loses at most one batch and the next run resumes where it stopped.
+Returns plain paragraphs and the file's manifest entry; writing them anywhere is the indexer's job.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Sequence
-
-from briefsearch import __version__
-from briefsearch.errors import BriefsearchError, SkippedFile, SourceError
-from briefsearch.models import IndexSummary
-from briefsearch.storage import IndexDir, WriterLock, is_disk_full, write_atomic
-
-ENRICHMENT_STATE = "enrichment.json"
-BATCH_FILES = 200
-BATCH_PARAGRAPHS = 20_000
-MASS_DELETE_FRACTION = 0.5
-MASS_DELETE_MIN = 10
+from briefsearch.models import Paragraph
 
 
-@dataclass
-class Progress:
-    """What the progress callback is told after each file."""
+def ingest_file(source, enricher, max_bytes: int, previous_sha256: str | None = None) -> tuple[list[Paragraph], dict] | None:
+    """Paragraphs and manifest entry of ``source``; None when its bytes equal ``previous_sha256``.
 
-    files_done: int = 0
-    files_total: int = 0
-    paragraphs: int = 0
-    current: str = ""
+    Raises SkippedFile when the file cannot be used (binary, empty, unreadable, ...).
+    """
+    from briefsearch.chunking import chunk_article
+    from briefsearch.extract import extract_articles
+    from briefsearch.sources import read_text
 
-
-@dataclass
-class _Counts:
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    skipped: int = 0
-    paragraphs: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-def _under(path: str, roots: Sequence[str]) -> bool:
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
-
-
-def load_enrichment_state(generation: Path) -> dict | None:
-    """The enrichment state (speaker registry, acronym dictionary) saved with a generation."""
-    try:
-        return json.loads((generation / ENRICHMENT_STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    text, encoding, sha256 = read_text(source, max_bytes)
+    if previous_sha256 == sha256:
         return None
-
-
-class Ingest:
-    """One indexing run over one index directory. Use ``index_paths`` unless you need the parts."""
-
-    def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
-                 max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
-                 should_stop: Callable[[], bool] | None = None):
-        self.store = IndexDir(index_dir)
-        self.rebuild = rebuild
-        self.progress = progress
-        self.max_file_size = max_file_size
-        self.prune = prune
-        self.overrides = overrides
-        self.should_stop = should_stop or (lambda: False)
-        self.counts = _Counts()
-
-    def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
-        from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, create_writer, open_reader
-        from briefsearch.sources import find_sources
-
-        started = time.perf_counter()
-        roots = [os.path.abspath(p) for p in paths]
-        for root in roots:
-            if not os.path.exists(root):
-                raise SourceError(f"No such file or folder: {root} — check the path")
-        with WriterLock(self.store.root) as lock:
-            lock.acquire(wait)
-            recovered = tuple(self.store.clean_leftovers())
-            sources, walk_warnings = find_sources(roots)
-            self.counts.warnings.extend(walk_warnings)
-
-            fresh = self.rebuild or not self.store.exists()
-            if fresh:
-                generation = self.store.new_generation()
-                manifest: dict[str, dict] = {}
-                state = None
-            else:
-                generation = self.store.current()
-                self.store.check_stamp(generation, SCHEMA_FINGERPRINT, FORMAT_VERSION)
-                reader = open_reader(generation)
-                try:
-                    manifest = reader.manifest()
-                finally:
-                    reader.close()
-                state = load_enrichment_state(generation)
-
-            enricher = self._enricher(state)
-            writer = create_writer(generation, create=fresh)
-            try:
-                self._index_sources(sources, roots, manifest, writer, enricher, generation)
-                gone = self._removed(sources, roots, manifest)
-                for path in gone:
-                    writer.delete_source(path)
-                self.counts.removed = len(gone)
-                self._commit(writer, enricher, generation, optimize=fresh)
-            except BaseException as error:
-                writer.cancel()
-                if is_disk_full(error):
-                    from briefsearch.storage import disk_full
-
-                    raise disk_full(error, self.store.root) from None
-                raise
-            finally:
-                writer.close()
-            if fresh:
-                self.store.write_stamp(generation, SCHEMA_FINGERPRINT, FORMAT_VERSION, __version__)
-                generation = self.store.publish(generation)
-            reader = open_reader(generation)
-            try:
-                total = reader.doc_count() - len(reader.manifest())
-            finally:
-                reader.close()
-        c = self.counts
-        return IndexSummary(new=c.new, changed=c.changed, unchanged=c.unchanged, removed=c.removed,
-                            skipped=c.skipped, paragraphs=c.paragraphs, total_paragraphs=total,
-                            seconds=time.perf_counter() - started, warnings=tuple(c.warnings), recovered=recovered)
-
-    # --- steps -------------------------------------------------------------------------------
-
-    def _enricher(self, state: dict | None):
-        from briefsearch.enrich import EnrichmentState, Enricher
-
-        loaded = EnrichmentState.from_dict(state) if state else None
-        return Enricher(loaded, overrides_path=self.overrides)
-
-    def _index_sources(self, sources, roots, manifest, writer, enricher, generation) -> None:
-        from briefsearch.chunking import chunk_article
-        from briefsearch.extract import extract_articles
-        from briefsearch.sources import read_text
-
-        status = Progress(files_total=len(sources))
-        batch_files = batch_paragraphs = 0
-        for source in sources:
-            if self.should_stop():
-                raise KeyboardInterrupt
-            status.current = source.path
-            previous = manifest.get(source.path)
-            if previous and previous.get("size") == source.size and previous.get("mtime_ns") == source.mtime_ns:
-                self.counts.unchanged += 1
-            else:
-                try:
-                    text, encoding, sha256 = read_text(source, self.max_file_size)
-                    if previous and previous.get("sha256") == sha256:
-                        self.counts.unchanged += 1  # touched, not changed: skip the work
-                    else:
-                        articles = extract_articles(source, text)
-                        paragraphs = []
-                        for article in articles:
-                            paragraphs.extend(enricher.enrich(article, chunk_article(article)))
-                        entry = {"size": source.size, "mtime_ns": source.mtime_ns, "sha256": sha256,
-                                 "encoding": encoding, "articles": len(articles), "paragraphs": len(paragraphs)}
-                        writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
-                        if previous:
-                            self.counts.changed += 1
-                        else:
-                            self.counts.new += 1
-                        self.counts.paragraphs += len(paragraphs)
-                        status.paragraphs += len(paragraphs)
-                        batch_files += 1
-                        batch_paragraphs += len(paragraphs)
-                        if encoding not in ("utf-8", "ascii"):
-                            self.counts.warnings.append(f"{source.path}: decoded as {encoding}")
-                except SkippedFile as skip:
-                    self.counts.skipped += 1
-                    self.counts.warnings.append(f"{source.path}: skipped ({skip.reason})")
-            status.files_done += 1
-            if self.progress:
-                self.progress(status)
-            if batch_files >= BATCH_FILES or batch_paragraphs >= BATCH_PARAGRAPHS:
-                self._commit(writer, enricher, generation)
-                batch_files = batch_paragraphs = 0
-
-    def _removed(self, sources, roots, manifest) -> list[str]:
-        seen = {s.path for s in sources}
-        gone = [path for path in manifest if path not in seen and _under(path, roots)]
-        under = [path for path in manifest if _under(path, roots)]
-        if (not self.prune and len(gone) >= MASS_DELETE_MIN and len(gone) > MASS_DELETE_FRACTION * len(under)):
-            raise SourceError(
-                f"{len(gone)} of {len(under)} indexed files are gone from {', '.join(roots)} — if that folder is unmounted, "
-                "mount it; to remove them from the index anyway, run again with --prune"
-            )
-        return gone
-
-    def _commit(self, writer, enricher, generation: Path, optimize: bool = False) -> None:
-        if not writer.pending():
-            return
-        writer.commit(optimize=optimize)
-        write_atomic(generation / ENRICHMENT_STATE, json.dumps(enricher.state.to_dict(), ensure_ascii=False))
-
-
-def index_paths(paths: Sequence[str], index_dir: str, *, rebuild: bool = False,
-                progress: Callable[[Progress], None] | None = None, wait: float = 0.0, **options) -> IndexSummary:
-    """Index files and folders into ``index_dir`` (created if needed); return what the run did."""
-    return Ingest(index_dir, rebuild=rebuild, progress=progress, **options).run(paths, wait=wait)
-
-
-__all__ = ["BriefsearchError", "Ingest", "Progress", "index_paths"]
+    articles = extract_articles(source, text)
+    paragraphs: list[Paragraph] = []
+    for article in articles:
+        paragraphs.extend(enricher.enrich(article, chunk_article(article)))
+    entry = {"size": source.size, "mtime_ns": source.mtime_ns, "sha256": sha256, "encoding": encoding,
+             "articles": len(articles), "paragraphs": len(paragraphs)}
+    return paragraphs, entry

@@ -31,7 +31,7 @@ def require(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """An index of the seed article, built once through the real pipeline."""
-    from briefsearch.pipeline import index_paths
+    from briefsearch.indexer import index_paths
 
     root = tmp_path_factory.mktemp("seed")
     corpus = root / "seeds"

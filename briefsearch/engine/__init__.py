@@ -12,8 +12,10 @@ from briefsearch.engine.whoosh_engine import (
     EngineHits,
     WhooshReader as Reader,
     WhooshWriter as Writer,
+    create_index,
     create_writer,
     open_reader,
+    recover_generation,
 )
 
-__all__ = ["FORMAT_VERSION", "SCHEMA_FINGERPRINT", "EngineHits", "Reader", "Writer", "create_writer", "open_reader"]
+__all__ = ["FORMAT_VERSION", "SCHEMA_FINGERPRINT", "EngineHits", "Reader", "Writer", "create_index", "create_writer", "open_reader", "recover_generation"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 
 from briefsearch.engine.compiler import Compiler
@@ -30,6 +31,27 @@ def _fsync_generation(path: Path) -> None:
     from briefsearch.storage import fsync_tree
 
     fsync_tree(path)
+
+
+def _durable_rename(original):
+    """Whoosh commits by renaming a temp TOC over the live one but never fsyncs: make the new
+    segment files and the TOC durable before the rename, and the directory after it."""
+
+    def rename_file(self, frm, to, safe=False):
+        if ".toc." in frm:
+            _fsync_generation(Path(self.folder))
+        original(self, frm, to, safe=safe)
+        if ".toc." in frm:
+            from briefsearch.storage import fsync_dir
+
+            fsync_dir(Path(self.folder))
+
+    rename_file.briefsearch_durable = True
+    return rename_file
+
+
+if not getattr(FileStorage.rename_file, "briefsearch_durable", False):
+    FileStorage.rename_file = _durable_rename(FileStorage.rename_file)
 
 
 def paragraph_fields(paragraph: Paragraph) -> dict:
@@ -88,15 +110,45 @@ def paragraph_from_fields(fields: dict) -> Paragraph:
 # --- writing ---------------------------------------------------------------------------------
 
 
+def create_index(generation: Path) -> None:
+    """Create an empty index in ``generation`` (a new directory)."""
+    windex.create_in(str(generation), build_schema(), indexname=INDEX_NAME).close()
+
+
+def recover_generation(generation: Path) -> list[str]:
+    """Delete what an interrupted writer left in ``generation``; return the names removed.
+
+    Whoosh leaves segment files of an uncommitted writer until the next commit, and never deletes
+    the temp TOC files (``_MAIN_5.toc.1700000000.1``) of a commit that died while writing them.
+    """
+    ix = _open(generation)
+    try:
+        toc = ix._read_toc()
+        live = {segment.segment_id() for segment in toc.segments}
+        toc_pattern = windex.TOC._pattern(INDEX_NAME)
+        segment_pattern = windex.TOC._segment_pattern(INDEX_NAME)
+        removed = []
+        for name in sorted(os.listdir(generation)):
+            toc_match, segment_match = toc_pattern.match(name), segment_pattern.match(name)
+            stale = (
+                (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name)
+                or (toc_match and int(toc_match.group(1)) != toc.generation)
+                or (segment_match and segment_match.group(1) not in live)
+            )
+            if stale:
+                os.remove(generation / name)
+                removed.append(name)
+        return removed
+    finally:
+        ix.close()
+
+
 class WhooshWriter:
     """Adds and replaces the paragraphs of source files; ``commit`` makes a batch durable."""
 
-    def __init__(self, generation: Path, create: bool = False, limitmb: int = 256):
+    def __init__(self, generation: Path, limitmb: int = 256):
         self.generation = Path(generation)
-        if create:
-            self.index = windex.create_in(str(self.generation), build_schema(), indexname=INDEX_NAME)
-        else:
-            self.index = _open(self.generation)
+        self.index = _open(self.generation)
         self.limitmb = limitmb
         self._writer = None
 
@@ -125,7 +177,6 @@ class WhooshWriter:
             return
         writer, self._writer = self._writer, None
         writer.commit(optimize=optimize)
-        _fsync_generation(self.generation)
 
     def cancel(self) -> None:
         if self._writer is not None:
@@ -292,8 +343,8 @@ class WhooshReader:
         return problems
 
 
-def create_writer(generation: Path, create: bool = False) -> WhooshWriter:
-    return WhooshWriter(generation, create=create)
+def create_writer(generation: Path) -> WhooshWriter:
+    return WhooshWriter(generation)
 
 
 def open_reader(generation: Path, **scoring) -> WhooshReader:
