@@ -98,8 +98,11 @@ def cli():
 @handle_errors
 def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, quiet):
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
+    import signal
+
     from briefsearch.indexer import index_paths
 
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a polite kill stops like Ctrl-C
     paths = paths or ("seeds",)
     bar = _progress_bar() if sys.stderr.isatty() and not quiet else None
     try:
@@ -222,6 +225,21 @@ def stats(index_dir, fmt):
             f"dates {s.first_date or '–'} to {s.last_date or '–'}\n"
             f"{s.bytes / 1e6:.1f} MB in {index_dir}/ ({s.generation})"
         )
+
+
+@cli.command()
+@index_option
+@handle_errors
+def check(index_dir):
+    """Verify the index: file checksums, every stored paragraph, postings on a sample."""
+    from briefsearch.collection import check_index
+
+    problems = check_index(index_dir)
+    if problems:
+        for problem in problems:
+            click.echo(f"damaged: {problem}", err=True)
+        fail(f"the index at {index_dir}/ is damaged ({len(problems)} problems) — rebuild it: briefsearch index --rebuild PATH ...", EXIT_CORRUPT)
+    click.echo(f"index at {index_dir}/ is sound")
 
 
 @cli.command()

@@ -30,6 +30,29 @@ def index_stats(index_dir: str | os.PathLike) -> IndexStats:
         )
 
 
+def check_index(index_dir) -> list[str]:
+    """Problems found in the live generation: checksums, stored paragraphs, postings (sampled)."""
+    from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, open_reader
+    from briefsearch.errors import CorruptIndex
+    from briefsearch.storage import IndexDir, verify_checksums
+
+    store = IndexDir(index_dir)
+    generation = store.current()
+    store.check_stamp(generation, SCHEMA_FINGERPRINT, FORMAT_VERSION)
+    problems = verify_checksums(generation)
+    try:
+        reader = open_reader(generation)
+    except CorruptIndex as error:
+        return problems + [str(error)]
+    try:
+        problems += reader.check()
+    except Exception as error:  # damaged files surface as zlib/EOF/struct errors while reading
+        problems.append(f"reading the index failed: {type(error).__name__}: {error}")
+    finally:
+        reader.close()
+    return problems
+
+
 def _dates(reader, field: str, value: str, within=None) -> tuple[str | None, str | None]:
     first = reader.paragraphs_with(field, value, limit=1, within=within)
     last = reader.paragraphs_with(field, value, limit=1, latest_first=True, within=within)

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from briefsearch import __version__
 from briefsearch.errors import BriefsearchError, SkippedFile, SourceError
 from briefsearch.models import IndexSummary
-from briefsearch.storage import IndexDir, WriterLock, is_disk_full, write_atomic
+from briefsearch.storage import IndexDir, WriterLock, is_disk_full, record_checksums, write_atomic
 
 ENRICHMENT_STATE = "enrichment.json"
 BATCH_FILES = 200
@@ -154,6 +154,7 @@ class Ingest:
         return generation
 
     def _publish(self, generation: Path) -> Path:
+        record_checksums(generation)
         return self.store.publish(generation)
 
     def _enricher(self, state: dict | None):
@@ -218,6 +219,7 @@ class Ingest:
             return
         writer.commit(optimize=optimize)
         write_atomic(generation / ENRICHMENT_STATE, json.dumps(enricher.state.to_dict(), ensure_ascii=False))
+        record_checksums(generation)
 
 
 def index_paths(paths: Sequence[str], index_dir: str, *, rebuild: bool = False,

@@ -183,6 +183,58 @@ class IndexDir:
         return removed
 
 
+# --- checksums of committed files -----------------------------------------------------------
+
+CHECKSUMS_NAME = "checksums.json"
+_NOT_CHECKSUMMED = (STAMP_NAME, CHECKSUMS_NAME, "enrichment.json")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checksummed(generation: Path) -> list[Path]:
+    return sorted(p for p in generation.iterdir()
+                  if p.is_file() and p.name not in _NOT_CHECKSUMMED and not p.name.endswith("LOCK") and ".tmp" not in p.name)
+
+
+def record_checksums(generation: Path) -> None:
+    """After a commit: sha256 of every index file (engine files never change once written, so only
+    new files are hashed)."""
+    try:
+        known = json.loads((generation / CHECKSUMS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    current = {}
+    for path in _checksummed(generation):
+        current[path.name] = known.get(path.name) or _sha256(path)
+    write_atomic(generation / CHECKSUMS_NAME, json.dumps(current, indent=1, sort_keys=True))
+
+
+def verify_checksums(generation: Path) -> list[str]:
+    """Files whose bytes differ from what was recorded at commit, or that are missing."""
+    try:
+        known = json.loads((generation / CHECKSUMS_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"{generation.name}: no checksums recorded"]
+    except ValueError:
+        return [f"{generation.name}/{CHECKSUMS_NAME} is unreadable"]
+    problems = []
+    for name, digest in sorted(known.items()):
+        path = generation / name
+        if not path.exists():
+            problems.append(f"{name} is missing")
+        elif _sha256(path) != digest:
+            problems.append(f"{name} does not match its checksum")
+    return problems
+
+
 # --- the writer lock -------------------------------------------------------------------------
 
 

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Benchmark briefsearch against textbook Whoosh and SQLite FTS5 on the same real paragraphs.
+
+For each corpus size (about 10k, 100k, 1M paragraphs) this script:
+
+1. builds a corpus of real paragraphs from the shared State Department and White House exports
+   (read in place from ../shared/data, never copied), or reuses it from the work dir. Up to the
+   ~122k paragraphs the exports hold, the corpus is whole real articles taken in a seeded shuffled
+   order (the last one cut short to hit the size exactly). Beyond that, articles are resampled with
+   ``random.Random(seed)``: article n takes title, date, creator, link and categories from a random
+   real record, its length k from another random real record's paragraph count, and k paragraphs
+   drawn uniformly with replacement from the pool of all real paragraphs, each with its own HTML
+   (bold speaker labels, ``Q&nbsp;`` turns, section anchors kept). Articles are written as JSON
+   Lines files (id, title, published, creator, link, categories, content_html of ``<p>``
+   paragraphs), about 1,000 articles per file. See benchlib/corpus.py;
+2. generates 200 queries from that corpus with a fixed seed: 50 each of one frequent non-stopword,
+   three content words of one paragraph (all required), a 2-3 word exact phrase from one paragraph,
+   and a word plus a speaker or section-topic filter taken from the same paragraph;
+3. indexes it with each engine in a child process (engines in turn, median of ``--index-runs``):
+   textbook Whoosh and FTS5 get the corpus's paragraphs already split, as plain text with speaker
+   and topic keys; briefsearch runs end to end (``python -m briefsearch index DOCS --index DIR``:
+   HTML parsing, chunking, enrichment, writing);
+4. answers the 200 queries, top 10 with snippets, in one long-lived process per engine (the
+   per-query median of ``--query-passes`` passes; then p50/p95 overall and by kind);
+5. runs ``--cold-runs`` cold whole-process queries per engine, engines in turn, each a fresh
+   interpreter timed from outside with perf_counter, with its peak RSS from ``wait4``.
+
+Every figure is printed with its ratio to each baseline. Absolute figures move between runs on a
+shared machine; compare ratios measured in the same run.
+
+    python scripts/bench.py --quick                 # 10k only, well under two minutes
+    python scripts/bench.py --sizes 10k,100k        # what the lead reports
+    python scripts/bench.py --sizes 1m --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import engines as engine_defs  # noqa: E402
+from benchlib import report  # noqa: E402
+from benchlib.corpus import build_corpus  # noqa: E402
+from benchlib.queries import make_queries  # noqa: E402
+from benchlib.runs import BenchError, measure_cold, measure_indexing, measure_warm  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower().replace("_", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * scale)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated corpus sizes, e.g. 10k,100k,1m (default: 10k,100k,1m)")
+    parser.add_argument("--quick", action="store_true",
+                        help="10k paragraphs only, 2 indexing runs, 10 cold runs (routine checks)")
+    parser.add_argument("--skip-baselines", action="store_true", help="measure briefsearch only")
+    parser.add_argument("--skip-briefsearch", action="store_true", help="measure the baselines only")
+    parser.add_argument("--json", metavar="OUT", help="write every figure to this JSON file")
+    parser.add_argument("--workdir", default="/tmp/briefsearch-bench",
+                        help="corpora and indexes go here, outside the repository (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--index-runs", type=int, default=None, help="indexing runs per engine (default 3; quick 2)")
+    parser.add_argument("--query-passes", type=int, default=3, help="warm passes over the queries (default 3)")
+    parser.add_argument("--cold-runs", type=int, default=None, help="cold processes per engine (default 12; quick 10)")
+    parser.add_argument("--briefsearch-root", default=str(REPO_ROOT),
+                        help="folder holding the briefsearch package to measure (default: this checkout)")
+    args = parser.parse_args(argv)
+    default_sizes = "10k" if args.quick else "10k,100k,1m"
+    args.sizes = [parse_size(s) for s in (args.sizes or default_sizes).split(",") if s.strip()]
+    args.index_runs = args.index_runs or (2 if args.quick else 3)
+    args.cold_runs = args.cold_runs or (10 if args.quick else 12)
+    return args
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def choose_engines(corpus, args) -> tuple[list, list[str]]:
+    engines, notes = [], []
+    if not args.skip_baselines:
+        engines += [engine_defs.textbook_whoosh(corpus), engine_defs.sqlite_fts5(corpus)]
+    if not args.skip_briefsearch:
+        root = Path(args.briefsearch_root).resolve()
+        reason = engine_defs.briefsearch_unavailable(root)
+        if reason:
+            notes.append(f"briefsearch not measured: it does not import from {root} ({reason})")
+        else:
+            engines.append(engine_defs.briefsearch(corpus, root))
+    return engines, notes
+
+
+def bench_size(size: int, args) -> dict:
+    workdir = Path(args.workdir)
+    started = time.perf_counter()
+    corpus = build_corpus(workdir, size, args.seed, make_queries)
+    log(f"corpus {size:,}: {corpus.articles:,} articles in {len(corpus.files)} files, "
+        f"{'reused' if corpus.reused else f'built in {time.perf_counter() - started:.1f} s'}")
+    engines, notes = choose_engines(corpus, args)
+    if not engines:
+        return {"size": size, "notes": notes}
+    baselines = [e for e in engines if e.is_baseline]
+    index_root = workdir / "indexes"
+    indexing = measure_indexing(engines, corpus, index_root, args.index_runs, log)
+    index_dirs = {key: Path(r["index_dir"]) for key, r in indexing.items()}
+    warm = {}
+    for engine in engines:
+        warm[engine.key] = measure_warm(engine, index_dirs[engine.key], corpus, args.query_passes)
+        log(f"  warm {engine.label}: p50 {warm[engine.key]['p50_ms']:.1f} ms")
+    cold = measure_cold(engines, index_dirs, corpus, args.cold_runs, log)
+    result = {"size": size, "articles": corpus.articles, "files": len(corpus.files),
+              "resampled": corpus.resampled, "corpus_dir": str(corpus.root), "notes": notes,
+              "indexing": indexing, "warm": warm, "cold": cold,
+              "engines": {e.key: e.label for e in engines}}
+    print_size(result, engines, baselines)
+    return result
+
+
+def print_size(result: dict, engines, baselines) -> None:
+    kind = "resampled articles" if result["resampled"] else "real articles"
+    print(f"\n=== {result['size']:,} paragraphs ({result['articles']:,} {kind}, "
+          f"{result['files']} files) ===")
+    print("Each figure is followed by its ratio to each baseline (figure ÷ baseline's figure).\n")
+    print(report.indexing_table(result["indexing"], engines, baselines), "\n")
+    print(report.warm_table(result["warm"], engines, baselines), "\n")
+    print(report.cold_table(result["cold"], engines, baselines), "\n")
+    if "briefsearch" in result["indexing"]:
+        print(report.goals_table(result, "briefsearch"), "\n")
+    for note in result["notes"]:
+        print(f"note: {note}")
+    sys.stdout.flush()
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    print(f"briefsearch benchmark: Python {platform.python_version()}, sizes "
+          f"{', '.join(f'{s:,}' for s in args.sizes)}, seed {args.seed}, work dir {args.workdir}")
+    results = []
+    try:
+        for size in args.sizes:
+            results.append(bench_size(size, args))
+    except BenchError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.json:
+            Path(args.json).write_text(json.dumps({"args": vars(args), "results": results}, indent=1))
+    for result in results:
+        for note in result["notes"]:
+            print(f"note: {note}") if "indexing" not in result else None
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

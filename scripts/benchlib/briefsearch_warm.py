@@ -1,0 +1,49 @@
+"""briefsearch's warm query path, run as its own process by scripts/bench.py.
+
+One long-lived ``briefsearch.search.Searcher``; each timed query is ``Searcher.search`` with top 10
+and snippets, plus rendering the hits to text lines (as the baselines do).
+
+    python briefsearch_warm.py INDEX_DIR QUERIES.json PASSES
+"""
+
+import json
+import sys
+import time
+
+
+def query_args(query: dict) -> tuple[str, dict]:
+    """briefsearch query text and filter options for a benchmark query dict."""
+    words = " ".join(query["words"])
+    text = f'"{words}"' if query["phrase"] else words
+    filters = {}
+    if query.get("speaker"):
+        filters["speaker"] = query["speaker"].title()
+    if query.get("topic"):
+        filters["topic"] = query["topic"].title()
+    return text, filters
+
+
+def warm(index_dir: str, queries_file: str, passes: int) -> None:
+    from briefsearch.search import Searcher, SearchOptions
+
+    start = time.perf_counter()
+    searcher = Searcher(index_dir)
+    opened = time.perf_counter() - start
+    queries = json.load(open(queries_file))
+    timings = [[] for _ in queries]
+    hits = []
+    for p in range(passes):
+        for i, query in enumerate(queries):
+            text, filters = query_args(query)
+            t0 = time.perf_counter()
+            result = searcher.search(text, SearchOptions(limit=10, **filters))
+            lines = [f"{h.rank}. {h.paragraph.title}\n   {h.snippet}" for h in result.hits]
+            timings[i].append(time.perf_counter() - t0)
+            if p == 0:
+                hits.append(len(lines))
+    searcher.close()
+    print(json.dumps({"open_seconds": opened, "timings": timings, "hits": hits}))
+
+
+if __name__ == "__main__":
+    warm(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -1,0 +1,87 @@
+"""The engines the benchmark drives, each as the commands that index, query warm and query cold.
+
+Every command runs in a child process: the two baselines as the scripts beside this module, and
+briefsearch through its own CLI (``python -m briefsearch``) and its Python API (briefsearch_warm.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchlib.briefsearch_warm import query_args
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Engine:
+    key: str
+    label: str
+    index_cmd: list
+    warm_cmd: list
+    cold_cmd: object  # callable(index_dir, query) -> argv
+    env: dict = field(default_factory=lambda: dict(os.environ))
+    cwd: str | None = None
+    is_baseline: bool = True
+
+
+def _script_engine(key: str, label: str, script: str, corpus) -> Engine:
+    path = str(HERE / script)
+    return Engine(
+        key=key, label=label,
+        index_cmd=[sys.executable, path, "index", str(corpus.paragraphs_file)],
+        warm_cmd=[sys.executable, path, "warm"],
+        cold_cmd=lambda idx, q: [sys.executable, path, "query", str(idx), json.dumps(q)],
+    )
+
+
+def textbook_whoosh(corpus) -> Engine:
+    return _script_engine("whoosh", "Whoosh textbook", "textbook_whoosh.py", corpus)
+
+
+def sqlite_fts5(corpus) -> Engine:
+    return _script_engine("fts5", "SQLite FTS5", "sqlite_fts5.py", corpus)
+
+
+def briefsearch_env(root: Path) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), str(HERE.parent), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def briefsearch_unavailable(root: Path) -> str | None:
+    """None when briefsearch's search and pipeline import from ``root``, else the reason."""
+    probe = subprocess.run([sys.executable, "-c", "import briefsearch.search, briefsearch.pipeline"],
+                           cwd=root, env=briefsearch_env(root), capture_output=True, text=True)
+    if probe.returncode == 0:
+        return None
+    return (probe.stderr.strip().splitlines() or ["import failed"])[-1]
+
+
+def _cold_args(idx, query) -> list[str]:
+    text, filters = query_args(query)
+    args = ["query", text, "--index", str(idx)]
+    for name, value in filters.items():
+        args += [f"--{name}", value]
+    return args
+
+
+def briefsearch(corpus, root: Path, entry_point: bool = False) -> Engine:
+    """briefsearch indexed with its CLI, queried warm via Searcher and cold via the CLI."""
+    launcher = [sys.executable, "-m", "briefsearch"]
+    key, label = "briefsearch", "briefsearch"
+    if entry_point:
+        launcher, key, label = [shutil.which("briefsearch")], "briefsearch-cli", "briefsearch (entry point)"
+    return Engine(
+        key=key, label=label,
+        index_cmd=[*launcher, "index", str(corpus.docs_dir), "--index"],
+        warm_cmd=[sys.executable, str(HERE / "briefsearch_warm.py")],
+        cold_cmd=lambda idx, q: [*launcher, *_cold_args(idx, q)],
+        env=briefsearch_env(root), cwd=str(root), is_baseline=False,
+    )

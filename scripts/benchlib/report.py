@@ -1,0 +1,107 @@
+"""Plain-text tables: one column per engine, each figure followed by its ratios to the baselines."""
+
+from __future__ import annotations
+
+from benchlib.queries import KINDS
+
+MB = 2 ** 20
+
+
+def fmt(value) -> str:
+    if value is None or value != value:  # None or NaN
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    if abs(value) >= 0.1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def _rows(metric: str, values: dict, engines, baselines) -> list[list[str]]:
+    rows = [[metric] + [fmt(values.get(e.key)) for e in engines]]
+    for base in baselines:
+        ref = values.get(base.key)
+        if not ref:
+            continue
+        rows.append([f"  ÷ {base.label}"] + [
+            fmt(values[e.key] / ref) if values.get(e.key) is not None else "-" for e in engines])
+    return rows
+
+
+def _table(title: str, rows: list[list[str]], engines) -> str:
+    header = [title] + [e.label for e in engines]
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
+    return "\n".join([line(header), "-" * (sum(widths) + 2 * len(widths) - 2)] + [line(r) for r in rows])
+
+
+def indexing_table(results: dict, engines, baselines) -> str:
+    pick = lambda field, scale=1: {e.key: results[e.key][field] / scale for e in engines}
+    runs = max(results[e.key]["runs"] for e in engines)
+    rows = []
+    rows += _rows("paragraphs/s (higher is better)", pick("paragraphs_per_s"), engines, baselines)
+    rows += _rows("seconds", pick("seconds"), engines, baselines)
+    rows += _rows("index size MB", pick("index_bytes", MB), engines, baselines)
+    rows += _rows("bytes/paragraph", pick("bytes_per_paragraph"), engines, baselines)
+    rows += _rows("peak RSS MB (largest process)", pick("peak_rss", MB), engines, baselines)
+    rows += _rows("peak RSS MB (process tree)", pick("tree_rss", MB), engines, baselines)
+    rows.append(["paragraphs the engine reports"] + [fmt(results[e.key]["engine_paragraphs"]) for e in engines])
+    rows.append(["index files"] + [str(results[e.key]["files"]) for e in engines])
+    return _table(f"Indexing (median of {runs} runs)", rows, engines)
+
+
+def warm_table(results: dict, engines, baselines) -> str:
+    pick = lambda f: {e.key: results[e.key][f] for e in engines}
+    first = results[engines[0].key]
+    rows = []
+    rows += _rows("p50 ms", pick("p50_ms"), engines, baselines)
+    rows += _rows("p95 ms", pick("p95_ms"), engines, baselines)
+    for kind in KINDS:
+        for stat in ("p50_ms", "p95_ms"):
+            values = {e.key: results[e.key]["by_kind"][kind][stat] for e in engines}
+            rows += _rows(f"{kind} {stat.replace('_ms', '')} ms", values, engines, baselines)
+    rows += _rows("opening the index ms", pick("open_ms"), engines, baselines)
+    rows += _rows("peak RSS MB", {e.key: results[e.key]["peak_rss"] / MB for e in engines}, engines, baselines)
+    rows.append(["mean hits per query"] + [fmt(results[e.key]["mean_hits"]) for e in engines])
+    title = (f"Warm queries, top 10 with snippets ({first['queries']} queries, "
+             f"per-query median of {first['passes']} passes)")
+    return _table(title, rows, engines)
+
+
+def cold_table(results: dict, engines, baselines) -> str:
+    runs = max(results[e.key]["runs"] for e in engines)
+    rows = []
+    rows += _rows("wall s, median", {e.key: results[e.key]["median_s"] for e in engines}, engines, baselines)
+    rows += _rows("wall s, p90", {e.key: results[e.key]["p90_s"] for e in engines}, engines, baselines)
+    rows += _rows("peak RSS MB, median", {e.key: results[e.key]["peak_rss"] / MB for e in engines},
+                  engines, baselines)
+    return _table(f"Cold whole-process query ({runs} fresh processes each, in turn)", rows, engines)
+
+
+GOALS = (  # (label, section, field, limit, lower_is_better, scale)
+    ("indexing >= 1,000 paragraphs/s", "indexing", "paragraphs_per_s", 1000, False, 1),
+    ("indexing peak RSS <= 1 GB (process tree)", "indexing", "tree_rss", 2 ** 30, True, 1),
+    ("warm p50 <= 10 ms", "warm", "p50_ms", 10, True, 1),
+    ("warm p95 <= 25 ms", "warm", "p95_ms", 25, True, 1),
+    ("cold query <= 0.20 s median", "cold", "median_s", 0.20, True, 1),
+    ("cold query peak <= 150 MB", "cold", "peak_rss", 150 * MB, True, 1),
+)
+
+
+def goals_table(size_result: dict, key: str) -> str:
+    lines = ["Goals (issue 6, set for 100k paragraphs) for briefsearch:"]
+    for label, section, field, limit, lower, _ in GOALS:
+        value = size_result.get(section, {}).get(key, {}).get(field)
+        if value is None:
+            continue
+        ok = value <= limit if lower else value >= limit
+        shown = fmt(value / MB) + " MB" if "rss" in field else fmt(value)
+        lines.append(f"  {'met ' if ok else 'MISS'}  {label}: {shown}")
+    whoosh = size_result.get("indexing", {}).get("whoosh", {}).get("paragraphs_per_s")
+    mine = size_result.get("indexing", {}).get(key, {}).get("paragraphs_per_s")
+    if whoosh and mine:
+        lines.append(f"  {'met ' if mine >= 2 * whoosh else 'MISS'}  indexing >= 2x textbook Whoosh: "
+                     f"{fmt(mine / whoosh)}x")
+    return "\n".join(lines)

@@ -1,0 +1,307 @@
+"""Measure enrichment on the shared exports and the seed: speaker accuracy, acronym precision and
+recall, topic agreement with the State Department editor anchors, and throughput.
+
+Run from the project root:  python scripts/eval_enrichment.py [--data DIR] [--limit N]
+Speaker labels come for free from transcripts (the label is the gold, held out from the
+continuation paragraphs); prose quotes, captions, bios and acronyms are hand-checked in
+tests/fixtures/enrich_gold.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import html
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from briefsearch.enrich import Enricher, EnrichmentState  # noqa: E402
+from briefsearch.enrich.acronyms import find_definitions, normalise_long_form  # noqa: E402
+from briefsearch.enrich.speakers import QUESTION, normalise_alias, read_label  # noqa: E402
+from briefsearch.enrich.topics import section_topics  # noqa: E402
+from briefsearch.models import Article, Block, Paragraph  # noqa: E402
+from briefsearch.textnorm import clean_line  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+GOLD = ROOT / "tests" / "fixtures" / "enrich_gold.json"
+SEED = ROOT / "seeds" / "us-missile-defenses-directed-at-russia.txt"
+
+_BLOCK_SPLIT = re.compile(r"</?(?:p|h[1-6]|li|div|blockquote|tr)\b[^>]*>|<br\s*/?>(?:&nbsp;|\u00a0|\s)*<br\s*/?>", re.I)
+_ANCHOR = re.compile(r'<a\s+[^>]*id="post-\d+-([^"]+)"', re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+# -- reading the exports (the real extractor is used when it exists) -----------------------------
+
+def _light_articles(record: dict, source: str) -> Article:
+    """content_html -> Article with blocks split at <p>, headings and <br><br>; anchors give sections."""
+    section = None
+    blocks = []
+    for piece in _BLOCK_SPLIT.split(record.get("content_html") or ""):
+        anchor = _ANCHOR.search(piece)
+        if anchor:
+            section = re.sub(r"\d+$", "", anchor.group(1)) or None
+        text = clean_line(html.unescape(_TAG.sub("", piece)))
+        if text:
+            blocks.append(Block(text=text, section=section))
+    return Article(article_id=record["id"], source=source, title=record.get("title", ""), blocks=tuple(blocks),
+                   date=record.get("published"), author=record.get("creator"))
+
+
+def _light_paragraphs(article: Article) -> list[Paragraph]:
+    return [Paragraph(id=f"{article.article_id}#p{i}", article_id=article.article_id, position=i, text=b.text,
+                      title=article.title, author=article.author, section=b.section)
+            for i, b in enumerate(article.blocks, 1)]
+
+
+def load_export(name: str, limit: int | None) -> list[tuple[Article, list[Paragraph]]]:
+    path = DATA / name / "items.jsonl"
+    if not path.is_file():
+        return []
+    real = _real_pipeline()
+    out = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if limit and number >= limit:
+                break
+            record = json.loads(line)
+            if real:
+                for article, paragraphs in real(path, record):
+                    out.append((article, paragraphs))
+            else:
+                article = _light_articles(record, str(path))
+                out.append((article, _light_paragraphs(article)))
+    return out
+
+
+def _real_pipeline():
+    """extract.extract_articles + chunking.chunk_article when the colleagues' modules exist."""
+    try:
+        from briefsearch import chunking, extract  # noqa: F401
+        from briefsearch.chunking import chunk_article
+        from briefsearch.extract import extract_articles
+    except ImportError:
+        return None
+
+    def run(path, record):
+        try:
+            articles = extract_articles(json.dumps(record), str(path), kind="jsonl")
+        except TypeError:
+            return None
+        return [(a, list(chunk_article(a))) for a in articles]
+
+    probe_ok = True
+    try:
+        import inspect
+        probe_ok = "kind" in inspect.signature(extract_articles).parameters
+    except (TypeError, ValueError):
+        probe_ok = False
+    return run if probe_ok else None
+
+
+def seed_article() -> tuple[Article, list[Paragraph]]:
+    parts = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    article = Article("seed", str(SEED), parts[0], tuple(Block(t) for t in parts[1:]))
+    return article, _light_paragraphs(article)
+
+
+# -- speakers ------------------------------------------------------------------------------------
+
+def _label_of(paragraph: Paragraph) -> str | None:
+    found = read_label(paragraph.text)
+    return None if found is None else found[1].raw
+
+
+def speaker_transcripts(corpus, gold: dict) -> dict:
+    """Labelled turns scored against the hand map of labels to canonical names; continuation
+    paragraphs scored against the label they continue (the label held out from them)."""
+    expected = {normalise_alias(k): v for k, v in gold["label_names"].items()}
+    denied = {normalise_alias(k) for k in gold["not_speaker_labels"]}
+    enricher = Enricher(EnrichmentState())
+    turn = Counter()
+    cont = Counter()
+    non_speaker = Counter()
+    misses = Counter()
+    for article, paragraphs in corpus:
+        enriched = enricher.enrich(article, paragraphs)
+        held = None
+        for paragraph in enriched:
+            label = _naive_label(paragraph.text)
+            if label in denied:
+                non_speaker["seen"] += 1
+                non_speaker["taken"] += int(paragraph.is_turn and _label_of(paragraph) == label)
+                continue
+            if label in expected:
+                turn["n"] += 1
+                ok = paragraph.speaker == expected[label]
+                turn["ok"] += ok
+                if not ok:
+                    misses[(label, paragraph.speaker)] += 1
+                held = expected[label]
+            elif label:
+                held = None  # a label outside the hand map: its continuations are not scored
+            elif held and paragraph.text[:1] != "(" and not paragraph.text.startswith("END"):
+                cont["n"] += 1
+                cont["ok"] += paragraph.speaker == held
+    return {"turn": turn, "cont": cont, "non_speaker": non_speaker, "misses": misses.most_common(8)}
+
+
+_NAIVE_LABEL = re.compile(r"^([A-Z][A-Z.\-' ]{0,60}?):|^(Q)\s")
+
+
+def _naive_label(text: str) -> str | None:
+    match = _NAIVE_LABEL.match(text)
+    if not match:
+        return None
+    return normalise_alias(match.group(1) or match.group(2))
+
+
+def speaker_prose(gold: dict) -> Counter:
+    """Hand-checked prose paragraphs (seed, quotes, captions, bios): exact speaker or None."""
+    counts = Counter()
+    article, paragraphs = seed_article()
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    for position, want in gold["seed_speakers"].items():
+        got = result[int(position) - 1].speaker
+        counts["n"] += 1
+        counts["ok"] += got == want
+        if got != want:
+            counts[f"miss p{position}: {got!r} != {want!r}"] += 1
+    for case in gold.get("prose", []):
+        article = Article(case["id"], "gold", case.get("title", ""), (), author=case.get("author"))
+        paragraphs = [Paragraph(id=f"{case['id']}#p{i}", article_id=case["id"], position=i, text=t)
+                      for i, t in enumerate(case["paragraphs"], 1)]
+        got = [p.speaker for p in Enricher(EnrichmentState()).enrich(article, paragraphs)]
+        for i, (g, w) in enumerate(zip(got, case["speakers"]), 1):
+            counts["n"] += 1
+            counts["ok"] += g == w
+            if g != w:
+                counts[f"miss {case['id']} p{i}: {g!r} != {w!r}"] += 1
+    return counts
+
+
+# -- acronyms ------------------------------------------------------------------------------------
+
+def acronym_scores(gold: dict) -> dict:
+    """Precision/recall over hand-checked sentences: definitions and look-alike parentheses."""
+    tp = fp = fn = 0
+    errors = []
+    for case in gold["acronyms"]:
+        want = {(s, normalise_long_form(l)) for s, l in case["definitions"]}
+        got = {(s, normalise_long_form(l)) for s, l in find_definitions(case["text"])}
+        tp += len(want & got)
+        fp += len(got - want)
+        fn += len(want - got)
+        if want != got:
+            errors.append((case["text"][:70], sorted(got - want), sorted(want - got)))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "errors": errors[:8]}
+
+
+# -- topics --------------------------------------------------------------------------------------
+
+def topic_agreement(corpus, taxonomy) -> dict:
+    """With the anchors held out, does a segment's text give the anchor's label? Segment level
+    (label among the segment's most frequent three topics) and paragraph level."""
+    enricher = Enricher(EnrichmentState())
+    seg_total = seg_ok = par_total = par_ok = unmapped = 0
+    for article, paragraphs in corpus:
+        if not any(p.section for p in paragraphs):
+            continue
+        hidden = [dataclasses.replace(p, section=None) for p in paragraphs]
+        enriched = enricher.enrich(article, hidden)
+        segments: dict[str, list[Paragraph]] = {}
+        for original, paragraph in zip(paragraphs, enriched):
+            if original.section:
+                segments.setdefault(original.section, []).append(paragraph)
+        for section, members in segments.items():
+            wanted = [l for l in section_topics(taxonomy, section) if l in taxonomy.labels]
+            if not wanted:
+                unmapped += 1
+                continue
+            counts = Counter(label for p in members for label in p.topics)
+            top = {label for label, _ in counts.most_common(3)}
+            seg_total += 1
+            seg_ok += wanted[0] in top
+            for p in members:
+                par_total += 1
+                par_ok += wanted[0] in p.topics
+    return {"segments": seg_total, "segment_agreement": seg_ok / max(seg_total, 1),
+            "paragraph_agreement": par_ok / max(par_total, 1), "paragraphs": par_total, "unmapped": unmapped}
+
+
+# -- speed ---------------------------------------------------------------------------------------
+
+def throughput(corpus, rounds: int = 3) -> tuple[float, int]:
+    """Paragraphs per second of Enricher.enrich over the corpus (median of ``rounds`` runs)."""
+    total = sum(len(p) for _, p in corpus)
+    timings = []
+    for _ in range(rounds):
+        enricher = Enricher(EnrichmentState())
+        start = time.perf_counter()
+        for article, paragraphs in corpus:
+            enricher.enrich(article, paragraphs)
+        timings.append(time.perf_counter() - start)
+    return total / statistics.median(timings), total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="records per export (default: all)")
+    args = parser.parse_args(argv)
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    state_dept = load_export("state_dept_press_releases", args.limit)
+    white_house = load_export("whitehouse_briefing_room", args.limit)
+    reader = "extract+chunking" if _real_pipeline() else "light html.parser-free splitter"
+    print(f"paragraph source: {reader}; State Dept {sum(len(p) for _, p in state_dept)} paragraphs, "
+          f"White House {sum(len(p) for _, p in white_house)} paragraphs")
+
+    for name, corpus in (("State Dept", state_dept), ("White House", white_house)):
+        result = speaker_transcripts(corpus, gold)
+        turn, cont, non = result["turn"], result["cont"], result["non_speaker"]
+        print(f"speakers/{name}: labelled turns {turn['ok']}/{turn['n']} = {turn['ok'] / max(turn['n'], 1):.1%}; "
+              f"continuations {cont['ok']}/{cont['n']} = {cont['ok'] / max(cont['n'], 1):.1%}; "
+              f"non-speaker labels taken as speakers {non['taken']}/{non['seen']}")
+        for (label, got), n in result["misses"]:
+            print(f"    miss {n}x {label} -> {got!r}")
+    prose = speaker_prose(gold)
+    print(f"speakers/prose (hand-checked): {prose['ok']}/{prose['n']} = {prose['ok'] / max(prose['n'], 1):.1%}")
+    for key in prose:
+        if key.startswith("miss"):
+            print(f"    {key}")
+
+    acr = acronym_scores(gold)
+    print(f"acronyms (hand-checked {len(gold['acronyms'])} sentences): precision {acr['precision']:.1%}, "
+          f"recall {acr['recall']:.1%} (tp {acr['tp']}, fp {acr['fp']}, fn {acr['fn']})")
+    for text, extra, missing in acr["errors"]:
+        print(f"    {text!r}: extra {extra} missing {missing}")
+
+    enricher = Enricher(EnrichmentState())
+    for _, paragraphs in state_dept:
+        pass
+    topics = topic_agreement(state_dept, enricher.taxonomy)
+    print(f"topics vs editor anchors (anchors held out): segment agreement {topics['segment_agreement']:.1%} "
+          f"over {topics['segments']} segments; paragraph agreement {topics['paragraph_agreement']:.1%} "
+          f"over {topics['paragraphs']} paragraphs; {topics['unmapped']} segments with labels outside the taxonomy")
+
+    rate, total = throughput(state_dept)
+    print(f"throughput: {rate:,.0f} paragraphs/s ({1e3 / rate:.3f} ms per paragraph) over {total} State Dept paragraphs")
+    state = Enricher(EnrichmentState())
+    for article, paragraphs in state_dept:
+        state.enrich(article, paragraphs)
+    dictionary = state.state.to_dict()
+    print(f"collection: {len(dictionary['speakers'])} speakers, {len(dictionary['acronyms'])} acronym definitions")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
