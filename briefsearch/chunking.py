@@ -44,7 +44,8 @@ def chunk_article(article: Article) -> list[Paragraph]:
 
 
 def _pieces(blocks: tuple[Block, ...]) -> list[_Piece]:
-    return [_Piece(block.text.strip(), block.kind, block.section, block.bold_label) for block in blocks if block.text.strip()]
+    return [_Piece(block.text.strip(), block.kind, block.section, block.bold_label)
+            for block in blocks if block.text.strip()]
 
 
 def _is_label_only(piece: _Piece) -> bool:
@@ -79,7 +80,8 @@ def _merge_fragments(pieces: list[_Piece]) -> list[_Piece]:
     carry: _Piece | None = None
     for index, piece in enumerate(pieces):
         if carry is not None:
-            piece = _Piece(carry.text + " " + piece.text, piece.kind, piece.section, carry.bold_label or piece.bold_label)
+            label = carry.bold_label or piece.bold_label
+            piece = _Piece(carry.text + " " + piece.text, piece.kind, piece.section, label)
             carry = None
         following = pieces[index + 1] if index + 1 < len(pieces) else None
         if following is not None and _is_fragment(piece, following):

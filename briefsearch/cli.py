@@ -78,7 +78,24 @@ def use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class BriefsearchGroup(click.Group):
+    """Click's usage errors as one line ("briefsearch: ... (see: briefsearch query --help)"), exit 2."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra["standalone_mode"] = False
+        try:
+            result = super().main(args, prog_name=prog_name or "briefsearch", **extra)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "briefsearch"
+            fail(f"{error.format_message()} (see: {command} --help)", EXIT_USAGE)
+        except click.exceptions.Abort:
+            fail("interrupted", EXIT_INTERRUPTED)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=BriefsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefsearch")
 def cli():
     """Search briefings: press-briefing transcripts, statements and news, paragraph by paragraph."""
@@ -91,7 +108,7 @@ def cli():
 @click.option("--wait", type=click.FloatRange(min=0), default=0, help="Wait up to SECONDS for another index run to finish.")
 @click.option("--prune", is_flag=True, help="Remove indexed files that are gone even when most of a folder is gone.")
 @click.option("--strict", is_flag=True, help="Exit 6 when any file was skipped.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, help="Skip files larger than this many MB.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, help="Skip pages larger than this many MB (exports and feeds: 25 times as much).")
 @click.option("--speaker-overrides", type=click.Path(dir_okay=False, exists=True), envvar="BRIEFSEARCH_SPEAKER_OVERRIDES",
               help="JSON file of speaker name corrections (env BRIEFSEARCH_SPEAKER_OVERRIDES).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line and warnings.")

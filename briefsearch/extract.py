@@ -160,7 +160,8 @@ _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complement
 _SECTION_ANCHOR = re.compile(r"post-\d+-(\S+)")
 # A transcript turn that opens right after a single <br>: "MS. PSAKI:", "Q   Thanks", "Q:".
 _TURN_LABEL = re.compile(
-    r"(?:Q(?::|[ \xa0]+(?=[A-Z(\"'\u201c\u2018])|$)|[A-Z][A-Z.'\u2019\-]+(?:[ \xa0]+[A-Z][A-Z.'\u2019\-]*){0,7}[ \xa0]*:)"
+    r"(?:Q(?::|[ \xa0]+(?=[A-Z(\"'\u201c\u2018])|$)"
+    r"|[A-Z][A-Z.'\u2019\-]+(?:[ \xa0]+[A-Z][A-Z.'\u2019\-]*){0,7}[ \xa0]*:)"
 )
 
 
@@ -435,7 +436,8 @@ def _time_element_date(soup: BeautifulSoup) -> str | None:
 
 
 def _byline(soup: BeautifulSoup) -> str | None:
-    for found in (soup.find(attrs={"rel": "author"}), soup.find(class_="byline"), soup.find(attrs={"itemprop": "author"})):
+    for query in ({"attrs": {"rel": "author"}}, {"class_": "byline"}, {"attrs": {"itemprop": "author"}}):
+        found = soup.find(**query)
         if found is not None:
             text = _first_text(found)
             if text and len(text) < 200:
@@ -567,7 +569,7 @@ def _record_article(record: dict, path: str, identifier: str) -> Article:
         source=path,
         title=_one_line(_first_text_value(fields, _TITLE_KEYS)),
         blocks=_body_blocks(body) if body else (),
-        date=next(filter(None, (iso_date(_text_value(fields.get(key))) for key in _DATE_KEYS if fields.get(key))), None),
+        date=next(filter(None, (iso_date(_text_value(fields[key])) for key in _DATE_KEYS if fields.get(key))), None),
         author=_author(fields),
         url=_one_line(_first_text_value(fields, _URL_KEYS)) or None,
         categories=_categories(fields),
@@ -612,8 +614,8 @@ def _first_text_value(fields: dict, keys: tuple[str, ...]) -> str:
 def _author(fields: dict) -> str | None:
     for key in _AUTHOR_KEYS:
         value = fields.get(key)
-        names = [_one_line(_text_value(item)) for item in value] if isinstance(value, list) else [_one_line(_text_value(value))]
-        names = [name for name in names if name]
+        items = value if isinstance(value, list) else [value]
+        names = [name for name in (_one_line(_text_value(item)) for item in items) if name]
         if names:
             return ", ".join(names)
     return None
@@ -637,7 +639,8 @@ def _categories(fields: dict) -> tuple[str, ...]:
 def _record_key(fields: dict) -> str | None:
     """The record's own identity: its id/guid, else its URL."""
     lowered = {str(key).lower(): value for key, value in fields.items()}
-    return next((text.strip() for text in (_text_value(lowered.get(key)) for key in _ID_KEYS + _URL_KEYS) if text.strip()), None)
+    values = (_text_value(lowered.get(key)) for key in _ID_KEYS + _URL_KEYS)
+    return next((text.strip() for text in values if text.strip()), None)
 
 
 # JSON -----------------------------------------------------------------------------------------
@@ -717,6 +720,9 @@ def _feed_articles(path: str, text: str) -> list[Article]:
 
 
 _FEED_BODY = ("encoded", "content", "description", "summary")
+_FEED_FIELDS = frozenset(
+    {"title", "guid", "id", "pubdate", "published", "updated", "date", "creator", "issued", "modified"}
+)
 
 
 def _feed_fields(item) -> dict:
@@ -736,7 +742,7 @@ def _feed_fields(item) -> dict:
             fields.setdefault("author", names[0] if names else _element_text(child))
         elif name in _FEED_BODY:
             fields.setdefault("body:" + name, _element_markup(child))
-        elif name in ("title", "guid", "id", "pubdate", "published", "updated", "date", "creator", "issued", "modified"):
+        elif name in _FEED_FIELDS:
             fields.setdefault(name, _element_text(child))
     body = next((fields[key] for key in ("body:" + name for name in _FEED_BODY) if fields.get(key, "").strip()), "")
     fields["content"] = body

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from briefsearch.models import Paragraph
 
+# Exports and feeds hold many articles, each parsed on its own, so they may be this much larger
+# than the single-page limit (which exists because a parsed HTML page takes 6-8x its size).
+RECORD_FORMATS = (".jsonl", ".json", ".rss", ".atom", ".xml")
+RECORD_FORMAT_FACTOR = 25
+
 
 def ingest_file(source, enricher, max_bytes: int, previous_sha256: str | None = None) -> tuple[list[Paragraph], dict] | None:
     """Paragraphs and manifest entry of ``source``; None when its bytes equal ``previous_sha256``.
@@ -17,6 +22,8 @@ def ingest_file(source, enricher, max_bytes: int, previous_sha256: str | None = 
     from briefsearch.extract import extract_articles
     from briefsearch.sources import read_text
 
+    if source.path.lower().endswith(RECORD_FORMATS):
+        max_bytes *= RECORD_FORMAT_FACTOR  # parsed one record at a time: no whole-page parse tree
     text, encoding, sha256 = read_text(source, max_bytes)
     if previous_sha256 == sha256:
         return None

@@ -13,7 +13,10 @@ import unicodedata
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+# Runs of two or more spaces, or one space that is not a plain one: most text has neither, and
+# not substituting every single space keeps this pass cheap.
+_SPACES = re.compile(f"{_SPACE}{_SPACE}+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 _PUNCTUATION_FOLD = str.maketrans(
     {

@@ -77,6 +77,8 @@ def parse_args(argv=None):
     parser.add_argument("--cold-runs", type=int, default=None, help="cold processes per engine (default 12; quick 10)")
     parser.add_argument("--briefsearch-root", default=str(REPO_ROOT),
                         help="folder holding the briefsearch package to measure (default: this checkout)")
+    parser.add_argument("--compare", action="append", default=[], metavar="NAME=ROOT",
+                        help="also measure the briefsearch package under ROOT (a changed copy), as 'bs NAME'")
     args = parser.parse_args(argv)
     default_sizes = "10k" if args.quick else "10k,100k,1m"
     args.sizes = [parse_size(s) for s in (args.sizes or default_sizes).split(",") if s.strip()]
@@ -100,6 +102,13 @@ def choose_engines(corpus, args) -> tuple[list, list[str]]:
             notes.append(f"briefsearch not measured: it does not import from {root} ({reason})")
         else:
             engines.append(engine_defs.briefsearch(corpus, root))
+        for spec in args.compare:
+            name, _, other = spec.partition("=")
+            reason = engine_defs.briefsearch_unavailable(Path(other).resolve())
+            if reason:
+                notes.append(f"bs {name} not measured: it does not import from {other} ({reason})")
+            else:
+                engines.append(engine_defs.briefsearch(corpus, Path(other).resolve(), name=name))
     return engines, notes
 
 
@@ -147,6 +156,7 @@ def print_size(result: dict, engines, baselines) -> None:
 def main(argv=None) -> int:
     args = parse_args(argv)
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    engine_defs.PYCACHE = Path(args.workdir).resolve() / "pycache"
     print(f"briefsearch benchmark: Python {platform.python_version()}, sizes "
           f"{', '.join(f'{s:,}' for s in args.sizes)}, seed {args.seed}, work dir {args.workdir}")
     results = []
@@ -159,9 +169,6 @@ def main(argv=None) -> int:
     finally:
         if args.json:
             Path(args.json).write_text(json.dumps({"args": vars(args), "results": results}, indent=1))
-    for result in results:
-        for note in result["notes"]:
-            print(f"note: {note}") if "indexing" not in result else None
     return 0
 
 

@@ -34,7 +34,7 @@ DATA = ROOT.parent / "shared" / "data"
 GOLD = ROOT / "tests" / "fixtures" / "enrich_gold.json"
 SEED = ROOT / "seeds" / "us-missile-defenses-directed-at-russia.txt"
 
-_BLOCK_SPLIT = re.compile(r"</?(?:p|h[1-6]|li|div|blockquote|tr)\b[^>]*>|<br\s*/?>(?:&nbsp;|\u00a0|\s)*<br\s*/?>", re.I)
+_BLOCK_SPLIT = re.compile(r"</?(?:p|h[1-6]|li|div|blockquote|tr)\b[^>]*>|<br\s*/?>(?:&nbsp;|\s)*<br\s*/?>", re.I)
 _ANCHOR = re.compile(r'<a\s+[^>]*id="post-\d+-([^"]+)"', re.I)
 _TAG = re.compile(r"<[^>]+>")
 

@@ -131,7 +131,8 @@ def test_txt_that_is_an_html_page_is_read_as_html():
         ("Department Press Briefing \u2013 June 9, 2021", "", "Department Press Briefing \u2013 June 9, 2021"),
         ("Department Press Briefing \u2013 June 9, 2021", "United States Department of State",
          "Department Press Briefing \u2013 June 9, 2021"),
-        ("Q&A | A long subtitle that is part of the title itself", "", "Q&A | A long subtitle that is part of the title itself"),
+        ("Questions and Answers | A long subtitle that is part of the title", "",
+         "Questions and Answers | A long subtitle that is part of the title"),
     ],
 )
 def test_site_suffix_is_stripped_only_when_safe(title, site, expected):

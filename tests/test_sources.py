@@ -127,8 +127,9 @@ def test_bom_is_stripped():
 
 def test_cp1252_smart_quotes_are_detected(tmp_path):
     path = tmp_path / "legacy.txt"
-    path.write_bytes("The Secretary\u2019s statement \u2013 \u201cWe stand with Ukraine.\u201d\n".encode("cp1252"))
-    assert read_text(source_of(path))[:2] == ("The Secretary\u2019s statement \u2013 \u201cWe stand with Ukraine.\u201d\n", "cp1252")
+    text = "The Secretary\u2019s statement \u2013 \u201cWe stand with Ukraine.\u201d\n"
+    path.write_bytes(text.encode("cp1252"))
+    assert read_text(source_of(path))[:2] == (text, "cp1252")
 
 
 def test_latin1_accents_survive(tmp_path):

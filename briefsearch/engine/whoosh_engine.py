@@ -238,28 +238,45 @@ class WhooshReader:
 
     def search(self, query: wq.Query, *, filter_query: wq.Query | None = None, limit: int = 10,
                per_article: bool = False, time_limit: float | None = None) -> EngineHits:
-        """Run an already compiled query; ``filter_query`` restricts without scoring."""
-        kwargs = {"limit": limit, "filter": filter_query, "terms": False}
-        if per_article:
-            kwargs["collapse"] = "article_id"
-            kwargs["collapse_limit"] = 1
-        timed_out = False
-        if time_limit:
-            from whoosh.collectors import TimeLimit, TimeLimitCollector
+        """Run an already compiled query; ``filter_query`` restricts without adding to the score.
 
-            collector = TimeLimitCollector(self.searcher.collector(**kwargs), timelimit=time_limit)
-            try:
-                self.searcher.search_with_collector(query, collector)
-            except TimeLimit:
-                timed_out = True
-            results = collector.results()
-        else:
-            results = self.searcher.search(query, **kwargs)
-        rows = [(hit.fields(), hit.score) for hit in results]
-        total = len(results) if per_article else results.estimated_length() if timed_out else len(results)
+        The filter is folded into the query and one-hit-per-article is done here, because Whoosh's
+        TimeLimitCollector bypasses the FilterCollector and CollapseCollector wrapped around it.
+        """
+        if filter_query is not None:
+            query = wq.And([query, wq.ConstantScoreQuery(filter_query, 0.0)])
+        fetch = limit * 4 if per_article else limit
+        while True:
+            results, timed_out = self._top(query, fetch, time_limit)
+            rows, articles = [], set()
+            for hit in results:
+                fields = hit.fields()
+                if per_article:
+                    if fields["article_id"] in articles:
+                        continue
+                    articles.add(fields["article_id"])
+                rows.append((fields, hit.score))
+                if len(rows) == limit:
+                    break
+            if not per_article or len(rows) >= limit or results.scored_length() < fetch or timed_out:
+                break
+            fetch *= 4
         terms = {text.decode("utf-8") if isinstance(text, bytes) else text
                  for field, text in query.existing_terms(self.reader, expand=True) if field == "text"}
-        return EngineHits(total, rows, terms, timed_out)
+        return EngineHits(len(results), rows, terms, timed_out)
+
+    def _top(self, query: wq.Query, limit: int, time_limit: float | None):
+        if not time_limit:
+            return self.searcher.search(query, limit=limit), False
+        from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+        # No SIGALRM: it would replace the process's handler and fail outside the main thread.
+        collector = TimeLimitCollector(self.searcher.collector(limit=limit), timelimit=time_limit, use_alarm=False)
+        try:
+            self.searcher.search_with_collector(query, collector)
+        except TimeLimit:
+            return collector.results(), True
+        return collector.results(), False
 
     def count(self, query: wq.Query, filter_query: wq.Query | None = None) -> int:
         return len(self.searcher.search(query, limit=1, filter=filter_query))

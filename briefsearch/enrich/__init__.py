@@ -139,7 +139,7 @@ class Enricher:
         # A user taxonomy given as taxonomy_path is merged over the shipped one.
         self.taxonomy = load_taxonomy(str(DEFAULT_TAXONOMY), taxonomy_path)
         self.state.taxonomy_version = self.taxonomy.version
-        self.resolver = Resolver(self.state.lookup_surname, load_overrides(overrides_path))
+        self.resolver = Resolver(self.state.people, load_overrides(overrides_path))
 
     def enrich(self, article: Article, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """New paragraphs (same order) with speaker, flags, topics and acronyms filled."""

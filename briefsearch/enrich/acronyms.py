@@ -63,13 +63,17 @@ def _accept(short: str, long: str | None) -> tuple[str, str] | None:
     words = long.split()
     letters = [ch for ch in short if ch.isalpha()]
     core = letters[:-1] if short.endswith("s") and len(letters) > 2 and short[:-1].isupper() else letters
-    if len(words) < 2 or len(words) > min(len(core) + 5, len(core) * 2):
+    if len(words) > min(len(core) + 5, len(core) * 2):
+        return None
+    if len(words) == 1 and len(long) < 2 * len(short):  # "gigawatts (GW)" yes, "Quad (QUAD)" no
         return None
     if words[0].lower() in _NOT_DEFINITION_START or len(long) <= len(short):
         return None
-    initials = [w[0].lower() for w in words if w[0].isalnum()]
-    hits = sum(1 for ch in core if ch.lower() in initials)
-    if hits * 2 < len(core):  # most letters of a real acronym open a word of its long form
+    # Every major word of a real long form gives a letter to the short one ("Caribbean Community"
+    # for CARICOM); an accidental alignment drags in words that do not.
+    letters_lower = {ch.lower() for ch in core}
+    major = [w for w in words if w.lower().strip(",") not in _MINOR_WORDS and w[0].isalnum()]
+    if any(w[0].lower() not in letters_lower for w in major):
         return None
     return short, long.strip(" ,;:")
 
@@ -83,7 +87,27 @@ def _long_before(text: str, end: int, short: str) -> tuple[str, str] | None:
     letters = sum(1 for ch in short if ch.isalnum())
     window = _words_before(text, end, min(letters + 5, letters * 2))
     window = re.split(r"[.;:!?()\"]", window)[-1].strip(" ,")  # a long form does not cross clauses
-    return _accept(short, best_long_form(short, window))
+    return _accept(short, initialism(short, window) or best_long_form(short, window))
+
+
+_MINOR_WORDS = frozenset("of and the for on in to with at by de du des la le".split())
+
+
+def initialism(short: str, window: str) -> str | None:
+    """The end of ``window`` whose major words' initials spell ``short`` exactly:
+    "prevention, preparedness, and response" for PPR, where letter alignment alone stops at
+    "preparedness, and response"."""
+    letters = [ch.lower() for ch in short.rstrip("s") if ch.isalpha()] if short[:-1].isupper() else \
+        [ch.lower() for ch in short if ch.isalpha()]
+    words = window.split()
+    for start in range(len(words) - 1, -1, -1):
+        major = [w for w in words[start:] if w.lower().strip(",") not in _MINOR_WORDS]
+        initials = [w.lstrip("\"'(")[:1].lower() for w in major]
+        if len(initials) > len(letters):
+            return None
+        if initials == letters and words[start].lower() not in _MINOR_WORDS:
+            return " ".join(words[start:])
+    return None
 
 
 def find_definitions(text: str) -> list[tuple[str, str]]:

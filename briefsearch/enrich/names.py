@@ -46,6 +46,15 @@ NOT_NAME_WORDS = ROLE_WORDS | frozenset(
     brazil turkey qatar kuwait jordan saudi korea pakistan afghanistan poland greece norway sweden
     finland denmark estonia latvia lithuania moldova georgia armenia azerbaijan kenya nigeria
     indonesia philippines thailand vietnam australia britain kingdom european africa asia europe
+    administration administrations foundation services service transportation agency fund program
+    programme initiative act law institute association center centre university college school
+    commission committee corporation company bank organization organisation group network coalition
+    forces army navy court congress senate parliament assembly police tribal tribes county city
+    harris-biden biden-harris partnership alliance summit plan strategy report center
+    during announcing celebrating highlighting providing laying honoring honouring commemorating
+    marking delivering discussing signing meeting hosting welcoming visiting touring launching
+    unveiling urging calling addressing recognizing upon via ahead following regarding amid
+    doctors doctor was were is are has have had will would blame
     presidents ministers secretaries leaders officials governments both all every each
     """.split()
 )
@@ -117,13 +126,15 @@ def surname_keys(full_name: str) -> tuple[str, ...]:
 
 
 def people_in_text(text: str) -> dict[str, str]:
-    """Map surname key -> full name for every full-name mention in ``text``; first mention wins."""
-    people: dict[str, str] = {}
+    """Map surname key -> full name for the full-name mentions in ``text``: the most frequent
+    full name per surname wins ("Joe Biden" over a headline's "Blame Biden"), then the first."""
+    counts: dict[str, dict[str, int]] = {}
     for match in NAME_RUN.finditer(text):
         for name in full_names_in_run(match.group(0)):
             for key in surname_keys(name):
-                people.setdefault(key, name)
-    return people
+                names = counts.setdefault(key, {})
+                names[name] = names.get(name, 0) + 1
+    return {key: max(names, key=names.__getitem__) for key, names in counts.items()}
 
 
 _CREATOR_SPLIT = re.compile(r",\s*|\s+and\s+")
@@ -138,3 +149,21 @@ def people_in_creator(creator: str | None) -> list[str]:
         for match in NAME_RUN.finditer(segment.strip()):
             names.extend(full_names_in_run(match.group(0)))
     return names
+
+
+# Short forms of given names, so "Joe Biden" and "Joseph R. Biden" are one person.
+_NICKNAMES = {
+    "joe": "joseph", "tony": "anthony", "bill": "william", "bob": "robert", "rob": "robert",
+    "mike": "michael", "jim": "james", "tom": "thomas", "dick": "richard", "jen": "jennifer",
+    "andy": "andrew", "liz": "elizabeth", "kate": "katherine", "chris": "christopher",
+    "dan": "daniel", "dave": "david", "steve": "steven", "tim": "timothy", "nick": "nicholas",
+    "ned": "edward", "ted": "edward", "sam": "samuel", "ben": "benjamin", "matt": "matthew",
+    "pat": "patrick", "jeff": "jeffrey", "greg": "gregory", "ken": "kenneth", "larry": "lawrence",
+    "jake": "jacob", "gina": "regina", "alex": "alexander", "tony.": "anthony", "antony": "anthony",
+}
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two given names are the same person's: equal, or one the short form of the other."""
+    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+    return a == b or _NICKNAMES.get(a, a) == _NICKNAMES.get(b, b)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from briefsearch.enrich.names import (
     HONORIFIC_GENDER,
+    same_given_name,
     NAME_RUN,
     NOT_NAME_WORDS,
     ROLE_WORDS,
@@ -36,7 +37,7 @@ QUESTION_LABELS = frozenset({"QUESTION", "Q", "QUESTIONER", "QUESTIONS"})
 # Labels that name a role, never a person: they stay as title-cased role names.
 GENERIC_ROLE_WORDS = frozenset(
     "OFFICIAL OFFICIALS MODERATOR OPERATOR INTERPRETER PARTICIPANT PARTICIPANTS STAFF GUEST AUDIENCE "
-    "ANNOUNCER NARRATOR PANELIST REPORTER VOICE VOICES CROWD STAFFER".split()
+    "ANNOUNCER NARRATOR PANELIST REPORTER VOICE VOICES CROWD STAFFER AIDE AIDES".split()
 )
 # All-caps field labels that are not speakers (sanctions lists, memos, schedules).
 DENY_FIRST_WORDS = frozenset(
@@ -56,7 +57,7 @@ _VERBS = (
     r"hop(?:es|ed)|explain(?:s|ed)|told|tells|stated|underlin(?:es|ed)|underscor(?:es|ed)|"
     r"remark(?:s|ed)|observ(?:es|ed)|warn(?:s|ed)|insist(?:s|ed)|argu(?:es|ed)|announc(?:es|ed)|"
     r"declar(?:es|ed)|affirm(?:s|ed)|reaffirm(?:s|ed)|reiterat(?:es|ed)|point(?:s|ed) out|"
-    r"acknowledg(?:es|ed)|urg(?:es|ed)|asked|recall(?:s|ed)|comment(?:s|ed)|replied|responded|"
+    r"acknowledg(?:es|ed)|urg(?:es|ed)|recall(?:s|ed)|comment(?:s|ed)|replied|responded|"
     r"cautioned|vowed|promised|confirm(?:s|ed)|suggest(?:s|ed)|believ(?:es|ed)|welcom(?:es|ed)|"
     r"maintain(?:s|ed)|contend(?:s|ed)|conclud(?:es|ed)|predict(?:s|ed)|indicat(?:es|ed)"
 )
@@ -150,6 +151,7 @@ class ArticleContext:
 
     people: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    title: str = ""
     recent: list[tuple[str, str | None]] = field(default_factory=list)  # (speaker, gender), newest last
 
 
@@ -163,33 +165,57 @@ def article_context(title: str, author: str | None, texts: list[str]) -> Article
     for source in (title, body):
         for key, name in people_in_text(source).items():
             people.setdefault(key, name)
-    return ArticleContext(people=people, text=f"{title}\n{body}")
+    return ArticleContext(people=people, text=f"{title}\n{body}", title=title)
 
 
 class Resolver:
-    """Turns label and prose mentions into canonical names: article first, then the registry."""
+    """Turns label and prose mentions into canonical names: article first, then the registry.
 
-    def __init__(self, registry_lookup, overrides: dict[str, str] | None = None):
-        self._registry_lookup = registry_lookup  # surname key -> canonical full name or None
+    ``people`` is the collection registry of surname keys ("price") and role keys
+    ("president biden") -> full name; resolving learns role keys into it.
+    """
+
+    def __init__(self, people: dict[str, str], overrides: dict[str, str] | None = None):
+        self.people = people
         self.overrides = {normalise_alias(k): v for k, v in (overrides or {}).items()}
 
+    def _known(self, ctx: ArticleContext, key: str) -> str | None:
+        return ctx.people.get(key) or self.people.get(key)
+
+    def canonical(self, full: str) -> str:
+        """The registry's form of a name when it is the same person: "Antony Blinken" -> "Antony J. Blinken"."""
+        keys = surname_keys(full)
+        known = self.people.get(keys[0]) if keys else None
+        if known and known != full and same_given_name(known.split()[0], full.split()[0]):
+            return known
+        return full
+
     def person(self, ctx: ArticleContext, name: str, honorific: str | None, role: str) -> str:
+        """"MR PRICE" -> "Ned Price"; "PRESIDENT BIDEN" -> the article's "President Joe Biden"."""
+        if role:
+            full = self.role_person(ctx, role, name)
+            if full:
+                return full
         key = name.lower()
         last = key.split()[-1]
-        full = ctx.people.get(key) or self._registry_lookup(key) or ctx.people.get(last) or self._registry_lookup(last)
+        full = self._known(ctx, key) or self._known(ctx, last)
         if full:
             return self.canonical(full)
         if honorific in ("mr", "ms", "mrs", "dr", "miss"):
             return f"{honorific.capitalize()}. {name}"
         return f"{role} {name}".strip()
 
-    def canonical(self, full: str) -> str:
-        """The registry's form of a name when it is the same person: "Antony Blinken" -> "Antony J. Blinken"."""
-        keys = surname_keys(full)
-        known = self._registry_lookup(keys[0]) if keys else None
-        if known and known != full and known.split()[0] == full.split()[0]:
-            return known
-        return full
+    def role_person(self, ctx: ArticleContext, role: str, surname: str) -> str | None:
+        """A role holder's full name: "President Joseph R. Biden" in the text, or learnt before."""
+        role_key = f"{role} {surname}".lower()
+        if role_key in self.people:  # the first full name learnt for a role holder stays theirs
+            return self.people[role_key]
+        match = _explicit_pattern(role, surname).search(ctx.text)
+        if match:
+            full = self.canonical(" ".join(match.group(1).split()))
+            self.people[role_key] = full
+            return full
+        return None
 
     def label(self, ctx: ArticleContext, label: Label) -> str | None:
         if label.kind == "question":
@@ -197,30 +223,31 @@ class Resolver:
         if label.kind == "role":
             return label.role
         if label.kind == "title":
-            return self._title(ctx, label.role) or f"The {label.role}"
+            return self.title_holder(ctx, label.role) or f"The {label.role}"
         if label.kind == "bare":  # "SECRETAR BLINKEN" (a typo): only a known surname makes it a speaker
-            surname = label.name.split()[-1].lower()
-            return ctx.people.get(surname) or self._registry_lookup(surname)
+            found = self._known(ctx, label.name.split()[-1].lower())
+            return self.canonical(found) if found else None
         return self.person(ctx, label.name, label.honorific, label.role)
 
-    def _title(self, ctx: ArticleContext, role: str) -> str | None:
-        """THE PRESIDENT -> the person the article calls "President Biden"."""
-        match = _role_pattern(role).search(ctx.text)
-        if not match:
-            return None
-        tokens = match.group(1).split()
-        if len(tokens) >= 2:
-            pair = f"{tokens[0]} {tokens[1]}"
-            full = ctx.people.get(tokens[1].lower())
-            if full and full.startswith(tokens[0]):
-                return full
-            if tokens[0].lower() in ctx.people or self._registry_lookup(tokens[0].lower()):
-                pass
-            elif tokens[1].lower() not in NOT_NAME_WORDS and full_names_in_run(pair) == (pair,):
-                surname = tokens[0]
-                return ctx.people.get(surname.lower()) or self._registry_lookup(surname.lower()) or f"{role} {surname}"
-        surname = tokens[0].removesuffix("'s").removesuffix("’s")
-        return ctx.people.get(surname.lower()) or self._registry_lookup(surname.lower()) or f"{role} {surname}"
+    def title_holder(self, ctx: ArticleContext, role: str) -> str | None:
+        """THE PRESIDENT -> whom the article calls "President Biden" (most often), by full name."""
+        pattern = _role_pattern(role)
+        match = pattern.search(ctx.title)  # the title names the host ("Remarks by President Biden")
+        if match is None:
+            runs: dict[str, int] = {}
+            for found in pattern.finditer(ctx.text):
+                runs[found.group(1)] = runs.get(found.group(1), 0) + 1
+            if not runs:
+                return None
+            run = max(runs, key=runs.__getitem__)
+        else:
+            run = match.group(1)
+        tokens = run.replace("’", "'").split()
+        full = full_names_in_run(" ".join(tokens[:4]))
+        if full and full[0].split()[0] == tokens[0]:  # "First Lady Jill Biden"
+            return self.canonical(full[0])
+        surname = tokens[0].removesuffix("'s")
+        return self.role_person(ctx, role, surname) or self._resolved(ctx, surname) or f"{role} {surname}"
 
     def override(self, alias: str | None, speaker: str | None) -> str | None:
         """The user's corrections win over every rule."""
@@ -249,12 +276,24 @@ class Resolver:
         surname = tokens[-1]
         if surname.lower() in NOT_NAME_WORDS:
             return None
-        known = ctx.people.get(surname.lower()) or self._registry_lookup(surname.lower())
-        if known:
-            return self.canonical(known)
         if len(tokens) >= 2 and tokens[-2].lower() in ROLE_WORDS:
-            return f"{' '.join(tokens[:-1])} {surname}"
-        return None
+            start = len(tokens) - 1
+            while start > 0 and tokens[start - 1].lower() in ROLE_WORDS:
+                start -= 1
+            role = " ".join(tokens[start:-1])  # "As President Biden" -> role "President"
+            return self.role_person(ctx, role, surname) or self._resolved(ctx, surname) or f"{role} {surname}"
+        return self._resolved(ctx, surname)
+
+    def _resolved(self, ctx: ArticleContext, surname: str) -> str | None:
+        known = self._known(ctx, surname.lower())
+        return self.canonical(known) if known else None
+
+
+@lru_cache(maxsize=1024)
+def _explicit_pattern(role: str, surname: str) -> re.Pattern:
+    guard = r"(?<!Vice )(?<!Vice-)" if role.lower() == "president" else ""
+    given = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+    return re.compile(rf"{guard}\b{re.escape(role)}\s+({given}(?:\s+[A-Z]\.)*\s+{re.escape(surname)})\b")
 
 
 @lru_cache(maxsize=256)
@@ -288,7 +327,20 @@ def _dash_or_according(ctx, resolver, folded):
             speaker = resolver.mention(ctx, match.group("hon"), match.group("name"))
             if speaker:
                 return speaker, _alias(match), _gender_of(match.group("hon"))
+            speaker = _the_role(ctx, resolver, before, match)
+            if speaker:
+                return speaker, None, None
     return None
+
+
+def _the_role(ctx, resolver, before, match):
+    """"As the President said" -> whom the article calls "President Biden"."""
+    words = match.group("name").split()
+    if match.group("hon") or not all(w.lower() in ROLE_WORDS for w in words):
+        return None
+    if not before[: match.start("name")].rstrip().lower().endswith("the"):
+        return None
+    return resolver.title_holder(ctx, " ".join(words))
 
 
 def _alias(match: re.Match) -> str:
@@ -313,7 +365,20 @@ def _reporting_verb(ctx, resolver, folded):
             speaker = resolver.mention(ctx, match.group("hon"), match.group("name"))
             if speaker:
                 return speaker, _alias(match), _gender_of(match.group("hon"))
+            speaker = _the_role(ctx, resolver, before, match)
+            if speaker:
+                return speaker, None, None
     return None
+
+
+def _the_role(ctx, resolver, before, match):
+    """"As the President said" -> whom the article calls "President Biden"."""
+    words = match.group("name").split()
+    if match.group("hon") or not all(w.lower() in ROLE_WORDS for w in words):
+        return None
+    if not before[: match.start("name")].rstrip().lower().endswith("the"):
+        return None
+    return resolver.title_holder(ctx, " ".join(words))
 
 
 def _pronoun_speaker(ctx, pronoun):
@@ -338,11 +403,18 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
     transcript = any(label is not None for label in labels)
     results: list[Attribution] = []
     current: Attribution | None = None
+    resolved: dict[str, str | None] = {}  # label -> speaker, once per article
     for position, (text, label) in enumerate(zip(texts, labels)):
         if label is not None:
             surface, parsed = label
-            speaker = resolver.override(surface, resolver.label(ctx, parsed))
+            if parsed.raw not in resolved:
+                resolved[parsed.raw] = resolver.override(surface, resolver.label(ctx, parsed))
+            speaker = resolved[parsed.raw]
             question = parsed.kind == "question"
+            if speaker is None:  # an all-caps lead-in we cannot tie to anyone: not a turn
+                current = None
+                results.append(Attribution())
+                continue
             current = Attribution(speaker, is_turn=True, is_question=question, alias=None if question else surface,
                                   gender=parsed.gender)
             results.append(current)

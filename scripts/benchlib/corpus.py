@@ -108,12 +108,14 @@ def speaker_key(inner_html: str) -> str | None:
     return words[-1].lower()
 
 
-def read_articles(sources=SOURCES) -> list[SourceArticle]:
-    """Every record of the exports with its paragraphs, speakers carried over unlabelled turns."""
+def read_articles(sources=SOURCES, limit: int | None = None) -> list[SourceArticle]:
+    """The records of the exports (the first ``limit`` of each) with their paragraphs."""
     articles = []
     for path in sources:
         with open(path, encoding="utf-8") as lines:
-            for line in lines:
+            for n, line in enumerate(lines):
+                if limit is not None and n >= limit:
+                    break
                 record = json.loads(line)
                 body = record.pop("content_html", "") or ""
                 paragraphs = _label_paragraphs(split_paragraphs(body))
@@ -123,6 +125,7 @@ def read_articles(sources=SOURCES) -> list[SourceArticle]:
 
 
 def _label_paragraphs(parts: list[tuple[str, str]]) -> list[SourceParagraph]:
+    """Speaker and topic per paragraph; an unlabelled paragraph continues the last speaker."""
     speaker = topic = ""
     out = []
     for inner, text in parts:

@@ -19,6 +19,19 @@ from benchlib.briefsearch_warm import query_args
 HERE = Path(__file__).resolve().parent
 
 
+# Children cache bytecode outside the repository, as an installed package would have it; without
+# this (PYTHONDONTWRITEBYTECODE is set here) every cold query would recompile briefsearch.
+PYCACHE = Path("/tmp/briefsearch-bench/pycache")
+
+
+def child_env(extra_path: list[str] = ()) -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    env["PYTHONPATH"] = os.pathsep.join([*map(str, extra_path), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
 @dataclass
 class Engine:
     key: str
@@ -26,7 +39,7 @@ class Engine:
     index_cmd: list
     warm_cmd: list
     cold_cmd: object  # callable(index_dir, query) -> argv
-    env: dict = field(default_factory=lambda: dict(os.environ))
+    env: dict = field(default_factory=child_env)
     cwd: str | None = None
     is_baseline: bool = True
 
@@ -50,9 +63,7 @@ def sqlite_fts5(corpus) -> Engine:
 
 
 def briefsearch_env(root: Path) -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), str(HERE.parent), env.get("PYTHONPATH")) if p)
-    return env
+    return child_env([root, HERE.parent])
 
 
 def briefsearch_unavailable(root: Path) -> str | None:
@@ -72,10 +83,13 @@ def _cold_args(idx, query) -> list[str]:
     return args
 
 
-def briefsearch(corpus, root: Path, entry_point: bool = False) -> Engine:
-    """briefsearch indexed with its CLI, queried warm via Searcher and cold via the CLI."""
+def briefsearch(corpus, root: Path, entry_point: bool = False, name: str = "") -> Engine:
+    """briefsearch indexed with its CLI, queried warm via Searcher and cold via the CLI.
+
+    ``name`` labels a second copy of the package (``--compare NAME=ROOT``) measured side by side.
+    """
     launcher = [sys.executable, "-m", "briefsearch"]
-    key, label = "briefsearch", "briefsearch"
+    key, label = ("briefsearch", "briefsearch") if not name else (f"briefsearch@{name}", f"bs {name}")
     if entry_point:
         launcher, key, label = [shutil.which("briefsearch")], "briefsearch-cli", "briefsearch (entry point)"
     return Engine(

@@ -1,13 +1,17 @@
 """Running one child process and measuring it: wall time from outside, peak memory, medians.
 
-Peak RSS comes from ``os.wait4`` (the kernel's high-water mark for the child and the children it
-waited for: the largest single process, not a sum). When asked, a sampler also sums the RSS of the
-whole process tree every 50 ms, which is what matters when a tool runs workers side by side.
+Peak RSS is the kernel's high-water mark (``ru_maxrss``) of the measured process and the children
+it waited for: the largest single process, not a sum. A child started straight from this process
+would inherit this process's own high-water mark (Linux carries it across vfork + exec), so when
+``/usr/bin/time`` exists the command is started through it and its ``%M`` is read instead; it adds
+about a millisecond to the wall time. When asked, a sampler also sums the RSS of the whole process
+tree every 50 ms, which is what matters when a tool runs workers side by side.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -15,6 +19,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+
+TIME_COMMAND = shutil.which("time", path="/usr/bin:/bin")
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,10 @@ class ChildRun:
 
 def run_child(cmd: list[str], *, cwd=None, env=None, sample_tree=False, timeout=None) -> ChildRun:
     """Run ``cmd`` to completion; time it with perf_counter around start and reap."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss_file:
+        if TIME_COMMAND:
+            cmd = [TIME_COMMAND, "-f", "%M", "-o", rss_file.name, *cmd]
         sampler = None
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
@@ -47,8 +57,15 @@ def run_child(cmd: list[str], *, cwd=None, env=None, sample_tree=False, timeout=
         tree = sampler.stop() if sampler else 0
         out.seek(0)
         err.seek(0)
-        return ChildRun(seconds, usage.ru_maxrss * 1024, tree, proc.returncode,
+        peak = _time_peak(rss_file) if TIME_COMMAND else usage.ru_maxrss * 1024
+        return ChildRun(seconds, peak, tree, proc.returncode,
                         out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def _time_peak(rss_file) -> int:
+    """%M (KB) is the last line; a failing command adds a status line before it."""
+    lines = rss_file.read().split()
+    return int(lines[-1]) * 1024 if lines and lines[-1].isdigit() else 0
 
 
 class _TreeSampler(threading.Thread):

@@ -31,10 +31,11 @@ def _rows(metric: str, values: dict, engines, baselines) -> list[list[str]]:
 
 
 def _table(title: str, rows: list[list[str]], engines) -> str:
-    header = [title] + [e.label for e in engines]
+    header = [""] + [e.label for e in engines]
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
-    return "\n".join([line(header), "-" * (sum(widths) + 2 * len(widths) - 2)] + [line(r) for r in rows])
+    rule = "-" * (sum(widths) + 2 * len(widths) - 2)
+    return "\n".join([title, line(header), rule] + [line(r) for r in rows])
 
 
 def indexing_table(results: dict, engines, baselines) -> str:
@@ -77,7 +78,10 @@ def cold_table(results: dict, engines, baselines) -> str:
     rows += _rows("wall s, p90", {e.key: results[e.key]["p90_s"] for e in engines}, engines, baselines)
     rows += _rows("peak RSS MB, median", {e.key: results[e.key]["peak_rss"] / MB for e in engines},
                   engines, baselines)
-    return _table(f"Cold whole-process query ({runs} fresh processes each, in turn)", rows, engines)
+    bare = results["interpreter"]
+    note = (f"\n(bare interpreter, `python -c pass`, in the same loop: median {fmt(bare['median_s'])} s, "
+            f"{fmt(bare['peak_rss'] / MB)} MB)")
+    return _table(f"Cold whole-process query ({runs} fresh processes each, in turn)", rows, engines) + note
 
 
 GOALS = (  # (label, section, field, limit, lower_is_better, scale)

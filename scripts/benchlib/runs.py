@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
+from benchlib.engines import child_env
 from benchlib.measure import dir_bytes, median, percentile, run_child
 from benchlib.queries import KINDS
 
@@ -95,12 +97,17 @@ def measure_cold(engines, index_dirs: dict, corpus, runs: int, log) -> dict:
         _checked(engine, run_child(engine.cold_cmd(index_dirs[engine.key], queries[0]),
                                    cwd=engine.cwd, env=engine.env), "cold query")
     samples = {e.key: [] for e in engines}
+    bare = []  # the floor every engine pays: starting an interpreter
     for query in queries:
         for engine in engines:
             run = run_child(engine.cold_cmd(index_dirs[engine.key], query), cwd=engine.cwd, env=engine.env)
             samples[engine.key].append(_checked(engine, run, "cold query"))
+        bare.append(run_child([sys.executable, "-c", "pass"], env=child_env()))
     log(f"  cold: {runs} runs per engine done")
-    return {key: {"runs": len(rs), "median_s": median([r.seconds for r in rs]),
-                  "p90_s": percentile([r.seconds for r in rs], 90),
-                  "peak_rss": median([r.peak_rss for r in rs])}
-            for key, rs in samples.items()}
+    out = {key: {"runs": len(rs), "median_s": median([r.seconds for r in rs]),
+                 "p90_s": percentile([r.seconds for r in rs], 90),
+                 "peak_rss": median([r.peak_rss for r in rs])}
+           for key, rs in samples.items()}
+    out["interpreter"] = {"runs": len(bare), "median_s": median([r.seconds for r in bare]),
+                          "peak_rss": median([r.peak_rss for r in bare])}
+    return out
