@@ -12,6 +12,7 @@ import html
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -33,15 +34,17 @@ def extract_articles(source, text: str) -> list[Article]:
     Raises SkippedFile when nothing readable is found ("no text found", "no readable JSON records").
     """
     kind = _format_of(source.path, text)
+    # Ids come from the machine-independent key; ``source`` on each article is the real path.
+    key = getattr(source, "key", "") or source.path
     if kind == "feed":
-        articles = _feed_articles(source.path, text)
+        articles = _feed_articles(key, text)
     elif kind == "json":
-        articles = _json_articles(source.path, text)
+        articles = _json_articles(key, text)
     elif kind == "html":
-        articles = [_html_page(source.path, text)]
+        articles = [_html_page(key, text)]
     else:
-        articles = [_text_article(source.path, text)]
-    articles = [article for article in articles if article.blocks]
+        articles = [_text_article(key, text)]
+    articles = [replace(article, source=source.path) for article in articles if article.blocks]
     if not articles:
         raise SkippedFile("no text found")
     return articles

@@ -11,7 +11,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefsearch.errors import SkippedFile, SourceError
 from briefsearch.textnorm import clean_text
@@ -52,6 +52,9 @@ class SourceFile:
     mtime_ns: int
     # The name as the OS needs it when it differs from the printable ``path``.
     os_path: str | None = field(default=None, compare=False, repr=False)
+    # The path from the indexed folder's parent ("seeds/briefing.html"): the same on every
+    # machine and checkout, so article ids made from it are too.
+    key: str = field(default="", compare=False, repr=False)
 
 
 def display_path(path: str) -> str:
@@ -77,14 +80,21 @@ def find_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[str]]:
             raise SourceError(f"No such file or folder: {display_path(path)} — check the path")
     found: list[tuple[str, os.stat_result]] = []
     warnings: list[str] = []
+    bases: dict[str, str] = {}
     for path in paths:
+        start = len(found)
         if os.path.isdir(path):
             _walk(path, found, warnings)
         elif is_supported(path):
             _add_file(path, found, warnings)
         else:
             warnings.append(f"{display_path(path)}: skipped (unsupported file type)")
-    return _unique(found), warnings
+        base = os.path.dirname(os.path.normpath(path))
+        for file_path, _ in found[start:]:
+            bases.setdefault(file_path, base)
+    sources = _unique(found)
+    return [replace(s, key=display_path(os.path.relpath(s.os_path or s.path, bases.get(s.os_path or s.path, "/"))))
+            for s in sources], warnings
 
 
 def _walk(folder: str, found: list, warnings: list[str]) -> None:

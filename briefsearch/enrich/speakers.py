@@ -327,20 +327,7 @@ def _dash_or_according(ctx, resolver, folded):
             speaker = resolver.mention(ctx, match.group("hon"), match.group("name"))
             if speaker:
                 return speaker, _alias(match), _gender_of(match.group("hon"))
-            speaker = _the_role(ctx, resolver, before, match)
-            if speaker:
-                return speaker, None, None
     return None
-
-
-def _the_role(ctx, resolver, before, match):
-    """"As the President said" -> whom the article calls "President Biden"."""
-    words = match.group("name").split()
-    if match.group("hon") or not all(w.lower() in ROLE_WORDS for w in words):
-        return None
-    if not before[: match.start("name")].rstrip().lower().endswith("the"):
-        return None
-    return resolver.title_holder(ctx, " ".join(words))
 
 
 def _alias(match: re.Match) -> str:
@@ -359,15 +346,16 @@ def _reporting_verb(ctx, resolver, folded):
         if pronoun:
             return _pronoun_speaker(ctx, pronoun.group("pro"))
         match = _NAME_BEFORE.search(before)
-        if match is None and before.rstrip().endswith('"'):
+        if match is not None:
+            speaker = _the_role(ctx, resolver, before, match)
+            if speaker:
+                return speaker, None, None
+        elif before.rstrip().endswith('"'):
             match = _NAME_AFTER.match(folded[verb.end() : verb.end() + 90])
         if match:
             speaker = resolver.mention(ctx, match.group("hon"), match.group("name"))
             if speaker:
                 return speaker, _alias(match), _gender_of(match.group("hon"))
-            speaker = _the_role(ctx, resolver, before, match)
-            if speaker:
-                return speaker, None, None
     return None
 
 
