@@ -12,10 +12,11 @@ from briefsearch.engine.whoosh_engine import (
     EngineHits,
     WhooshReader as Reader,
     WhooshWriter as Writer,
+    committed_file_test,
     create_index,
     create_writer,
     open_reader,
     recover_generation,
 )
 
-__all__ = ["FORMAT_VERSION", "SCHEMA_FINGERPRINT", "EngineHits", "Reader", "Writer", "create_index", "create_writer", "open_reader", "recover_generation"]
+__all__ = ["FORMAT_VERSION", "SCHEMA_FINGERPRINT", "EngineHits", "Reader", "Writer", "committed_file_test", "create_index", "create_writer", "open_reader", "recover_generation"]

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import hashlib
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from briefsearch.engine.analysis import ANALYZER_VERSION, TOKEN_PATTERN, name_analyzer, text_analyzer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
-        kind=ID(),
+        kind=ID(),  # only on source records: paragraphs are found by their words
         article_id=ID(stored=True, sortable=True),
-        position=NUMERIC(int, stored=True, sortable=True),
+        position=STORED(),  # neighbours are looked up by id (article#pN), so no index terms
         text=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
         title=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
         speaker=ID(stored=True),
@@ -42,7 +42,7 @@ def build_schema() -> Schema:
 # A canonical text description of what the schema means; any change here needs FORMAT_VERSION + 1.
 SCHEMA_DESCRIPTION = (
     f"format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};"
-    "fields=id:ID,kind:ID,article_id:ID,position:NUMERIC,text:TEXT,title:TEXT,speaker:ID,"
+    "fields=id:ID,kind:ID,article_id:ID,position,text:TEXT,title:TEXT,speaker:ID,"
     "speaker_words:TEXT,topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,day:ID,date,author,source:ID,"
     "url,section,meta"
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -25,6 +26,31 @@ from briefsearch.models import Paragraph
 
 INDEX_NAME = "MAIN"
 _OPEN_RETRIES = 10
+
+
+def _cache_missing_columns() -> None:
+    """Whoosh caches a segment's per-field length columns but not their absence, so while
+    writing a segment every posting of a field without lengths (ids, keywords) asks the
+    filesystem whether the column file exists: a third of the commit time. Cache the absence too
+    (a written segment never gains columns)."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    if getattr(W3PerDocReader._cached_reader, "briefsearch_patched", False):
+        return
+
+    def _cached_reader(self, fieldname, column):
+        try:
+            return self._readers[fieldname]
+        except KeyError:
+            reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+            self._readers[fieldname] = reader
+            return reader
+
+    _cached_reader.briefsearch_patched = True
+    W3PerDocReader._cached_reader = _cached_reader
+
+
+_cache_missing_columns()
 
 
 def _fsync_generation(path: Path) -> None:
@@ -58,7 +84,6 @@ def paragraph_fields(paragraph: Paragraph) -> dict:
     flags = [name for name, on in (("quote", paragraph.is_quote), ("turn", paragraph.is_turn), ("question", paragraph.is_question)) if on]
     fields = {
         "id": paragraph.id,
-        "kind": "paragraph",
         "article_id": paragraph.article_id,
         "position": paragraph.position,
         "text": paragraph.text,
@@ -138,7 +163,32 @@ def recover_generation(generation: Path) -> list[str]:
             if stale:
                 os.remove(generation / name)
                 removed.append(name)
+        if (generation / f"{INDEX_NAME}.tmp").is_dir():  # the posting pool of a writer that died
+            shutil.rmtree(generation / f"{INDEX_NAME}.tmp", ignore_errors=True)
+            removed.append(f"{INDEX_NAME}.tmp")
         return removed
+    finally:
+        ix.close()
+
+
+def committed_file_test(generation: Path):
+    """A test ``name -> bool``: is this file part of the live commit (its TOC or a live segment)?
+
+    Checksums recorded at an earlier commit may name files a later merge deleted; those are not
+    damage.
+    """
+    ix = _open(generation)
+    try:
+        toc = ix._read_toc()
+        live = {segment.segment_id() for segment in toc.segments}
+        toc_name = f"_{INDEX_NAME}_{toc.generation}.toc"
+        segment_pattern = windex.TOC._segment_pattern(INDEX_NAME)
+
+        def committed(name: str) -> bool:
+            match = segment_pattern.match(name)
+            return name == toc_name or bool(match and match.group(1) in live)
+
+        return committed
     finally:
         ix.close()
 
@@ -176,15 +226,23 @@ class WhooshWriter:
         if self._writer is None:
             return
         writer, self._writer = self._writer, None
-        writer.commit(optimize=optimize)
+        try:
+            writer.commit(optimize=optimize)
+        except BaseException:
+            self._writer = writer  # a failed commit still holds Whoosh's lock: let cancel() free it
+            raise
 
     def cancel(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
             try:
                 writer.cancel()
-            except Exception:  # cancel can fail after ENOSPC; the process exit frees the lock
-                pass
+            except Exception:  # after a failed commit (ENOSPC) the segment is already closed:
+                for step in (writer._tempstorage.destroy, writer.writelock.release):  # still clean up and unlock
+                    try:
+                        step()
+                    except Exception:
+                        pass
 
     def close(self) -> None:
         self.cancel()
@@ -225,7 +283,12 @@ class WhooshReader:
 
     def __init__(self, generation: Path, k1: float = 1.2, b: float = 0.75):
         self.index = _open(Path(generation))
-        self.searcher = self.index.searcher(weighting=BM25F(B=b, K1=k1))
+        try:
+            self.searcher = self.index.searcher(weighting=BM25F(B=b, K1=k1))
+        except Exception as error:  # segments are opened here: damaged ones raise EOF/pickle/zlib errors
+            self.index.close()
+            raise CorruptIndex(f"The index in {generation} cannot be read ({type(error).__name__}) — "
+                               "run: briefsearch check, or briefsearch index --rebuild") from error
         self.reader = self.searcher.reader()
 
     def close(self) -> None:
@@ -289,9 +352,12 @@ class WhooshReader:
 
     def article_paragraphs(self, article_id: str, first: int, last: int) -> list[Paragraph]:
         """Paragraphs of one article with position in [first, last], in order."""
-        query = wq.And([wq.Term("article_id", article_id), wq.NumericRange("position", first, last)])
-        results = self.searcher.search(query, limit=None, sortedby="position")
-        return [paragraph_from_fields(hit.fields()) for hit in results]
+        found = []
+        for position in range(first, last + 1):
+            fields = self.searcher.document(id=f"{article_id}#p{position}")
+            if fields:
+                found.append(paragraph_from_fields(fields))
+        return found
 
     def term_counts(self, field: str) -> list[tuple[str, int]]:
         """Every indexed value of ``field`` with the number of paragraphs holding it."""
