@@ -32,18 +32,18 @@ def index_stats(index_dir: str | os.PathLike) -> IndexStats:
 
 def check_index(index_dir) -> list[str]:
     """Problems found in the live generation: checksums, stored paragraphs, postings (sampled)."""
-    from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, open_reader
+    from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, committed_file_test, open_reader
     from briefsearch.errors import CorruptIndex
     from briefsearch.storage import IndexDir, verify_checksums
 
     store = IndexDir(index_dir)
     generation = store.current()
     store.check_stamp(generation, SCHEMA_FINGERPRINT, FORMAT_VERSION)
-    problems = verify_checksums(generation)
     try:
+        problems = verify_checksums(generation, committed_file_test(generation))
         reader = open_reader(generation)
     except CorruptIndex as error:
-        return problems + [str(error)]
+        return verify_checksums(generation) + [str(error)]
     try:
         problems += reader.check()
     except Exception as error:  # damaged files surface as zlib/EOF/struct errors while reading
@@ -142,29 +142,16 @@ def speaker_quotes(index_dir, speaker: str, query: str | None = None, limit: int
 
             within = reader.compile(ql.Term(speaker, "speaker"))
             paragraphs = reader.paragraphs_with("flags", "quote", within=within)
+    from briefsearch.enrich.speakers import quoted_spans
+
     records = []
     for p in paragraphs:
         if not p.is_quote:
             continue
-        for quote in quoted_passages(p.text) or [p.text]:
+        for quote in quoted_spans(p.text) or [p.text]:
             records.append({"quote": quote, "speaker": p.speaker, "id": p.id, "date": (p.date or "")[:10] or None,
                             "title": p.title})
             if len(records) >= limit:
                 return records
     return records
 
-
-_QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'))
-
-
-def quoted_passages(text: str) -> list[str]:
-    """The passages of ``text`` inside quotation marks (curly or straight), of at least three words."""
-    import re
-
-    out = []
-    for open_, close in _QUOTE_PAIRS:
-        for match in re.finditer(re.escape(open_) + r"([^" + re.escape(close) + r"]+)" + re.escape(close), text):
-            passage = match.group(1).strip()
-            if len(passage.split()) >= 3:
-                out.append(passage)
-    return out

@@ -268,6 +268,17 @@ def _open(generation: Path):
     raise CorruptIndex(f"The index in {generation} cannot be opened ({last}) — run: briefsearch check, or briefsearch index --rebuild")
 
 
+def _restricted(query: wq.Query, within: wq.Query | None) -> wq.Query:
+    """``query`` limited to documents matching ``within``, which adds nothing to the score.
+
+    Not Whoosh's ``filter=``: a filter that matches nothing restricts nothing there (its empty
+    allow-set reads as "no filter"), and TimeLimitCollector bypasses the filtering wrapper.
+    """
+    if within is None:
+        return query
+    return wq.And([query, wq.ConstantScoreQuery(within, 0.0)])
+
+
 class EngineHits:
     """The raw result of one engine search: total count and (stored fields, score) pairs."""
 
@@ -306,8 +317,7 @@ class WhooshReader:
         The filter is folded into the query and one-hit-per-article is done here, because Whoosh's
         TimeLimitCollector bypasses the FilterCollector and CollapseCollector wrapped around it.
         """
-        if filter_query is not None:
-            query = wq.And([query, wq.ConstantScoreQuery(filter_query, 0.0)])
+        query = _restricted(query, filter_query)
         fetch = limit * 4 if per_article else limit
         while True:
             results, timed_out = self._top(query, fetch, time_limit)
@@ -341,8 +351,6 @@ class WhooshReader:
             return collector.results(), True
         return collector.results(), False
 
-    def count(self, query: wq.Query, filter_query: wq.Query | None = None) -> int:
-        return len(self.searcher.search(query, limit=1, filter=filter_query))
 
     def get(self, paragraph_id: str) -> Paragraph:
         fields = self.searcher.document(id=paragraph_id)
@@ -373,12 +381,12 @@ class WhooshReader:
     def paragraphs_with(self, field: str, value: str, *, limit: int | None = None, latest_first: bool = False,
                         within: wq.Query | None = None) -> list[Paragraph]:
         """Paragraphs whose ``field`` holds exactly ``value``, oldest first (or newest first)."""
-        query = wq.Term(field, value)
-        results = self.searcher.search(query, limit=limit, sortedby="day", reverse=latest_first, filter=within)
+        query = _restricted(wq.Term(field, value), within)
+        results = self.searcher.search(query, limit=limit, sortedby="day", reverse=latest_first)
         return [paragraph_from_fields(hit.fields()) for hit in results]
 
     def count_with(self, field: str, value: str, within: wq.Query | None = None) -> int:
-        return len(self.searcher.search(wq.Term(field, value), limit=1, filter=within))
+        return len(self.searcher.search(_restricted(wq.Term(field, value), within), limit=1))
 
     def manifest(self) -> dict[str, dict]:
         """source path → manifest entry (size, mtime_ns, sha256, encoding, paragraphs, articles)."""
