@@ -19,10 +19,10 @@ import json
 import os
 import re
 import shutil
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from briefsearch.errors import CorruptIndex, DiskFull, IncompatibleIndex, IndexBusy, NoIndex
 
@@ -170,7 +170,7 @@ class IndexDir:
             live = self.current().name if self.exists() else None
         except Exception:  # a broken pointer is reported by the next reader, not here
             live = None
-        for entry in self.root.iterdir():
+        for entry in sorted(self.root.iterdir()):
             if entry.name.endswith(".tmp") and entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(f"unfinished build {entry.name}")
@@ -181,6 +181,16 @@ class IndexDir:
                 shutil.rmtree(entry, ignore_errors=True)  # published dir whose pointer swap never happened
                 removed.append(f"unpublished generation {entry.name}")
         return removed
+
+
+def clean_generation_leftovers(generation: Path) -> list[str]:
+    """Remove the temp files of ``write_atomic`` calls a killed run never finished."""
+    removed = []
+    for entry in sorted(generation.iterdir()):
+        if entry.is_file() and re.search(r"\.tmp\d+$", entry.name):
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed
 
 
 # --- checksums of committed files -----------------------------------------------------------
@@ -217,8 +227,13 @@ def record_checksums(generation: Path) -> None:
     write_atomic(generation / CHECKSUMS_NAME, json.dumps(current, indent=1, sort_keys=True))
 
 
-def verify_checksums(generation: Path) -> list[str]:
-    """Files whose bytes differ from what was recorded at commit, or that are missing."""
+def verify_checksums(generation: Path, committed: Callable[[str], bool] | None = None) -> list[str]:
+    """Files whose bytes differ from what was recorded at commit, or that are missing.
+
+    ``committed`` (from the engine) tells which names the live commit uses: a process killed
+    between a commit and the recording of its checksums leaves entries for files that commit's
+    merge deleted, which are history, not damage.
+    """
     try:
         known = json.loads((generation / CHECKSUMS_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -227,6 +242,8 @@ def verify_checksums(generation: Path) -> list[str]:
         return [f"{generation.name}/{CHECKSUMS_NAME} is unreadable"]
     problems = []
     for name, digest in sorted(known.items()):
+        if committed is not None and not committed(name):
+            continue
         path = generation / name
         if not path.exists():
             problems.append(f"{name} is missing")
@@ -268,6 +285,8 @@ class WriterLock:
                     os.close(fd)
                     raise IndexBusy(f"Another briefsearch index run {holder} is writing to {self.path.parent}/ — wait for it, or use --wait SECONDS") from None
                 time.sleep(0.1)
+        import socket
+
         body = json.dumps({
             "pid": os.getpid(), "host": socket.gethostname(),
             "since": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime()), "command": self.command,
