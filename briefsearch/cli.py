@@ -111,9 +111,11 @@ def cli():
 @click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, help="Skip pages larger than this many MB (exports and feeds: 25 times as much).")
 @click.option("--speaker-overrides", type=click.Path(dir_okay=False, exists=True), envvar="BRIEFSEARCH_SPEAKER_OVERRIDES",
               help="JSON file of speaker name corrections (env BRIEFSEARCH_SPEAKER_OVERRIDES).")
+@click.option("--batch-files", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Commit after this many new or changed files (an interrupted run loses at most one batch).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line and warnings.")
 @handle_errors
-def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, quiet):
+def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, quiet):
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
     import signal
 
@@ -124,7 +126,7 @@ def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker
     bar = _progress_bar() if sys.stderr.isatty() and not quiet else None
     try:
         summary = index_paths(list(paths), index_dir, rebuild=rebuild, wait=wait, prune=prune,
-                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides,
+                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides, batch_files=batch_files,
                               progress=bar.update if bar else None)
     finally:
         if bar:
@@ -189,6 +191,8 @@ def query(words, index_dir, limit, speaker, topic, since, until, per_article, co
         click.echo(f"engine query: {result.explain}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}", err=True)
     if fmt == "text" and not result.hits:
         click.echo("No paragraphs match.", err=True)
         for note in result.expansions:

@@ -45,8 +45,10 @@ def render_marks(snippet: str, color: bool) -> str:
 
 def render_result(result: SearchResult, fmt: str, color: bool = False) -> str:
     if fmt == "json":
-        return json.dumps({"query": result.query, "total": result.total,
-                           "hits": [hit_record(h) for h in result.hits]}, ensure_ascii=False, indent=2)
+        record = {"query": result.query, "total": result.total, "hits": [hit_record(h) for h in result.hits]}
+        if result.suggestion:
+            record["suggestion"] = result.suggestion
+        return json.dumps(record, ensure_ascii=False, indent=2)
     if fmt == "jsonl":
         return "\n".join(json.dumps(hit_record(h), ensure_ascii=False) for h in result.hits)
     if fmt == "csv":

@@ -30,6 +30,8 @@ NEAR_BOOST = 1.0
 NEAR_SLOP = 8
 EXPANSION_WEIGHT = 0.8
 TIME_LIMIT_SECONDS = 10.0
+SUGGEST_BELOW = 3  # offer a corrected query when a search finds fewer paragraphs than this
+VOCABULARY_FILE = "vocabulary.json"
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,22 @@ class Searcher:
             warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
         hits = tuple(self._hit(rank, fields, score, terms, options.context, reader)
                      for rank, (fields, score) in enumerate(rows, 1))
+        suggestion = self._suggest(text) if total < SUGGEST_BELOW else None
         return SearchResult(query=text, total=total, hits=hits, expansions=tuple(expansions),
-                            warnings=tuple(warnings), explain=str(compiled) + ("" if fallback is None else f"  then: {reader.compile(fallback)}"))
+                            warnings=tuple(warnings), suggestion=suggestion,
+                            explain=str(compiled) + ("" if fallback is None else f"  then: {reader.compile(fallback)}"))
+
+    def _suggest(self, text: str) -> str | None:
+        """A corrected query from the collection's vocabulary, when the query found little."""
+        import json
+
+        from briefsearch.spelling import Vocabulary, suggest
+
+        try:
+            data = json.loads((self._generation / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return suggest(text, Vocabulary.from_dict(data))
 
     def _filter(self, reader, options: SearchOptions):
         parts = []
