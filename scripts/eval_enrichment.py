@@ -15,6 +15,7 @@ import html
 import json
 import re
 import statistics
+import unicodedata
 import sys
 import time
 from collections import Counter
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefsearch.enrich import Enricher, EnrichmentState  # noqa: E402
 from briefsearch.enrich.acronyms import find_definitions, normalise_long_form  # noqa: E402
-from briefsearch.enrich.speakers import QUESTION, normalise_alias, read_label  # noqa: E402
+from briefsearch.enrich.speakers import normalise_alias, read_label  # noqa: E402
 from briefsearch.enrich.topics import section_topics  # noqa: E402
 from briefsearch.models import Article, Block, Paragraph  # noqa: E402
 from briefsearch.textnorm import clean_line  # noqa: E402
@@ -176,6 +177,36 @@ def speaker_prose(gold: dict, learnt: EnrichmentState) -> Counter:
     return counts
 
 
+def covid_president_agreement() -> dict | None:
+    """Paragraphs we give to THE PRESIDENT on the 2020 full pages against the third-party
+    interim_text files (the repository author's heuristic, not gold), compared by opening words."""
+    folder = DATA / "wh_covid_taskforce_2020_fullpages"
+    real = _real_pipeline()
+    if not folder.is_dir() or real is None:
+        return None
+
+    def key(text: str) -> str:
+        return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKD", text).lower())[:12])
+
+    ours_total = theirs_total = both = 0
+    enricher = Enricher(EnrichmentState())
+    for page in sorted((folder / "raw_html").glob("*.html")):
+        reference = folder / "interim_text" / page.name.replace("white_house_briefing_", "trump_raw_text_").replace(".html", ".txt")
+        if not reference.is_file():
+            continue
+        [(article, paragraphs)] = real(page, page.read_text(encoding="utf-8"))
+        enriched = enricher.enrich(article, paragraphs)
+        president = {p.speaker for p in enriched if _naive_label(p.text) == "THE PRESIDENT"}
+        ours = {key(re.sub(r"^THE PRESIDENT:\s*", "", p.text)) for p in enriched if p.speaker in president}
+        theirs = {key(line) for line in reference.read_text(encoding="utf-8").splitlines() if line.strip()}
+        ours.discard("")
+        theirs.discard("")
+        ours_total += len(ours)
+        theirs_total += len(theirs)
+        both += len(ours & theirs)
+    return {"ours": ours_total, "theirs": theirs_total, "both": both}
+
+
 # -- acronyms ------------------------------------------------------------------------------------
 
 def acronym_scores(gold: dict) -> dict:
@@ -199,9 +230,11 @@ def acronym_scores(gold: dict) -> dict:
 
 def topic_agreement(corpus, taxonomy) -> dict:
     """With the anchors held out, does a segment's text give the anchor's label? Segment level
-    (label among the segment's most frequent three topics) and paragraph level."""
+    (label among the segment's most frequent three topics) and paragraph level; with how many
+    topics a paragraph carries and the share of them that are one of the anchor's labels (a
+    precision-style figure: a paragraph may rightly carry topics the anchor does not name)."""
     enricher = Enricher(EnrichmentState())
-    seg_total = seg_ok = par_total = par_ok = unmapped = 0
+    seg_total = seg_ok = par_total = par_ok = unmapped = assigned = assigned_ok = 0
     for article, paragraphs in corpus:
         if not any(p.section for p in paragraphs):
             continue
@@ -223,8 +256,11 @@ def topic_agreement(corpus, taxonomy) -> dict:
             for p in members:
                 par_total += 1
                 par_ok += wanted[0] in p.topics
+                assigned += len(p.topics)
+                assigned_ok += sum(label in wanted for label in p.topics)
     return {"segments": seg_total, "segment_agreement": seg_ok / max(seg_total, 1),
-            "paragraph_agreement": par_ok / max(par_total, 1), "paragraphs": par_total, "unmapped": unmapped}
+            "paragraph_agreement": par_ok / max(par_total, 1), "paragraphs": par_total, "unmapped": unmapped,
+            "topics_per_paragraph": assigned / max(par_total, 1), "precision": assigned_ok / max(assigned, 1)}
 
 
 # -- speed ---------------------------------------------------------------------------------------
@@ -264,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
               f"non-speaker labels taken as speakers {non['taken']}/{non['seen']}")
         for (label, got), n in result["misses"]:
             print(f"    miss {n}x {label} -> {got!r}")
+    covid = covid_president_agreement()
+    if covid:
+        print(f"speakers/2020 task-force pages, THE PRESIDENT vs the third-party reference (a heuristic, not gold): "
+              f"precision {covid['both'] / max(covid['ours'], 1):.1%}, recall {covid['both'] / max(covid['theirs'], 1):.1%} "
+              f"({covid['both']} shared of {covid['ours']} ours / {covid['theirs']} theirs)")
     prose = speaker_prose(gold, learnt["White House"])
     print(f"speakers/prose (hand-checked): {prose['ok']}/{prose['n']} = {prose['ok'] / max(prose['n'], 1):.1%}")
     for key in prose:
@@ -280,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"topics vs editor anchors (anchors held out): segment agreement {topics['segment_agreement']:.1%} "
           f"over {topics['segments']} segments; paragraph agreement {topics['paragraph_agreement']:.1%} "
           f"over {topics['paragraphs']} paragraphs; {topics['unmapped']} segments with labels outside the taxonomy")
+    print(f"topics per scored paragraph {topics['topics_per_paragraph']:.2f}; precision-style "
+          f"{topics['precision']:.1%} of assigned topics are one of the anchor's labels")
 
     rate, total = throughput(state_dept)
     print(f"throughput: {rate:,.0f} paragraphs/s ({1e3 / rate:.3f} ms per paragraph) over {total} State Dept paragraphs")

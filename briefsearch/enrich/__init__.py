@@ -156,7 +156,8 @@ class Enricher:
                     self.state.people[key] = name
         ctx = article_context(article.title, article.author, texts)
         attributions = attribute_article(ctx, self.resolver, texts, self.state.gender_of)
-        topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs])
+        topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
+                               [who.is_question for who in attributions])
         enriched = []
         for paragraph, who, labels in zip(paragraphs, attributions, topics):
             definitions = tuple(find_definitions(paragraph.text))

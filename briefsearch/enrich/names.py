@@ -91,6 +91,10 @@ def full_names_in_run(run: str) -> tuple[str, ...]:
     "Secretary Blinken" -> () because a role word is not a given name.
     """
     tokens = run.replace("\u2019", "'").split()
+    for cut, token in enumerate(tokens):
+        if token.endswith("'s"):  # "Biden's Bipartisan Infrastructure Law": the name ends here
+            tokens = tokens[:cut] + [token[:-2]]
+            break
     names = []
     i = 0
     while i < len(tokens):

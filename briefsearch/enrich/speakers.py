@@ -8,7 +8,7 @@ resolved from the article's own creator, title and text, then from the collectio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from briefsearch.enrich.names import (
@@ -82,7 +82,7 @@ class Label:
     """A transcript label read: "MR PRICE" -> kind "person", honorific "mr", name "Price"."""
 
     raw: str  # normalised: upper case, no periods ("MR PRICE")
-    kind: str  # "question" | "person" | "role" | "title" (THE PRESIDENT: resolved from context)
+    kind: str  # "question" | "person" | "role" | "title" (THE PRESIDENT) | "bare" (a name, no title)
     honorific: str | None = None
     role: str = ""  # title-cased role words ("Foreign Minister")
     name: str = ""  # title-cased name words ("Jean-Pierre")
@@ -127,7 +127,8 @@ def parse_label(raw: str) -> Label | None:
     role = title_case_name(" ".join(role_words))
     gender = HONORIFIC_GENDER.get(honorific) if honorific else None
     if not rest:
-        return Label(norm, "title", role=role or title_case_name(norm)) if (role_words and words[0] == "THE") or role_words else None
+        # "THE PRESIDENT", "PRESIDENT": a role whose holder the article names elsewhere.
+        return Label(norm, "title", role=role) if role_words else None
     name = title_case_name(" ".join(rest))
     if honorific or role_words:
         return Label(norm, "person", honorific, role, name, gender)
@@ -145,27 +146,40 @@ def read_label(text: str) -> tuple[str, Label] | None:
     return None
 
 
-@dataclass
 class ArticleContext:
-    """What one article says about people: full names by surname key, and text to search roles in."""
+    """What one article says about people: full names by surname key (creator field first, then
+    title, then body; read only when a name must be resolved), and the text to search roles in."""
 
-    people: dict[str, str] = field(default_factory=dict)
-    text: str = ""
-    title: str = ""
-    recent: list[tuple[str, str | None]] = field(default_factory=list)  # (speaker, gender), newest last
+    def __init__(self, title: str, author: str | None, texts: list[str]):
+        self.title = title
+        self.author = author
+        self.texts = texts
+        self.recent: list[tuple[str, str | None]] = []  # (speaker, gender), newest last
+        self._people: dict[str, str] | None = None
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.title + "\n" + "\n".join(self.texts)
+        return self._text
+
+    @property
+    def people(self) -> dict[str, str]:
+        if self._people is None:
+            people: dict[str, str] = {}
+            for name in people_in_creator(self.author):
+                for key in surname_keys(name):
+                    people.setdefault(key, name)
+            for source in (self.title, "\n".join(self.texts)):
+                for key, name in people_in_text(source).items():
+                    people.setdefault(key, name)
+            self._people = people
+        return self._people
 
 
 def article_context(title: str, author: str | None, texts: list[str]) -> ArticleContext:
-    """People named by the creator field first, then the title, then the body."""
-    people: dict[str, str] = {}
-    for name in people_in_creator(author):
-        for key in surname_keys(name):
-            people.setdefault(key, name)
-    body = "\n".join(texts)
-    for source in (title, body):
-        for key, name in people_in_text(source).items():
-            people.setdefault(key, name)
-    return ArticleContext(people=people, text=f"{title}\n{body}", title=title)
+    return ArticleContext(title, author, texts)
 
 
 class Resolver:
@@ -243,6 +257,9 @@ class Resolver:
         else:
             run = match.group(1)
         tokens = run.replace("’", "'").split()
+        possessive = next((i for i, t in enumerate(tokens) if t.endswith("'s")), None)
+        if possessive is not None:
+            tokens = tokens[:possessive] + [tokens[possessive][:-2]]
         full = full_names_in_run(" ".join(tokens[:4]))
         if full and full[0].split()[0] == tokens[0]:  # "First Lady Jill Biden"
             return self.canonical(full[0])
@@ -375,6 +392,15 @@ def _pronoun_speaker(ctx, pronoun):
         if gender in (wanted, None):
             return speaker, None, gender  # a pronoun is not an alias
     return (None, None, None)
+
+
+_QUOTED_SPAN = re.compile(r'["\u201c]([^"\u201c\u201d]{12,}?)["\u201d]')
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The directly quoted passages of a paragraph, for ``briefsearch quotes``:
+    '"We cannot agree to any limitations." -Ms. Tauscher' -> ['We cannot agree to any limitations.']."""
+    return [m.group(1).strip() for m in _QUOTED_SPAN.finditer(text) if len(m.group(1).split()) >= 3]
 
 
 def looks_like_bio(text: str) -> bool:

@@ -2,7 +2,9 @@
 and regions from the curated taxonomy (taxonomy.json) matched on normalised words.
 
 Matching is one pass over the paragraph's words with a phrase dictionary (word n-grams), so it
-costs a few microseconds per paragraph. Labels are human-readable ("Missile defense", "Iran").
+costs a few microseconds per paragraph. Paragraphs that name little carry the topics of their
+thread: the transcript exchange opened by a question, or the run of prose about one place.
+Labels are human-readable ("Missile defense", "Iran").
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Taxonomy:
     ignored_sections: frozenset
     drop_suffixes: tuple
     labels: frozenset
+    themes: frozenset  # subject labels: not countries, regions, organisations or conflicts
 
 
 def _country_names(data: dict) -> dict[str, list[str]]:
@@ -61,7 +64,12 @@ def _country_names(data: dict) -> dict[str, list[str]]:
 
 
 def phrase_key(phrase: str) -> str:
-    return " ".join(_TOKEN.findall(phrase.lower()))
+    """Lower-cased words; a leading "the" is dropped ("The Gambia" matches "Gambia") so that the
+    commonest word never has to be looked at."""
+    words = _TOKEN.findall(phrase.lower())
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
 
 
 def compile_taxonomy(data: dict) -> Taxonomy:
@@ -83,6 +91,7 @@ def compile_taxonomy(data: dict) -> Taxonomy:
     compact = {k.upper(): tuple(v) for k, v in sections.get("compact", {}).items()}
     for label in by_label:
         compact.setdefault(_COMPACT.sub("", label.upper()), (label,))
+        compact.setdefault(_COMPACT.sub("", phrase_key(label).upper()), (label,))  # "BAHAMAS": The Bahamas
     return Taxonomy(
         version=str(data.get("version", "0")),
         phrases=phrases,
@@ -93,6 +102,7 @@ def compile_taxonomy(data: dict) -> Taxonomy:
         ignored_sections=frozenset(s.upper() for s in sections.get("ignore", [])),
         drop_suffixes=tuple(s.upper() for s in sections.get("drop_suffixes", [])),
         labels=frozenset(by_label),
+        themes=frozenset(data.get("themes", {})) - set(data.get("places", [])),
     )
 
 
@@ -105,7 +115,7 @@ def merge_taxonomy(base: dict, override: dict) -> dict:
         merged.setdefault("country_aliases", {}).setdefault(code, []).extend(phrases)
     for key in ("country_names",):
         merged.setdefault(key, {}).update(override.get(key, {}))
-    for key in ("capitalised_only", "upper_only", "excluded_countries"):
+    for key in ("capitalised_only", "upper_only", "excluded_countries", "places"):
         merged[key] = list(merged.get(key, [])) + list(override.get(key, []))
     sections = override.get("sections", {})
     merged.setdefault("sections", {}).setdefault("compact", {}).update(sections.get("compact", {}))
@@ -135,22 +145,34 @@ def load_taxonomy(path: str | None = None, override_path: str | None = None) -> 
 def text_topics(taxonomy: Taxonomy, text: str) -> Counter:
     """Label -> number of matches in ``text``; insertion order is first appearance."""
     counts: Counter = Counter()
-    originals = _TOKEN.findall(text)
-    words = [w.lower() for w in originals]
+    lowered = text.lower()
+    words = _TOKEN.findall(lowered)
     first_words, phrases = taxonomy.first_words, taxonomy.phrases
-    i, n = 0, len(words)
-    while i < n:
-        longest = first_words.get(words[i])
-        if longest:
-            for size in range(min(longest, n - i), 0, -1):
-                key = " ".join(words[i : i + size]) if size > 1 else words[i]
-                labels = phrases.get(key)
-                if labels and _case_ok(taxonomy, key, originals[i]):
-                    for label in labels:
-                        counts[label] += 1
-                    i += size - 1
-                    break
-        i += 1
+    # Only positions whose word can open a phrase are looked at (a few per paragraph).
+    starts = [i for i, word in enumerate(words) if word in first_words]
+    if not starts:
+        return counts
+    originals = None
+    n = len(words)
+    skip_to = 0
+    for i in starts:
+        if i < skip_to:
+            continue
+        longest = min(first_words[words[i]], n - i)
+        for size in range(longest, 0, -1):
+            key = " ".join(words[i : i + size]) if size > 1 else words[i]
+            labels = phrases.get(key)
+            if not labels:
+                continue
+            if key in taxonomy.upper_only or key in taxonomy.capitalised_only:
+                if originals is None:
+                    originals = _TOKEN.findall(text) if len(lowered) == len(text) else words
+                if not _case_ok(taxonomy, key, originals[i]):
+                    continue
+            for label in labels:
+                counts[label] += 1
+            skip_to = i + size
+            break
     return counts
 
 
@@ -165,7 +187,8 @@ def _case_ok(taxonomy: Taxonomy, key: str, original: str) -> bool:
 @lru_cache(maxsize=2048)
 def section_topics(taxonomy: Taxonomy, section: str | None) -> tuple[str, ...]:
     """Human labels for an editor's section anchor: "IRAN2" -> ("Iran",), "ISPAL" ->
-    ("Israel", "Israeli-Palestinian conflict"), "RUSSIAUKRAINE" -> ("Russia", "Ukraine")."""
+    ("Israel and the Palestinians", "Israel"), "RUSSIAUKRAINE" -> ("Russia", "Ukraine"); a heading
+    is matched like text ("Imposing Costs on Russia's Defense Sector" -> ("Russia",))."""
     if not section or section.startswith("_") or section.lower().startswith(("footnote", "endnote")):
         return ()
     compact = _COMPACT.sub("", section.upper())
@@ -175,6 +198,10 @@ def section_topics(taxonomy: Taxonomy, section: str | None) -> tuple[str, ...]:
     if not compact or compact in taxonomy.ignored_sections:
         return ()
     parts = _segment(taxonomy.compact, compact)
+    if parts is None and " " in section.strip():  # a heading: "Imposing Costs on Russia's Defense Sector"
+        found = text_topics(taxonomy, section)
+        if found:
+            return tuple(sorted(found, key=lambda label: -found[label]))
     if parts is None:
         return (section.rstrip("0123456789").replace("_", " ").strip().title(),)
     labels: list[str] = []
@@ -198,29 +225,116 @@ def _segment(compact: dict, word: str) -> list[str] | None:
     return None
 
 
-def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | None]) -> list[tuple[str, ...]]:
+def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | None],
+                  questions: list[bool] | None = None) -> list[tuple[str, ...]]:
     """Topics for each paragraph of one article: section labels, the paragraph's own matches by
-    frequency, and for short paragraphs the topics of the thread they are in (or of the article)."""
+    frequency, then the main topics of the thread it belongs to.
+
+    ``questions`` marks transcript question paragraphs (from speaker attribution). A question opens
+    an exchange that runs to the next question, so "Thank you." or "Go ahead." carries the topics
+    of the question it answers; a question naming topics unrelated to the thread opens a new
+    thread. Outside transcripts each paragraph is its own unit and a thread runs while paragraphs
+    share topics. Paragraphs before any topic is named get the article's dominant topics.
+    """
     own = [text_topics(taxonomy, text) for text in texts]
+    flags = list(questions) if questions is not None else [False] * len(texts)
+    threads = _threads(own, flags, sections, taxonomy.themes)
+    main = {thread: _thread_topics(taxonomy, counts, threads.openings.get(thread))
+            for thread, counts in threads.counts.items()}
     article_counts: Counter = Counter()
     for counts in own:
         article_counts.update(counts.keys())
-    dominant = [label for label, n in article_counts.most_common(2) if n >= 2]
+    dominant = tuple(label for label, n in article_counts.most_common(2) if n >= 2)
     result: list[tuple[str, ...]] = []
-    previous: tuple[str, ...] = ()
-    previous_section: str | None = None
-    for text, counts, section in zip(texts, own, sections):
+    for text, counts, section, thread, lead in zip(texts, own, sections, threads.of_paragraph, threads.leads):
         labels = list(section_topics(taxonomy, section))
         ranked = sorted(counts, key=lambda label: -counts[label])  # stable: first mention breaks ties
         labels += [label for label in ranked if label not in labels]
-        if section != previous_section:
-            previous = ()
-        words = len(text.split())
-        if (not ranked and words < 2 * _SHORT_PARAGRAPH_WORDS) or (len(ranked) < 2 and words < _SHORT_PARAGRAPH_WORDS):
-            helpers = previous[:3] if previous else tuple(dominant)
-            labels += [label for label in helpers if label not in labels]
-        if ranked:
-            previous = tuple(ranked)
-        previous_section = section
-        result.append(tuple(labels[:MAX_TOPICS]))
+        helpers = main[thread]
+        if not ranked:  # "Go ahead.": what the question that opened the exchange was about
+            helpers = tuple(label for label, _ in lead.most_common(2)) + helpers
+            if not helpers and len(text.split()) < 2 * _SHORT_PARAGRAPH_WORDS:
+                helpers = dominant
+        # Within MAX_TOPICS the thread's topics outrank a paragraph's fourth or fifth stray mention.
+        extra = [label for label in dict.fromkeys(helpers) if label not in labels]
+        extra = extra[: MAX_TOPICS - min(len(labels), 3)]
+        result.append(tuple(labels[: MAX_TOPICS - len(extra)] + extra))
     return result
+
+
+_QUESTION_WEIGHT = 2  # a question names what the exchange is about; answers wander
+_THREAD_KEEP = 3  # a new question stays in the thread if it names one of the thread's top labels
+_SECOND_SHARE = 0.6  # a thread's second label counts when nearly as frequent as the first
+_OPENING_PLACES = 2  # places named by the question that opened a thread, kept for all of it
+_PLACE_SHARE = 0.3  # the place a theme-led thread is about, if mentioned often enough
+
+
+@dataclass
+class _Threads:
+    of_paragraph: list  # thread number of each paragraph
+    leads: list  # label counts of the question run that opened each paragraph's exchange
+    counts: dict  # thread -> label counts, questions weighted
+    openings: dict  # thread -> label counts of the unit that first named its topics
+
+
+def _threads(own: list[Counter], flags: list[bool], sections: list[str | None], themes: frozenset) -> _Threads:
+    """Cut the article into threads. Units (exchanges in transcripts, paragraphs elsewhere) join
+    the current thread unless they lead with places outside the thread's top labels; an editor's
+    section change always starts a thread."""
+    result = _Threads([], [], {}, {})
+    thread, so_far, lead = 0, Counter(), Counter()
+    seen_question = False
+    for i, counts in enumerate(own):
+        question = flags[i]
+        opens_exchange = question and (i == 0 or not flags[i - 1])
+        seen_question = seen_question or question
+        if i and sections[i] != sections[i - 1]:
+            thread, so_far = thread + 1, Counter()
+        if i == 0 or opens_exchange or not seen_question:
+            lead = _lead(own, flags, i) if seen_question else counts
+            if i and so_far and _leaves_thread(themes, lead, so_far):
+                thread, so_far = thread + 1, Counter()
+            if lead and not so_far:
+                result.openings[thread] = lead
+        for label, n in counts.items():
+            so_far[label] += n * (_QUESTION_WEIGHT if question else 1)
+        result.counts[thread] = so_far
+        result.of_paragraph.append(thread)
+        result.leads.append(lead if seen_question else Counter())
+    return result
+
+
+def _leaves_thread(themes: frozenset, lead: Counter, so_far: Counter) -> bool:
+    """A unit leaves the thread when it names places and none is among the thread's top labels."""
+    places = lead.keys() - themes
+    if not places:  # "What about sanctions?" follows up on the thread's country
+        return False
+    return not places & {label for label, _ in so_far.most_common(_THREAD_KEEP)}
+
+
+def _lead(own: list[Counter], flags: list[bool], i: int) -> Counter:
+    """Label counts of the run of question paragraphs starting at ``i``."""
+    labels: Counter = Counter()
+    while i < len(own) and flags[i]:
+        labels.update(own[i])
+        i += 1
+    return labels
+
+
+def _thread_topics(taxonomy: Taxonomy, counts: Counter, opening: Counter | None) -> tuple[str, ...]:
+    """A thread's main labels: the most frequent, a close second, the most frequent place when
+    those are themes ("Burma" beside "Health"), and the places its opening question names
+    ("Can I start with Ukraine?" in a thread that then mostly says "Russia")."""
+    ranked = counts.most_common()
+    if not ranked:
+        return ()
+    first = ranked[0][1]
+    main = [label for label, n in ranked[:2] if n >= first * _SECOND_SHARE]
+    if all(label in taxonomy.themes for label in main):
+        place = next((label for label, n in ranked if label not in taxonomy.themes and n >= first * _PLACE_SHARE), None)
+        if place:
+            main.append(place)
+    if opening:
+        places = [label for label, _ in opening.most_common() if label not in taxonomy.themes]
+        main += [label for label in places[:_OPENING_PLACES] if label not in main]
+    return tuple(main)

@@ -1,0 +1,105 @@
+"""Acronym definitions, the collection dictionary and the query-time helpers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefsearch.enrich import Enricher, EnrichmentState, acronym_expansions, acronym_for_phrase
+from briefsearch.enrich.acronyms import best_long_form, find_definitions
+from briefsearch.models import Article, Paragraph
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "us-missile-defenses-directed-at-russia.txt"
+GOLD = ROOT / "tests" / "fixtures" / "enrich_gold.json"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("which we now refer to as the Joint Threat Assessment, or JTA, for short.", [("JTA", "Joint Threat Assessment")]),
+    ("the Joint Threat Assessment (JTA) found", [("JTA", "Joint Threat Assessment")]),
+    ("three JTA (Joint Threat Assessment) sessions", [("JTA", "Joint Threat Assessment")]),
+    ("the Strategic Arms Reduction Treaty, known as START, expires", [("START", "Strategic Arms Reduction Treaty")]),
+    ("strengthen prevention, preparedness, and response (PPR) to future crises",
+     [("PPR", "prevention, preparedness, and response")]),
+    ("to meet with Caribbean Community (CARICOM) leaders", [("CARICOM", "Caribbean Community")]),
+    ("charging electric vehicles (EVs) a convenient", [("EVs", "electric vehicles")]),
+    ("deploy 30 gigawatts (GW) of offshore wind", [("GW", "gigawatts")]),
+])
+def test_definitions_in_each_form(text, expected):
+    assert find_definitions(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "QUESTION: So you\u2019re (inaudible) of those a deliberate choice?",
+    "or by calling 1-800-462-7585 (TTY) for the hearing and speech impaired.",
+    "Senator Romney (R-UT) said the bill would pass.",
+    "the Quad (Australia, India, Japan, and the United States) met",
+    "Both Governments have held three JTA sessions, in July and December 2009.",
+    "Bruce Williams, Hedgepeth-Williams Middle School of the Arts, Trenton, New Jersey (Mathematics)",
+])
+def test_ordinary_parentheses_are_not_definitions(text):
+    assert find_definitions(text) == []
+
+
+def test_schwartz_hearst_alignment():
+    assert best_long_form("JTA", "as the Joint Threat Assessment") == "Joint Threat Assessment"
+    assert best_long_form("TTY", "1-800-462-7585") is None
+
+
+def test_hand_checked_sample_meets_the_aims():
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["acronyms"]
+    want = {(case["text"], s, l) for case in gold for s, l in case["definitions"]}
+    got = {(case["text"], s, l) for case in gold for s, l in find_definitions(case["text"])}
+    precision = len(want & got) / len(got)
+    recall = len(want & got) / len(want)
+    assert precision >= 0.95 and recall >= 0.90
+
+
+def _enrich_seed():
+    parts = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    article = Article("seed", "seed.txt", parts[0], ())
+    paragraphs = [Paragraph(id=f"seed#p{i}", article_id="seed", position=i, text=t) for i, t in enumerate(parts[1:], 1)]
+    enricher = Enricher(EnrichmentState())
+    return enricher, enricher.enrich(article, paragraphs)
+
+
+def test_seed_defines_jta_once_and_the_dictionary_records_it():
+    enricher, paragraphs = _enrich_seed()
+    defining = [(p.id, p.acronyms) for p in paragraphs if p.acronyms]
+    assert defining == [("seed#p22", (("JTA", "Joint Threat Assessment"),))]
+    assert enricher.state.to_dict()["acronyms"] == [
+        {"short": "JTA", "long": "Joint Threat Assessment", "count": 1, "first_source": "seed#p22"}]
+
+
+def test_dictionary_counts_repeats_and_keeps_the_first_source():
+    state = EnrichmentState()
+    state.add_acronym("JTA", "Joint Threat Assessment", "a#p1")
+    state.add_acronym("JTA", "joint threat assessment", "b#p4")
+    state.add_acronym("JTA", "Joint Transition Authority", "c#p2")
+    assert state.to_dict()["acronyms"] == [
+        {"short": "JTA", "long": "Joint Threat Assessment", "count": 2, "first_source": "a#p1"},
+        {"short": "JTA", "long": "Joint Transition Authority", "count": 1, "first_source": "c#p2"},
+    ]
+
+
+def test_query_time_helpers_work_on_state_and_on_its_saved_dict():
+    enricher, _ = _enrich_seed()
+    saved = json.loads(json.dumps(enricher.state.to_dict()))
+    for state in (enricher.state, saved, EnrichmentState.from_dict(saved)):
+        assert acronym_expansions(state, "JTA") == ["Joint Threat Assessment"]
+        assert acronym_expansions(state, "jta") == ["Joint Threat Assessment"]
+        assert acronym_expansions(state, "XYZ") == []
+        assert acronym_for_phrase(state, ["joint", "threat", "assessment"]) == ["JTA"]
+        assert acronym_for_phrase(state, "Joint  Threat-Assessment") == ["JTA"]
+        assert acronym_for_phrase(state, ["threat", "assessment"]) == []
+
+
+def test_importing_the_query_helpers_loads_no_heavy_libraries():
+    code = ("import sys, briefsearch.enrich as e; e.acronym_expansions({'acronyms': []}, 'JTA'); "
+            "print(sorted(m for m in ('pycountry', 'nameparser', 'bs4', 'whoosh') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

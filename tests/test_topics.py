@@ -1,0 +1,203 @@
+"""Topics: editor section labels, taxonomy matches on normalised text, help for short paragraphs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefsearch.enrich import Enricher, EnrichmentState
+from briefsearch.enrich.topics import (
+    DEFAULT_TAXONOMY,
+    MAX_TOPICS,
+    assign_topics,
+    load_taxonomy,
+    section_topics,
+    text_topics,
+)
+from briefsearch.models import Article, Paragraph
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "us-missile-defenses-directed-at-russia.txt"
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+@pytest.mark.parametrize("section, labels", [
+    ("IRAN", ("Iran",)),
+    ("IRAN2", ("Iran",)),
+    ("Iran", ("Iran",)),
+    ("NORTHKOREA", ("North Korea",)),
+    ("NorthKorea", ("North Korea",)),
+    ("ISPAL", ("Israel and the Palestinians", "Israel")),
+    ("NORDSTREAM2", ("Nord Stream 2",)),
+    ("RUSSIAUKRAINE", ("Russia", "Ukraine")),
+    ("BURKINAFASO", ("Burkina Faso",)),
+    ("HONGKONG", ("Hong Kong",)),
+    ("COVID", ("Health",)),
+    ("UKRAINEREGION", ("Ukraine",)),
+    ("Vesakday", ("Vesakday",)),
+    ("DEPARTMENT", ()),
+    ("_Hlk73635127", ()),
+    ("footnote-ref-2", ()),
+    (None, ()),
+])
+def test_section_labels_map_to_human_labels(taxonomy, section, labels):
+    assert section_topics(taxonomy, section) == labels
+
+
+def test_taxonomy_is_versioned_and_uses_common_country_names(taxonomy):
+    data = json.loads(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    assert taxonomy.version == data["version"]
+    assert {"South Korea", "North Korea", "Russia", "Iran", "Syria", "Burma", "Missile defense"} <= taxonomy.labels
+    assert not any("," in label for label in taxonomy.labels)  # never "Korea, Republic of"
+    assert "United States" not in taxonomy.labels  # every paragraph would carry it
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Talks in Pyongyang and Seoul continued.", ["North Korea", "South Korea"]),
+    ("The Iranian regime and Tehran's proxies", ["Iran"]),
+    ("We discussed missile-defense cooperation with the Kremlin.", ["Missile defense", "Russia"]),
+    ("The ROK and the DPRK", ["South Korea", "North Korea"]),
+    ("The WHO said so.", ["Health"]),
+    ("Who said so?", []),
+    ("Turkey and Jordan", ["Turkey", "Jordan"]),
+    ("a turkey dinner in jordan", []),
+    ("New sanctions on the Houthis", ["Sanctions", "Yemen"]),
+])
+def test_text_topics_match_normalised_words_and_respect_case_rules(taxonomy, text, expected):
+    assert list(text_topics(taxonomy, text)) == expected
+
+
+def _seed():
+    parts = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    return parts[0], parts[1:]
+
+
+def test_seed_paragraphs_are_about_missile_defense_and_russia(taxonomy):
+    _, texts = _seed()
+    topics = assign_topics(taxonomy, texts, [None] * len(texts))
+    assert all(len(labels) <= MAX_TOPICS for labels in topics)
+    limitations = texts.index(next(t for t in texts if "any limitations" in t))
+    assert topics[limitations] == ("Missile defense", "Russia")
+    jta_sessions = texts.index(next(t for t in texts if "three JTA sessions" in t))
+    # The paragraph names no topic itself; the article's one thread does (Russia 21 mentions, missile defense 18).
+    assert topics[jta_sessions] == ("Russia", "Missile defense")
+
+
+def test_section_label_comes_first_and_short_turns_inherit_the_thread(taxonomy):
+    texts = ["QUESTION: On Iran, is the JCPOA still on the table?", "MR PRICE: It is.", "QUESTION: Thanks."]
+    topics = assign_topics(taxonomy, texts, ["IRAN2", "IRAN2", "NORDSTREAM2"], [True, False, True])
+    assert topics == [("Iran", "Nuclear nonproliferation"), ("Iran", "Nuclear nonproliferation"), ("Nord Stream 2",)]
+
+
+BRIEFING = [
+    "QUESTION: On Iran, do you expect a return to the JCPOA this week?",
+    "MR PRICE: We are not there yet. The talks in Vienna continue.",
+    "QUESTION: Thank you.",
+    "MR PRICE: Go ahead.",
+    "QUESTION: Can I follow up?",
+    "MR PRICE: Sure.",
+    "QUESTION: North Korea fired another missile today. Any reaction?",
+    "MR PRICE: We condemn the launch. It violates multiple UN Security Council resolutions.",
+    "Yes, Michele.",
+]
+
+
+def test_turns_without_topics_carry_the_exchange_and_a_new_question_opens_a_thread(taxonomy):
+    flags = [text.startswith("QUESTION") for text in BRIEFING]
+    topics = assign_topics(taxonomy, BRIEFING, [None] * len(BRIEFING), flags)
+    assert topics == [
+        ("Iran", "Nuclear nonproliferation"),
+        ("Austria", "Iran"),  # Vienna is Austria's; the thread adds Iran
+        ("Iran",), ("Iran",), ("Iran",), ("Iran",),  # thanks, go-aheads and a topicless follow-up stay on Iran
+        ("North Korea",),  # names nothing of the Iran thread: a new thread
+        ("United Nations", "North Korea"),
+        ("North Korea",),  # the call to the next reporter still belongs to this exchange
+    ]
+
+
+def test_prose_threads_run_while_paragraphs_stay_on_a_place(taxonomy):
+    texts = ["The United States condemns the military coup in Burma.",
+             "We call for the release of all those unjustly detained.",  # a theme only: still Burma
+             "Separately, we welcome the peaceful elections in Zambia.",  # a new place: a new thread
+             "We congratulate the people on a credible vote."]
+    assert assign_topics(taxonomy, texts, [None] * len(texts)) == [
+        ("Democracy", "Burma"), ("Wrongful detention", "Democracy", "Burma"),
+        ("Democracy", "Zambia"), ("Democracy", "Zambia")]
+
+
+def test_the_place_an_opening_question_names_stays_with_the_thread(taxonomy):
+    texts = ["QUESTION: Can I start with Ukraine? The Kremlin says it has no plans to attack.",
+             "MR PRICE: Russia has massed troops on the border. Moscow can choose diplomacy.",
+             "QUESTION: And Putin?",
+             "MR PRICE: Russia has a choice to make. We will see what Russia decides.",
+             "Okay."]
+    topics = assign_topics(taxonomy, texts, [None] * len(texts), [True, False, True, False, False])
+    assert topics == [("Ukraine", "Russia")] + [("Russia", "Ukraine")] * 4
+
+
+def test_a_thread_led_by_a_theme_carries_its_place(taxonomy):
+    texts = ["QUESTION: Are COVID vaccines reaching Rangoon?",
+             "MR PRICE: Our vaccine donations continue. The pandemic is a global health crisis.",
+             "We have more to say on vaccines soon."]
+    topics = assign_topics(taxonomy, texts, [None] * len(texts), [True, False, False])
+    assert topics == [("Health", "Burma")] * 3
+
+
+def test_enricher_passes_question_turns_to_topics():
+    article = Article("b", "t", "Department Press Briefing", ())
+    paragraphs = [Paragraph(id=f"b#p{i}", article_id="b", position=i, text=text)
+                  for i, text in enumerate(BRIEFING, 1)]
+    enriched = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert [p.is_question for p in enriched][:3] == [True, False, True]
+    assert enriched[3].topics == ("Iran",) and enriched[8].topics == ("North Korea",)
+
+
+@pytest.mark.parametrize("section, labels", [
+    ("Imposing Costs on Russia’s Defense Sector", ("Russia",)),
+    ("Strengthening Supply Chain Resilience", ("Trade",)),
+    ("Cities Summit", ("Cities Summit",)),  # a heading the taxonomy does not know keeps its words
+    ("BAHAMAS", ("The Bahamas",)),
+])
+def test_headings_and_short_anchors_map_through_the_taxonomy(taxonomy, section, labels):
+    assert section_topics(taxonomy, section) == labels
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Summit of Americas in Los Angeles", ["Western Hemisphere"]),
+    ("the killing of a Palestinian journalist", ["Israel and the Palestinians", "Palestinian Territories"]),
+    ("denuclearization of the Korean Peninsula", ["Nuclear nonproliferation", "North Korea"]),
+    ("Foreign Minister Lavrov met Foreign Minister Kuleba", ["Russia", "Ukraine"]),
+    ("semiconductors and critical infrastructure", ["Technology"]),
+])
+def test_taxonomy_aliases_for_common_briefing_themes(taxonomy, text, expected):
+    assert list(text_topics(taxonomy, text)) == expected
+
+
+def test_places_are_not_themes(taxonomy):
+    assert {"Missile defense", "Health", "Sanctions"} <= taxonomy.themes
+    assert not {"NATO", "Israel and the Palestinians", "Russia", "Burma"} & taxonomy.themes
+
+
+def test_at_most_five_topics(taxonomy):
+    text = "Russia, Ukraine, Iran, Iraq, Syria, Cuba and Burma face sanctions on human rights grounds."
+    assert len(assign_topics(taxonomy, [text], [None])[0]) == MAX_TOPICS
+
+
+def test_user_taxonomy_overrides_and_extends(tmp_path):
+    override = tmp_path / "taxonomy.json"
+    override.write_text(json.dumps({"version": "local-1", "themes": {"Lunar policy": ["moon base", "artemis"]},
+                                    "sections": {"compact": {"MOON": ["Lunar policy"]}}, "remove": ["Economy"]}))
+    taxonomy = load_taxonomy(str(DEFAULT_TAXONOMY), str(override))
+    assert taxonomy.version.endswith("+local-1")
+    assert list(text_topics(taxonomy, "A moon base and inflation")) == ["Lunar policy"]
+    assert section_topics(taxonomy, "MOON2") == ("Lunar policy",)
+    enricher = Enricher(EnrichmentState(), taxonomy_path=str(override))
+    article = Article("a", "t", "", ())
+    [paragraph] = enricher.enrich(article, [Paragraph(id="a#p1", article_id="a", position=1, text="The moon base.")])
+    assert paragraph.topics == ("Lunar policy",)
+    assert enricher.state.to_dict()["taxonomy_version"] == taxonomy.version
