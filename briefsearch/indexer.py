@@ -3,8 +3,10 @@
 The manifest (one record per source file: size, mtime, sha256, encoding) lives inside the index and
 commits with the paragraphs it describes, so it can never disagree with them. Unchanged files are
 skipped by size and mtime, then by content hash; a changed file's paragraphs are replaced in one
-commit; files gone from an indexed folder are removed. Work is committed in batches, so an
-interrupted run loses at most one batch and the next run resumes where it stopped.
+commit; files gone from an indexed folder are removed (refused when most of a folder is gone, as
+when it is unmounted). An article met again under another name is indexed once. Work is committed
+in batches, so an interrupted run loses at most one batch and the next run resumes where it
+stopped; the leftovers of a killed run are removed, under the writer lock, before anything else.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from typing import Callable, Sequence
 from briefsearch import __version__
 from briefsearch.errors import BriefsearchError, SkippedFile, SourceError
 from briefsearch.models import IndexSummary
-from briefsearch.storage import IndexDir, WriterLock, is_disk_full, record_checksums, write_atomic
+from briefsearch.storage import (
+    IndexDir,
+    WriterLock,
+    clean_generation_leftovers,
+    disk_full,
+    is_disk_full,
+    record_checksums,
+    write_atomic,
+)
 
 ENRICHMENT_STATE = "enrichment.json"
 BATCH_FILES = 200
@@ -61,12 +71,63 @@ def load_enrichment_state(generation: Path) -> dict | None:
         return None
 
 
+class _KnownArticles:
+    """Article texts already in the index, so that an article met again is not indexed twice.
+
+    The same briefing often arrives twice (in two exports, or under two names). Its paragraphs are
+    indexed once, from the file met first; the other file's manifest entry records which file holds
+    them (``duplicate_of``), and when that file changes or goes, the other file is read again.
+    """
+
+    def __init__(self, manifest: dict[str, dict], sources, gone: Sequence[str]):
+        current = {s.path: s for s in sources}
+        stale = set(gone) | {
+            path for path, entry in manifest.items()
+            if path in current and (entry.get("size"), entry.get("mtime_ns")) != (current[path].size, current[path].mtime_ns)
+        }
+        self.owner = {digest: path for path, entry in manifest.items() if path not in stale
+                      for digest in entry.get("article_sha1", ())}
+        self.redo = {path for path, entry in manifest.items() if stale & set(entry.get("duplicate_of", ()))}
+
+    def must_redo(self, path: str) -> bool:
+        return path in self.redo
+
+    def keep_new(self, path: str, paragraphs: list, entry: dict, warnings: list[str]) -> list:
+        """The paragraphs of articles not indexed from another file (or earlier in this one)."""
+        import hashlib
+
+        by_article: dict[str, list] = {}
+        for paragraph in paragraphs:
+            by_article.setdefault(paragraph.article_id, []).append(paragraph)
+        kept, owned, originals, seen = [], [], [], set()
+        for group in by_article.values():
+            digest = hashlib.sha1("\n".join(p.text for p in group).encode("utf-8")).hexdigest()[:16]
+            owner = self.owner.get(digest)
+            if digest in seen or (owner is not None and owner != path):
+                originals.append(owner or path)
+                continue
+            seen.add(digest)
+            self.owner[digest] = path
+            owned.append(digest)
+            kept.extend(group)
+        entry["article_sha1"] = owned
+        entry["paragraphs"] = len(kept)
+        if originals:
+            others = sorted(set(originals) - {path})
+            entry["duplicate_of"] = others
+            where = "repeated within the file" if not others else f"same text as in {others[0]}" + (
+                f" and {len(others) - 1} more" if len(others) > 1 else "")
+            warnings.append(f"{path}: {len(originals)} duplicate article{'s' if len(originals) > 1 else ''} "
+                            f"not indexed again ({where})")
+        return kept
+
+
 class Ingest:
     """One indexing run over one index directory. Use ``index_paths`` unless you need the parts."""
 
     def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
                  max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
-                 should_stop: Callable[[], bool] | None = None):
+                 should_stop: Callable[[], bool] | None = None, batch_files: int | None = None):
         self.store = IndexDir(index_dir)
         self.rebuild = rebuild
         self.progress = progress
@@ -74,10 +135,11 @@ class Ingest:
         self.prune = prune
         self.overrides = overrides
         self.should_stop = should_stop or (lambda: False)
+        self.batch_files = max(1, batch_files or BATCH_FILES)
         self.counts = _Counts()
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
-        from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, create_writer, open_reader, recover_generation
+        from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, create_writer, open_reader
         from briefsearch.sources import find_sources
 
         started = time.perf_counter()
@@ -104,7 +166,7 @@ class Ingest:
             else:
                 generation = self.store.current()
                 self.store.check_stamp(generation, SCHEMA_FINGERPRINT, FORMAT_VERSION)
-                recovered += tuple(recover_generation(generation))
+                recovered += self._recover(generation)
                 reader = open_reader(generation)
                 try:
                     manifest = reader.manifest()
@@ -115,21 +177,20 @@ class Ingest:
             enricher = self._enricher(state)
             writer = create_writer(generation)
             try:
-                self._index_sources(sources, roots, manifest, writer, enricher, generation)
-                gone = self._removed(sources, roots, manifest)
+                gone = self._removed(sources, roots, manifest)  # refuse a mass deletion before writing anything
+                self._index_sources(sources, roots, manifest, writer, enricher, generation, gone)
                 for path in gone:
                     writer.delete_source(path)
                 self.counts.removed = len(gone)
                 self._commit(writer, enricher, generation, optimize=fresh or first_build)
             except BaseException as error:
                 writer.cancel()
+                writer.close()
+                self._discard(generation, fresh)
                 if is_disk_full(error):
-                    from briefsearch.storage import disk_full
-
                     raise disk_full(error, self.store.root) from None
                 raise
-            finally:
-                writer.close()
+            writer.close()
             if fresh:
                 generation = self._publish(generation)
             reader = open_reader(generation)
@@ -141,6 +202,37 @@ class Ingest:
         return IndexSummary(new=c.new, changed=c.changed, unchanged=c.unchanged, removed=c.removed,
                             skipped=c.skipped, paragraphs=c.paragraphs, total_paragraphs=total,
                             seconds=time.perf_counter() - started, warnings=tuple(c.warnings), recovered=recovered)
+
+    def _recover(self, generation: Path) -> tuple[str, ...]:
+        """Remove what a killed writer left in the live generation; re-record its checksums."""
+        from briefsearch.engine import recover_generation
+
+        engine_files = recover_generation(generation)
+        temp_files = clean_generation_leftovers(generation)
+        if engine_files or temp_files:
+            record_checksums(generation)  # a kill between commit and recording leaves them stale
+        notes = []
+        if engine_files:
+            notes.append(f"{len(engine_files)} leftover engine file{'s' if len(engine_files) > 1 else ''} of an unfinished commit")
+        if temp_files:
+            notes.append(f"{len(temp_files)} temp file{'s' if len(temp_files) > 1 else ''} ({', '.join(temp_files)})")
+        return tuple(notes)
+
+    def _discard(self, generation: Path, fresh: bool) -> None:
+        """After a failed or interrupted run: remove the uncommitted files (best effort; the next run
+        does it anyway)."""
+        import shutil
+
+        from briefsearch.engine import recover_generation
+
+        try:
+            if fresh:
+                shutil.rmtree(generation, ignore_errors=True)
+            else:
+                recover_generation(generation)
+                clean_generation_leftovers(generation)
+        except Exception:  # noqa: BLE001 - cleanup must never hide the error being reported
+            pass
 
     # --- steps -------------------------------------------------------------------------------
 
@@ -163,25 +255,29 @@ class Ingest:
         loaded = EnrichmentState.from_dict(state) if state else None
         return Enricher(loaded, overrides_path=self.overrides)
 
-    def _index_sources(self, sources, roots, manifest, writer, enricher, generation) -> None:
+    def _index_sources(self, sources, roots, manifest, writer, enricher, generation, gone=()) -> None:
         from briefsearch.pipeline import ingest_file
 
         status = Progress(files_total=len(sources))
         batch_files = batch_paragraphs = 0
+        articles = _KnownArticles(manifest, sources, gone)
         for source in sources:
             if self.should_stop():
                 raise KeyboardInterrupt
             status.current = source.path
             previous = manifest.get(source.path)
-            if previous and previous.get("size") == source.size and previous.get("mtime_ns") == source.mtime_ns:
+            redo = articles.must_redo(source.path)
+            if not redo and previous and previous.get("size") == source.size and previous.get("mtime_ns") == source.mtime_ns:
                 self.counts.unchanged += 1
             else:
                 try:
-                    ingested = ingest_file(source, enricher, self.max_file_size, previous_sha256=(previous or {}).get("sha256"))
+                    known_sha256 = None if redo else (previous or {}).get("sha256")
+                    ingested = ingest_file(source, enricher, self.max_file_size, previous_sha256=known_sha256)
                     if ingested is None:
                         self.counts.unchanged += 1  # touched, not changed: skip the work
                     else:
                         paragraphs, entry = ingested
+                        paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
                         writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
                         if previous:
                             self.counts.changed += 1
@@ -194,12 +290,15 @@ class Ingest:
                         if entry["encoding"] not in ("utf-8", "ascii"):
                             self.counts.warnings.append(f"{source.path}: decoded as {entry['encoding']}")
                 except SkippedFile as skip:
+                    # The paragraphs of an earlier, readable version stay until the file is readable
+                    # again or gone: a passing problem must not empty the index.
                     self.counts.skipped += 1
-                    self.counts.warnings.append(f"{source.path}: skipped ({skip.reason})")
+                    self.counts.warnings.append(f"{source.path}: skipped ({skip.reason})"
+                                                + ("; its indexed paragraphs are kept" if previous else ""))
             status.files_done += 1
             if self.progress:
                 self.progress(status)
-            if batch_files >= BATCH_FILES or batch_paragraphs >= BATCH_PARAGRAPHS:
+            if batch_files >= self.batch_files or batch_paragraphs >= BATCH_PARAGRAPHS:
                 self._commit(writer, enricher, generation)
                 batch_files = batch_paragraphs = 0
 
@@ -216,6 +315,8 @@ class Ingest:
 
     def _commit(self, writer, enricher, generation: Path, optimize: bool = False) -> None:
         if not writer.pending():
+            if optimize:
+                writer.optimize()  # a bulk build ends as one segment: faster to open and search
             return
         writer.commit(optimize=optimize)
         write_atomic(generation / ENRICHMENT_STATE, json.dumps(enricher.state.to_dict(), ensure_ascii=False))

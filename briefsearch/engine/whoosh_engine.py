@@ -298,6 +298,12 @@ class WhooshWriter:
             self._writer = writer  # a failed commit still holds Whoosh's lock: let cancel() free it
             raise
 
+    def optimize(self) -> None:
+        """Merge all segments into one (after a bulk build), if there is more than one."""
+        if len(self.index._segments()) > 1:
+            self._w()
+            self.commit(optimize=True)
+
     def cancel(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
