@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 from briefsearch import __version__
 from briefsearch.errors import BriefsearchError, SkippedFile, SourceError
 from briefsearch.models import IndexSummary
+from briefsearch.spelling import VOCABULARY_FILE, Vocabulary
 from briefsearch.storage import (
     IndexDir,
     WriterLock,
@@ -63,12 +64,16 @@ def _under(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def load_enrichment_state(generation: Path) -> dict | None:
-    """The enrichment state (speaker registry, acronym dictionary) saved with a generation."""
+def _load_json(path: Path) -> dict | None:
     try:
-        return json.loads((generation / ENRICHMENT_STATE).read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def load_enrichment_state(generation: Path) -> dict | None:
+    """The enrichment state (speaker registry, acronym dictionary) saved with a generation."""
+    return _load_json(generation / ENRICHMENT_STATE)
 
 
 class _KnownArticles:
@@ -175,6 +180,7 @@ class Ingest:
                 state = load_enrichment_state(generation)
 
             enricher = self._enricher(state)
+            self.vocabulary = Vocabulary.from_dict(None if fresh else _load_json(generation / VOCABULARY_FILE))
             writer = create_writer(generation)
             try:
                 gone = self._removed(sources, roots, manifest)  # refuse a mass deletion before writing anything
@@ -277,6 +283,8 @@ class Ingest:
                         self.counts.unchanged += 1  # touched, not changed: skip the work
                     else:
                         paragraphs, entry = ingested
+                        for paragraph in paragraphs:
+                            self.vocabulary.add_text(paragraph.text)
                         paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
                         writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
                         if previous:
@@ -320,6 +328,7 @@ class Ingest:
             return
         writer.commit(optimize=optimize)
         write_atomic(generation / ENRICHMENT_STATE, json.dumps(enricher.state.to_dict(), ensure_ascii=False))
+        write_atomic(generation / VOCABULARY_FILE, json.dumps(self.vocabulary.to_dict(), ensure_ascii=False))
         record_checksums(generation)
 
 

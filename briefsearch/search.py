@@ -31,7 +31,6 @@ NEAR_SLOP = 8
 EXPANSION_WEIGHT = 0.8
 TIME_LIMIT_SECONDS = 10.0
 SUGGEST_BELOW = 3  # offer a corrected query when a search finds fewer paragraphs than this
-VOCABULARY_FILE = "vocabulary.json"
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ class Searcher:
         """A corrected query from the collection's vocabulary, when the query found little."""
         import json
 
-        from briefsearch.spelling import Vocabulary, suggest
+        from briefsearch.spelling import VOCABULARY_FILE, Vocabulary, suggest
 
         try:
             data = json.loads((self._generation / VOCABULARY_FILE).read_text(encoding="utf-8"))

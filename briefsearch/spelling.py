@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+VOCABULARY_FILE = "vocabulary.json"  # saved beside each index generation
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_COUNT = 2  # words seen once are as likely typos as words

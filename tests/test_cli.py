@@ -167,3 +167,10 @@ def test_state_department_slice_end_to_end(tmp_path):
     assert price["hits"] and all(h["speaker"] == "Ned Price" for h in price["hits"])
     phrase = json.loads(run("query", '"human rights"', "--index", index, "--format", "json", "-n", "100").output)
     assert phrase["hits"] and all("human rights" in h["text"].lower() for h in phrase["hits"])
+
+
+def test_did_you_mean_offers_collection_words(seed):
+    result = run("query", "missle cooperaton", "--index", seed)
+    assert result.stderr.splitlines() == ["Did you mean: missile cooperation", "No paragraphs match."]
+    data = json.loads(run("query", "missle cooperaton", "--index", seed, "--format", "json").output)
+    assert data["suggestion"] == "missile cooperation" and data["total"] == 0
