@@ -32,7 +32,7 @@ def test_seed_index_then_query_ranks_the_jta_paragraph_first(corpus, tmp_path):
     index = str(tmp_path / "index")
     first = run("index", str(corpus), "--index", index)
     assert "1 new, 0 changed, 0 unchanged, 0 removed, 0 skipped files; 27 paragraphs written, 27 in the index" in first.output
-    data = json.loads(run("query", "joint threat assessment", "--index", index, "--format", "json").output)
+    data = json.loads(run("query", "joint threat assessment", "--index", index, "--format", "json").stdout)
     assert data["hits"][0]["text"].endswith(JTA_PARAGRAPH)
     assert data["hits"][0]["paragraph"] == 22
 
@@ -77,7 +77,7 @@ def seed(seed_index):
 
 
 def test_phrase_query_returns_only_paragraphs_with_the_phrase(seed):
-    data = json.loads(run("query", '"missile defense cooperation"', "--index", seed, "--format", "json", "-n", "50").output)
+    data = json.loads(run("query", '"missile defense cooperation"', "--index", seed, "--format", "json", "-n", "50").stdout)
     assert data["total"] == len(data["hits"]) >= 1
     for hit in data["hits"]:
         assert "missile defense cooperation" in hit["text"].lower()
@@ -85,15 +85,15 @@ def test_phrase_query_returns_only_paragraphs_with_the_phrase(seed):
 
 def test_phrase_does_not_match_across_a_word_and_stems_match(seed):
     assert run("query", '"Department State"', "--index", seed).stderr.strip() == "No paragraphs match."
-    data = json.loads(run("query", "defenses", "--index", seed, "--format", "json", "-n", "50").output)
+    data = json.loads(run("query", "defenses", "--index", seed, "--format", "json", "-n", "50").stdout)
     texts = [h["text"] for h in data["hits"]]
     assert any("missile defense " in t and "defenses" not in t for t in texts)  # "defenses" found "defense"
 
 
 def test_acronyms_and_capitals_stay_searchable(seed):
-    us = json.loads(run("query", "U.S.", "--index", seed, "--format", "json", "-n", "50").output)
+    us = json.loads(run("query", "U.S.", "--index", seed, "--format", "json", "-n", "50").stdout)
     assert us["total"] >= 10 and all(("US" in h["text"] or "U.S." in h["text"]) for h in us["hits"])
-    curly = json.loads(run("query", '"don\'t undermine"', "--index", seed, "--format", "json").output)
+    curly = json.loads(run("query", '"don\'t undermine"', "--index", seed, "--format", "json").stdout)
     assert "don\u2019t undermine" in curly["hits"][0]["text"]  # straight quote in the query, curly in the text
 
 
@@ -110,15 +110,15 @@ def test_text_output_and_context(seed):
 
 
 def test_per_article_gives_one_hit_per_article(seed):
-    data = json.loads(run("query", "russia", "--index", seed, "--format", "json", "--per-article").output)
+    data = json.loads(run("query", "russia", "--index", seed, "--format", "json", "--per-article").stdout)
     assert len(data["hits"]) == 1
 
 
 def test_show_and_stats(seed):
-    hit = json.loads(run("query", "joint threat assessment", "--index", seed, "--format", "json").output)["hits"][0]
-    shown = json.loads(run("show", hit["id"], "-C", "1", "--index", seed, "--format", "json").output)
+    hit = json.loads(run("query", "joint threat assessment", "--index", seed, "--format", "json").stdout)["hits"][0]
+    shown = json.loads(run("show", hit["id"], "-C", "1", "--index", seed, "--format", "json").stdout)
     assert [p["paragraph"] for p in shown["paragraphs"]] == [21, 22, 23]
-    stats = json.loads(run("stats", "--index", seed, "--format", "json").output)
+    stats = json.loads(run("stats", "--index", seed, "--format", "json").stdout)
     assert set(stats) == {"articles", "paragraphs", "speakers", "topics", "first_date", "last_date", "bytes"}
     assert stats["articles"] == 1 and stats["paragraphs"] == 27 and stats["bytes"] > 0
 
@@ -161,16 +161,16 @@ def test_state_department_slice_end_to_end(tmp_path):
     first = run("index", str(export), "--index", index)
     assert "1 new, 0 changed, 0 unchanged, 0 removed, 0 skipped files" in first.output
     assert "0 new, 0 changed, 1 unchanged" in run("index", str(export), "--index", index).output
-    stats = json.loads(run("stats", "--index", index, "--format", "json").output)
+    stats = json.loads(run("stats", "--index", index, "--format", "json").stdout)
     assert stats["articles"] == 120 and stats["first_date"] == "2021-05-20"
-    price = json.loads(run("query", "Afghanistan", "--speaker", "price", "--index", index, "--format", "json").output)
+    price = json.loads(run("query", "Afghanistan", "--speaker", "price", "--index", index, "--format", "json").stdout)
     assert price["hits"] and all(h["speaker"] == "Ned Price" for h in price["hits"])
-    phrase = json.loads(run("query", '"human rights"', "--index", index, "--format", "json", "-n", "100").output)
+    phrase = json.loads(run("query", '"human rights"', "--index", index, "--format", "json", "-n", "100").stdout)
     assert phrase["hits"] and all("human rights" in h["text"].lower() for h in phrase["hits"])
 
 
 def test_did_you_mean_offers_collection_words(seed):
     result = run("query", "missle cooperaton", "--index", seed)
     assert result.stderr.splitlines() == ["Did you mean: missile cooperation", "No paragraphs match."]
-    data = json.loads(run("query", "missle cooperaton", "--index", seed, "--format", "json").output)
+    data = json.loads(run("query", "missle cooperaton", "--index", seed, "--format", "json").stdout)
     assert data["suggestion"] == "missile cooperation" and data["total"] == 0

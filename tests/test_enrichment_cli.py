@@ -12,7 +12,7 @@ from briefsearch.cli import cli
 def run_json(*args):
     result = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert result.exit_code == 0, (result.output, result.stderr)
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_speakers_lists_tauscher_with_counts(seed_index):

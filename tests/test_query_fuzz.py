@@ -1,0 +1,68 @@
+"""The query front-end never throws: any text either searches or is refused with a one-line usage error."""
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefsearch.cli import cli
+from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
+from briefsearch.models import SearchResult
+from briefsearch.search import Searcher
+
+# Words of the seed article, the whole syntax, field names (real and not), and troublesome text.
+PIECES = (
+    "missile", "defense", "russia", "JTA", "joint", "threat", "assessment", "the", "of", "US", "iran",
+    '"', "\u201c", "\u201d", "(", ")", "OR", "AND", "NOT", "ANDMAYBE", "ANDNOT", "or", "-", "+", "*", "**",
+    "~", "~3", "~99", "^2", ":", "?", "[", "]", "{", "}", "TO", "\\", "/", "..", "'",
+    "speaker:", "topic:", "title:", "date:", "foo:", "text:", "para:", "2021", "2021-06", "2021-13", "1999..2021",
+    "mis*", "m*", "*sile", "défense", "ｍｉｓｓｉｌｅ", "日本", "\u0645\u0635\u0631", "\U0001f680", "\u200b", "\ufeff",
+    "\u202e", "\x00", "\x07", "\x1b[31m", "\t", "\n", "\ud800", "e\u0301",
+)
+query_texts = st.one_of(
+    st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(["", " ", "  "])), max_size=14).map(
+        lambda parts: "".join(piece + gap for piece, gap in parts)),
+    st.text(max_size=60),
+)
+
+
+@pytest.fixture(scope="module")
+def searcher(seed_index):
+    with Searcher(seed_index) as opened:
+        yield opened
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=query_texts)
+def test_any_query_text_searches_or_is_a_usage_error(searcher, text):
+    try:
+        result = searcher.search(text)
+    except (QuerySyntaxError, QueryTooExpensive) as error:
+        message = str(error)
+        assert message and "\n" not in message
+    else:
+        assert isinstance(result, SearchResult)
+        assert all(hit.paragraph.text for hit in result.hits)
+
+
+@pytest.mark.parametrize("words, message", [
+    (['"missile defense'], 'Unbalanced quote at character 1: close the phrase with another "'),
+    (["NOT", "NOT", "missile"], '"NOT" must be followed by a word to exclude, e.g. NOT iraq'),
+    (["missile", "ANDMAYBE", "ANDNOT", "(", ")"], "Empty group: put some words between the parentheses"),
+    (["foo:bar"], 'Unknown field "foo:" — use one of speaker:, topic:, title:, date:'),
+    (["speaker:"], '"speaker:" needs a value right after the colon, e.g. speaker:price'),
+    (["(" * 480 + "missile" + ")" * 480], "Too many nested parentheses: use at most 16 levels"),
+    (["”"], "Unbalanced quote at character 1: this closing quote has no opening one"),
+    (["*"], 'A bare "*" matches everything: add at least two letters before it, e.g. sanction*'),
+    (["*sile"], 'Leading wildcards are not supported ("*sile"): put the * at the end of a word, e.g. sile*'),
+    (["missile " * 200], "Query too long (1600 characters): use at most 1000"),
+    (['"' + " ".join(["missile"] * 40) + '"'], "Phrase too long (40 words): use at most 32"),
+    (["\x00\u200b\ufeff"], "Empty query: type some words to search for"),
+    (["-missile"], "A query cannot only exclude words: add a word to search for, e.g. iran -iraq"),
+    (["date:2021-13"], 'Cannot read the date "2021-13": month must be 01 to 12'),
+])
+def test_bad_queries_exit_2_with_one_line(seed_index, words, message):
+    result = CliRunner().invoke(cli, ["query", "--index", str(seed_index), "--", *words])
+    assert result.exit_code == 2
+    assert result.stderr == f"briefsearch: {message}\n"
+    assert result.stdout == ""
