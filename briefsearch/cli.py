@@ -149,13 +149,13 @@ class _progress_bar:
 
     def __init__(self):
         self.bar = None
+        self._done = self._paragraphs = 0
 
     def update(self, status) -> None:
         if self.bar is None:
             self.bar = click.progressbar(length=status.files_total, label="indexing", file=sys.stderr,
                                          item_show_func=lambda _: f"{self._paragraphs:,} paragraphs")
             self.bar.__enter__()
-            self._done = 0
         self._paragraphs = status.paragraphs
         self.bar.update(status.files_done - self._done)
         self._done = status.files_done

@@ -174,3 +174,28 @@ def test_did_you_mean_offers_collection_words(seed):
     assert result.stderr.splitlines() == ["Did you mean: missile cooperation", "No paragraphs match."]
     data = json.loads(run("query", "missle cooperaton", "--index", seed, "--format", "json").stdout)
     assert data["suggestion"] == "missile cooperation" and data["total"] == 0
+
+
+def test_progress_bar_on_a_terminal(corpus, tmp_path):
+    """On a terminal (a pty here), indexing shows files and paragraphs as it goes."""
+    import os
+    import subprocess
+    import sys
+
+    leader, follower = os.openpty()
+    process = subprocess.run([sys.executable, "-m", "briefsearch", "index", str(corpus), "--index", str(tmp_path / "ix")],
+                             stderr=follower, stdout=subprocess.PIPE, text=True, timeout=120)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert process.returncode == 0, screen
+    assert "indexing" in screen.decode() and "27 paragraphs" in screen.decode() and "100%" in screen.decode()
+    assert "27 paragraphs written" in process.stdout
