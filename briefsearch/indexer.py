@@ -142,6 +142,7 @@ class Ingest:
         self.should_stop = should_stop or (lambda: False)
         self.batch_files = max(1, batch_files or BATCH_FILES)
         self.counts = _Counts()
+        self._unmerged = False  # a batch was committed without merging segments
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
         from briefsearch.engine import FORMAT_VERSION, SCHEMA_FINGERPRINT, create_writer, open_reader
@@ -307,7 +308,7 @@ class Ingest:
             if self.progress:
                 self.progress(status)
             if batch_files >= self.batch_files or batch_paragraphs >= BATCH_PARAGRAPHS:
-                self._commit(writer, enricher, generation)
+                self._commit(writer, enricher, generation, merge=False)  # merging waits for the run's last commit
                 batch_files = batch_paragraphs = 0
 
     def _removed(self, sources, roots, manifest) -> list[str]:
@@ -321,12 +322,16 @@ class Ingest:
             )
         return gone
 
-    def _commit(self, writer, enricher, generation: Path, optimize: bool = False) -> None:
-        if not writer.pending():
-            if optimize:
-                writer.optimize()  # a bulk build ends as one segment: faster to open and search
+    def _commit(self, writer, enricher, generation: Path, optimize: bool = False, merge: bool = True) -> None:
+        if writer.pending():
+            writer.commit(optimize=optimize, merge=merge)
+        elif optimize:
+            writer.optimize()  # a bulk build ends as one segment: faster to open and search
+        elif merge and self._unmerged:
+            writer.merge()  # the run ended on a batch boundary: merge what its batches left
+        else:
             return
-        writer.commit(optimize=optimize)
+        self._unmerged = not (merge or optimize)
         write_atomic(generation / ENRICHMENT_STATE, json.dumps(enricher.state.to_dict(), ensure_ascii=False))
         write_atomic(generation / VOCABULARY_FILE, json.dumps(self.vocabulary.to_dict(), ensure_ascii=False))
         record_checksums(generation)

@@ -148,6 +148,8 @@ def _tokenize(query: str) -> list[_Token]:
         while i < n and query[i] not in _WORD_STOP:
             i += 1
         word = query[start:i]
+        if not word:  # a closing quote with no opening one (” or »)
+            raise QuerySyntaxError(f"Unbalanced quote at character {i + 1}: this closing quote has no opening one")
         if pending_field is None and word in ("AND", "OR", "NOT"):
             tokens.append(_Token(word, position=start))
             continue

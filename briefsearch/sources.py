@@ -37,7 +37,7 @@ _UNICODE_BOMS = (
 # curly quotes or accents (cp1250 turns "naïve" into "naďve"); briefings are overwhelmingly
 # Western, so within this family cp1252 wins whenever it decodes the bytes.
 _LATIN_CODEPAGES = frozenset(
-    {"cp1250", "cp1252", "cp1254", "cp1257", "cp437", "cp850", "cp858", "mac-roman", "mac-latin2",
+    {"cp1250", "cp1252", "cp1254", "cp1257", "cp437", "cp775", "cp850", "cp852", "cp857", "cp858", "mac-roman", "mac-latin2",
      "mac-iceland", "mac-turkish", "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-9",
      "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16"}
 )

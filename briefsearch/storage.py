@@ -196,7 +196,9 @@ def clean_generation_leftovers(generation: Path) -> list[str]:
 # --- checksums of committed files -----------------------------------------------------------
 
 CHECKSUMS_NAME = "checksums.json"
-_NOT_CHECKSUMMED = (STAMP_NAME, CHECKSUMS_NAME, "enrichment.json")
+# briefsearch's own side files (stamp, checksums, enrichment state, vocabulary) are JSON rewritten
+# at every commit; only the engine's files are immutable once written.
+_NOT_CHECKSUMMED_SUFFIX = ".json"
 
 
 def _sha256(path: Path) -> str:
@@ -211,7 +213,7 @@ def _sha256(path: Path) -> str:
 
 def _checksummed(generation: Path) -> list[Path]:
     return sorted(p for p in generation.iterdir()
-                  if p.is_file() and p.name not in _NOT_CHECKSUMMED and not p.name.endswith("LOCK") and ".tmp" not in p.name)
+                  if p.is_file() and not p.name.endswith(_NOT_CHECKSUMMED_SUFFIX) and not p.name.endswith("LOCK") and ".tmp" not in p.name)
 
 
 def record_checksums(generation: Path) -> None:

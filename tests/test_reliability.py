@@ -19,7 +19,7 @@ from briefsearch.cli import cli
 from briefsearch.errors import CorruptIndex
 from briefsearch.search import Searcher, search
 from briefsearch.storage import IndexDir, WriterLock
-from tests.conftest import ROOT, SEED, STATE_DEPT, require
+from tests.conftest import ROOT, STATE_DEPT, require
 
 
 def invoke(*args):
@@ -363,3 +363,30 @@ def test_leftovers_of_a_killed_run_are_removed_and_reported(seed_copy):
     assert invoke("check", "--index", index_dir).exit_code == 0
     again = invoke("index", corpus, "--index", index_dir)
     assert "recovered" not in again.stderr
+
+
+def test_batches_commit_without_merging_and_the_run_merges_at_its_end(tmp_path, monkeypatch):
+    """A merge can take seconds on a big index: inside a batch commit it widens what an interruption
+    loses (a resumed run that merged first could be stopped again before any batch landed)."""
+    from briefsearch.engine import committed_file_test
+    from briefsearch.engine.whoosh_engine import WhooshWriter
+
+    files = state_dept_corpus(tmp_path / "corpus", 5, 1)
+    index_dir = tmp_path / "index"
+    assert invoke("index", files[0], "--index", index_dir).exit_code == 0
+    commits = []
+    real_commit = WhooshWriter.commit
+
+    def recording_commit(self, optimize=False, merge=True):
+        commits.append((optimize, merge, len(self.index._segments())))
+        return real_commit(self, optimize=optimize, merge=merge)
+
+    monkeypatch.setattr(WhooshWriter, "commit", recording_commit)
+    result = invoke("index", tmp_path / "corpus", "--index", index_dir, "--batch-files", 2)
+    assert result.stdout.startswith("4 new, 0 changed, 1 unchanged")
+    # (optimize, merge, segments before): two batches, then the end of the run lets Whoosh merge.
+    assert commits == [(False, False, 1), (False, False, 2), (False, True, 3)]
+    generation = IndexDir(index_dir).current()
+    committed = committed_file_test(generation)
+    recorded = json.loads((generation / "checksums.json").read_text())
+    assert [name for name in os.listdir(generation) if committed(name) and name not in recorded] == []

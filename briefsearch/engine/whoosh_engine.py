@@ -288,12 +288,14 @@ class WhooshWriter:
     def pending(self) -> bool:
         return self._writer is not None
 
-    def commit(self, optimize: bool = False) -> None:
+    def commit(self, optimize: bool = False, merge: bool = True) -> None:
+        """Make the pending batch durable; ``merge=False`` skips Whoosh's merge of small segments,
+        which can take many seconds and would widen the window an interruption loses."""
         if self._writer is None:
             return
         writer, self._writer = self._writer, None
         try:
-            writer.commit(optimize=optimize)
+            writer.commit(optimize=optimize, merge=merge)
         except BaseException:
             self._writer = writer  # a failed commit still holds Whoosh's lock: let cancel() free it
             raise
@@ -303,6 +305,12 @@ class WhooshWriter:
         if len(self.index._segments()) > 1:
             self._w()
             self.commit(optimize=True)
+
+    def merge(self) -> None:
+        """Let Whoosh merge small segments (batch commits skip that), if there is more than one."""
+        if len(self.index._segments()) > 1:
+            self._w()
+            self.commit(merge=True)
 
     def cancel(self) -> None:
         if self._writer is not None:
