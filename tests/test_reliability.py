@@ -390,3 +390,35 @@ def test_batches_commit_without_merging_and_the_run_merges_at_its_end(tmp_path, 
     committed = committed_file_test(generation)
     recorded = json.loads((generation / "checksums.json").read_text())
     assert [name for name in os.listdir(generation) if committed(name) and name not in recorded] == []
+
+
+def test_damage_found_only_while_searching_is_a_corrupt_index(tmp_path):
+    """Bytes damaged under an open searcher: the search that reads them raises CorruptIndex (exit 5)."""
+    import shutil as _shutil
+
+    from briefsearch.errors import CorruptIndex as _CorruptIndex
+    from briefsearch.indexer import index_paths as _index_paths
+    from briefsearch.search import Searcher as _Searcher
+    from tests.conftest import SEED as _SEED
+
+    corpus = tmp_path / "seeds"
+    corpus.mkdir()
+    _shutil.copy(_SEED, corpus / _SEED.name)
+    index = tmp_path / "index"
+    _index_paths([str(corpus)], str(index))
+    with _Searcher(index) as searcher:
+        assert searcher.search("cooperation").total > 0
+        segment = next(index.glob("gen-*/*.seg"))
+        size = segment.stat().st_size
+        with open(segment, "r+b") as handle:  # in place: the open searcher's mapping sees it
+            handle.seek(int(size * 0.3))
+            handle.write(b"\xff" * int(size * 0.4))
+        outcomes = []
+        for words in ("cooperation", "russia", "missile defense", "tauscher", "joint threat assessment"):
+            try:
+                searcher.search(words)
+                outcomes.append("ok")
+            except _CorruptIndex as error:
+                assert "The index is damaged (" in str(error) and "--rebuild" in str(error)
+                outcomes.append("damaged")
+    assert "damaged" in outcomes

@@ -359,6 +359,32 @@ def _restricted(query: wq.Query, within: wq.Query | None) -> wq.Query:
     return wq.And([query, wq.ConstantScoreQuery(within, 0.0)])
 
 
+def _damage_errors() -> tuple[type[BaseException], ...]:
+    import pickle
+    import struct
+    import zlib
+
+    return (EOFError, zlib.error, struct.error, pickle.UnpicklingError)
+
+
+def _reading(method):
+    """Errors that only damaged index bytes produce (bad compression, short reads, broken
+    pickles) become CorruptIndex with the way out, instead of an internal error."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except _damage_errors() as error:
+            raise CorruptIndex(
+                f"The index is damaged ({type(error).__name__}: {error}) — run: briefsearch check, "
+                "then briefsearch index --rebuild"
+            ) from error
+
+    return wrapper
+
+
 class EngineHits:
     """The raw result of one engine search: total count and (stored fields, score) pairs."""
 
@@ -491,9 +517,8 @@ class WhooshReader:
     def doc_frequency(self, field: str, text: str) -> int:
         return self.reader.doc_frequency(field, text)
 
-    def lexicon(self, field: str):
-        for term in self.reader.lexicon(field):
-            yield term.decode("utf-8") if isinstance(term, bytes) else term
+    def lexicon(self, field: str) -> list[str]:
+        return [term.decode("utf-8") if isinstance(term, bytes) else term for term in self.reader.lexicon(field)]
 
     def check(self, sample: int = 200) -> list[str]:
         """Problems found by reading every stored paragraph and checking postings on a sample."""
@@ -531,3 +556,8 @@ def whoosh_version() -> str:
 
 def generation_files(generation: Path) -> list[str]:
     return sorted(os.listdir(generation))
+
+
+for _name in ("search", "get", "article_paragraphs", "term_counts", "paragraphs_with", "count_with", "manifest",
+              "day_range", "expand_prefix", "lexicon", "compile"):
+    setattr(WhooshReader, _name, _reading(getattr(WhooshReader, _name)))
