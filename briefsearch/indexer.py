@@ -51,6 +51,8 @@ class Progress:
 
 @dataclass
 class _Counts:
+    """The running tally of a run, frozen into an IndexSummary at the end."""
+
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -206,9 +208,8 @@ class Ingest:
             finally:
                 reader.close()
         c = self.counts
-        return IndexSummary(new=c.new, changed=c.changed, unchanged=c.unchanged, removed=c.removed,
-                            skipped=c.skipped, paragraphs=c.paragraphs, total_paragraphs=total,
-                            seconds=time.perf_counter() - started, warnings=tuple(c.warnings), recovered=recovered)
+        return IndexSummary(**{**vars(c), "warnings": tuple(c.warnings)}, total_paragraphs=total,
+                            seconds=time.perf_counter() - started, recovered=recovered)
 
     def _recover(self, generation: Path) -> tuple[str, ...]:
         """Remove what a killed writer left in the live generation; re-record its checksums."""
