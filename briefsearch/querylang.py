@@ -161,6 +161,9 @@ def _tokenize(query: str) -> list[_Token]:
         field_match = _FIELD_RE.match(word)
         if pending_field is None and field_match and not field_match.group(2).startswith("/"):
             name, rest = field_match.group(1).lower(), field_match.group(2)
+            if name not in FIELDS and not rest:
+                tokens.append(_Token("word", field_match.group(1), position=start))  # prose: "nutrition: ..."
+                continue
             if name not in FIELDS:
                 listed = ", ".join(f + ":" for f in FIELDS)
                 raise QuerySyntaxError(f'Unknown field "{field_match.group(1)}:" — use one of {listed}')
@@ -283,8 +286,8 @@ class _Parser:
         self.count_terms(1)
         if text.endswith("*"):
             stem = text.rstrip("*")
-            if "*" in stem or "?" in stem:
-                raise QuerySyntaxError(f'Wildcards only work at the end of a word: "{text}" — try {stem.replace("*", "").replace("?", "")}*')
+            if "*" in stem:
+                raise QuerySyntaxError(f'Wildcards only work at the end of a word: "{text}" — try {stem.replace("*", "")}*')
             if not stem:
                 raise QuerySyntaxError('A bare "*" matches everything: add at least two letters before it, e.g. sanction*')
             if len(stem) < MIN_PREFIX_CHARS:
@@ -293,8 +296,8 @@ class _Parser:
             if self.wildcards > MAX_WILDCARDS:
                 raise QueryTooExpensive(f"Too many wildcard words: use at most {MAX_WILDCARDS}")
             return Prefix(stem, field)
-        if text.startswith("*") or text.startswith("?"):
-            raise QuerySyntaxError(f'Leading wildcards are not supported ("{text}"): put the * at the end of a word, e.g. {text.strip("*?")}*')
+        if text.startswith("*"):
+            raise QuerySyntaxError(f'Leading wildcards are not supported ("{text}"): put the * at the end of a word, e.g. {text.strip("*")}*')
         if text.endswith("~") and len(text) > 1:
             return Term(text[:-1], field, fuzzy=True)
         return Term(text, field)
@@ -344,17 +347,51 @@ def parse_date_range(value: str) -> DateRange:
     return DateRange(start, end)
 
 
-def parse_query(text: str) -> Node:
-    """Parse user query text into the query structure; raise QuerySyntaxError / QueryTooExpensive."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryTooExpensive(f"Query too long ({len(text)} characters): use at most {MAX_QUERY_CHARS}")
+MAX_PLAIN_CHARS = 20_000
+HEADLINE_WORDS = 3  # an all-capitals query longer than this is a headline, not operators
+_OPERATOR_SYNTAX = re.compile(r"[\"()\u201c\u201d\u201e\u00ab\u00bb*~]|(?:^|\s)[-+]\S|\b(?:AND|OR|NOT)\b|\b[A-Za-z_]+:\S")
+
+
+def is_plain_text(text: str) -> bool:
+    """Words only: no quotes, parentheses, operators, wildcards or field values."""
+    return not _OPERATOR_SYNTAX.search(text)
+
+
+def parse_query(text: str, warnings: list[str] | None = None) -> Node:
+    """Parse user query text into the query structure; raise QuerySyntaxError / QueryTooExpensive.
+
+    Two readings keep natural-language queries working: a query of more than three words typed
+    entirely in capitals is read in lower case (its AND, OR, NOT are words, as in a headline),
+    and plain text longer
+    than the caps (a pasted paragraph) keeps its first MAX_TERMS distinct words, with a warning.
+    """
+    limit = MAX_PLAIN_CHARS if is_plain_text(text) else MAX_QUERY_CHARS
+    if len(text) > limit:
+        raise QueryTooExpensive(f"Query too long ({len(text)} characters): use at most {limit}")
     text = clean_line(text)
     if not text:
         raise QuerySyntaxError("Empty query: type some words to search for")
+    if text.isupper() and len(text.split()) > HEADLINE_WORDS:
+        text = text.lower()
+    if is_plain_text(text):
+        text = _first_words(text, warnings)
     node = _Parser(_tokenize(text)).parse()
     if not has_positive(node):
         raise QuerySyntaxError("A query cannot only exclude words: add a word to search for, e.g. iran -iraq")
     return node
+
+
+def _first_words(text: str, warnings: list[str] | None) -> str:
+    words = text.split()
+    if len(words) <= MAX_TERMS:
+        return text
+    seen: dict[str, str] = {}
+    for word in words:
+        seen.setdefault(word.lower(), word)
+    kept = list(seen.values())[:MAX_TERMS]
+    if warnings is not None and len(seen) > MAX_TERMS:
+        warnings.append(f"Long query: searched its first {MAX_TERMS} distinct words")
+    return " ".join(kept)
 
 
 def has_positive(node: Node) -> bool:

@@ -88,9 +88,9 @@ class Searcher:
 
     def search(self, text: str, options: SearchOptions | None = None) -> SearchResult:
         options = options or SearchOptions()
-        node = ql.parse_query(text)
-        reader = self.reader
         warnings: list[str] = []
+        node = ql.parse_query(text, warnings)
+        reader = self.reader
         node = drop_stop_words(node, warnings)
         expansions: list[str] = []
         filter_query = self._filter(reader, options)

@@ -68,10 +68,11 @@ def test_syntax_errors_are_one_sentence(text, message):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("x" * 1001, "Query too long (1001 characters)"),
+        ("(" + "x" * 1001 + ")", "Query too long (1003 characters)"),
+        ("x " * 10_001, "Query too long (20002 characters): use at most 20000"),
         ("(" * 17 + "a" + ")" * 17, "Too many nested parentheses"),
         ('"' + " ".join(["word"] * 33) + '"', "Phrase too long (33 words)"),
-        (" ".join(f"w{i}" for i in range(65)), "at most 64 words"),
+        ("(" + " ".join(f"w{i}" for i in range(65)) + ")", "at most 64 words"),
         (" ".join(f"ab{i}*" for i in range(9)), "Too many wildcard words"),
         ('"a b"~500', "too wide"),
     ],
@@ -80,3 +81,18 @@ def test_caps(text, message):
     with pytest.raises(QueryTooExpensive) as caught:
         parse_query(text)
     assert message in str(caught.value)
+
+
+def test_plain_text_past_the_word_cap_keeps_its_first_words_with_a_warning():
+    warnings = []
+    text = " ".join(f"w{i}" for i in range(70)) + " w0 w1"
+    assert describe(parse_query(text, warnings)) == "(" + " ".join(f"w{i}" for i in range(64)) + ")"
+    assert warnings == ["Long query: searched its first 64 distinct words"]
+
+
+def test_natural_language_readings():
+    headline = "KENNEDY ADMINISTRATION PRESSURE ON NGO DINH DIEM TO STOP SUPPRESSING THE BUDDHISTS"
+    assert describe(parse_query(headline)) == "(" + headline.lower() + ")"
+    assert describe(parse_query("RUSSIA OR CHINA")) == "(RUSSIA OR CHINA)"  # short: still operators
+    assert describe(parse_query("nutrition: effects of fasting")) == "(nutrition effects of fasting)"
+    assert describe(parse_query("?transverse ?slip?")) == "(?transverse ?slip?)"
