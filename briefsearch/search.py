@@ -54,6 +54,8 @@ class Searcher:
         self.scoring = scoring
         self._generation: Path | None = None
         self._reader = None
+        self._acronyms_of = None  # the reader _acronym_cache was read from
+        self._acronym_cache: dict[str, set[str]] = {}
         self._open()
 
     def _open(self) -> None:
@@ -96,7 +98,7 @@ class Searcher:
         filter_query = self._filter(reader, options)
         primary, fallback = plan(node)
         if options.expand:
-            definitions = acronym_definitions(reader)
+            definitions = self._acronyms(reader)
             primary = expand_acronyms(primary, definitions, expansions)
             if fallback is not None:
                 fallback = expand_acronyms(fallback, definitions, [])
@@ -141,6 +143,13 @@ class Searcher:
         except (OSError, ValueError):
             return None
         return suggest(text, Vocabulary.from_dict(data))
+
+    def _acronyms(self, reader) -> dict[str, set[str]]:
+        """The acronym definitions of the open generation, read once per reader."""
+        if self._acronyms_of is not reader:
+            self._acronym_cache = acronym_definitions(reader)
+            self._acronyms_of = reader
+        return self._acronym_cache
 
     def _filter(self, reader, options: SearchOptions):
         parts = []
@@ -272,22 +281,40 @@ def acronym_definitions(reader) -> dict[str, set[str]]:
     return out
 
 
+def _loose_parts(node) -> list | None:
+    """The parts of words side by side: plain words, phrases, and word groups in parentheses
+    (flattened: "palliation (temporary improvement) of cancer" is five words side by side)."""
+    if not (isinstance(node, ql.And) and node.implicit):
+        return None
+    parts: list = []
+    for child in node.children:
+        if isinstance(child, (ql.Term, ql.Phrase)) and child.field is None and not getattr(child, "fuzzy", False):
+            parts.append(child)
+        elif (inner := _loose_parts(child)) is not None:
+            parts.extend(inner)
+        else:
+            return None
+    return parts
+
+
 def plan(node):
     """(primary, fallback) queries.
 
-    Plain words: all of them, boosted when they stand together (phrase) or near each other, and
-    when the article title holds them; then, as a fallback, any of them with the same boosts.
-    Anything else runs as written, with the title boost for its words.
+    Words side by side (plain words, quoted phrases, word groups in parentheses): all of them,
+    boosted when they stand together (phrase) or near each other, and when the article title
+    holds them; then, as a fallback, any of them with the same boosts. Anything else (OR, NOT,
+    fields, wildcards) runs as written, with the title boost for its words.
     """
-    words = _plain_words(node)
     if isinstance(node, ql.Term) and node.field is None and not node.fuzzy:
-        words = [node.text]
-    if words is None:
-        return node, None
-    title = ql.Boost(ql.Or(tuple(ql.Term(w, "title") for w in words)), TITLE_BOOST)
-    if len(words) == 1:
+        title = ql.Boost(ql.Term(node.text, "title"), TITLE_BOOST)
         return ql.AndMaybe(node, (title,)), None
+    parts = _loose_parts(node)
+    if parts is None:
+        return node, None
+    node = ql.And(tuple(parts), implicit=True)
+    words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
+    title = ql.Boost(ql.Or(tuple(ql.Term(w, "title") for w in words)), TITLE_BOOST)
     phrase = ql.Boost(ql.Phrase(tuple(words)), PHRASE_BOOST)
     near = ql.Boost(ql.Phrase(tuple(words), slop=NEAR_SLOP), NEAR_BOOST)
     boosts = (phrase, near, title)
-    return ql.AndMaybe(node, boosts), ql.AndMaybe(ql.Or(node.children), boosts)
+    return ql.AndMaybe(node, boosts), ql.AndMaybe(ql.Or(tuple(parts)), boosts)
