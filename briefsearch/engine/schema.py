@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from briefsearch.engine.analysis import ANALYZER_VERSION, TOKEN_PATTERN, name_analyzer, text_analyzer
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def build_schema() -> Schema:
@@ -27,7 +27,10 @@ def build_schema() -> Schema:
         speaker=ID(stored=True),
         speaker_words=TEXT(analyzer=name_analyzer(), phrase=False),
         topics=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
-        acronyms=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
+        # "short=long form" terms for counting and expansion (commas are the separator, so a long
+        # form's own commas become spaces there); the definitions as written are stored beside.
+        acronyms=KEYWORD(commas=True, lowercase=True, scorable=False),
+        acronym_definitions=STORED(),
         flags=KEYWORD(stored=True),
         day=ID(stored=False, sortable=True),
         date=STORED(),
@@ -43,7 +46,7 @@ def build_schema() -> Schema:
 SCHEMA_DESCRIPTION = (
     f"format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};"
     "fields=id:ID,kind:ID,article_id:ID,position,text:TEXT,title:TEXT,speaker:ID,"
-    "speaker_words:TEXT,topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,day:ID,date,author,source:ID,"
+    "speaker_words:TEXT,topics:KEYWORD,acronyms:KEYWORD,acronym_definitions,flags:KEYWORD,day:ID,date,author,source:ID,"
     "url,section,meta"
 )
 SCHEMA_FINGERPRINT = hashlib.sha256(SCHEMA_DESCRIPTION.encode()).hexdigest()[:16]

@@ -192,10 +192,12 @@ def paragraph_fields(paragraph: Paragraph) -> dict:
         "text": paragraph.text,
         "title": paragraph.title,
         "topics": ",".join(t.replace(",", " ") for t in paragraph.topics),
-        "acronyms": ",".join(f"{s}={l}".replace(",", " ") for s, l in paragraph.acronyms),
+        "acronyms": ",".join(" ".join(f"{s}={l}".replace(",", " ").split()) for s, l in paragraph.acronyms),
         "flags": " ".join(flags),
         "source": paragraph.source,
     }
+    if paragraph.acronyms:
+        fields["acronym_definitions"] = [list(pair) for pair in paragraph.acronyms]
     if paragraph.speaker:
         fields["speaker"] = paragraph.speaker
         fields["speaker_words"] = paragraph.speaker
@@ -211,10 +213,7 @@ def paragraph_fields(paragraph: Paragraph) -> dict:
 
 def paragraph_from_fields(fields: dict) -> Paragraph:
     flags = set((fields.get("flags") or "").split())
-    acronyms = []
-    for pair in filter(None, (fields.get("acronyms") or "").split(",")):
-        short, _, long = pair.partition("=")
-        acronyms.append((short, long))
+    acronyms = [tuple(pair) for pair in fields.get("acronym_definitions") or ()]
     return Paragraph(
         id=fields["id"],
         article_id=fields["article_id"],
