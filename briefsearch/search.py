@@ -103,9 +103,17 @@ class Searcher:
             if fallback is not None:
                 fallback = expand_acronyms(fallback, definitions, [])
         compiled = reader.compile(primary)
-        found = reader.search(compiled, filter_query=filter_query, limit=options.limit,
+        phrases = quoted_phrases(primary)
+        fetch = options.limit * 3 + 10 if phrases else options.limit
+        found = reader.search(compiled, filter_query=filter_query, limit=fetch,
                               per_article=options.per_article, time_limit=options.time_limit)
         rows, total, terms = list(found.rows), found.total, set(found.terms)
+        if phrases:
+            # The index holds stems, so "human rights" also matched "a human right": keep the
+            # paragraphs that hold each quoted phrase as written (case and punctuation aside).
+            kept = [row for row in rows if all(holds_phrase(row[0].get("text", ""), p) for p in phrases)]
+            total -= len(rows) - len(kept)
+            rows = kept[: options.limit]
         timed_out = found.timed_out
         if fallback is not None and len(rows) < options.limit:
             extra = reader.search(reader.compile(fallback), filter_query=filter_query, limit=options.limit + len(rows),
@@ -227,6 +235,32 @@ def drop_stop_words(node, warnings: list[str]):
 def _is_stop(node) -> bool:
     return (isinstance(node, ql.Term) and node.field is None and not node.fuzzy
             and node.text.lower() in STOP_WORDS and not node.text.isupper())
+
+
+def quoted_phrases(node) -> list[tuple[str, ...]]:
+    """The exact quoted phrases every hit of ``node`` must hold (not those inside OR or NOT, and
+    not one that acronym expansion widened into an OR)."""
+    if isinstance(node, ql.Phrase) and node.field is None and node.slop == 0:
+        return [node.words]
+    if isinstance(node, ql.And):
+        return [p for child in node.children if not isinstance(child, ql.Not) for p in quoted_phrases(child)]
+    if isinstance(node, (ql.Required, ql.Boost)):
+        return quoted_phrases(node.child)
+    if isinstance(node, ql.AndMaybe):
+        return quoted_phrases(node.required)
+    return []
+
+
+def holds_phrase(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` has the words of the phrase in a row, unstemmed."""
+    from briefsearch.engine.analysis import analyze
+
+    wanted = analyze(" ".join(words), stem=False)
+    if not wanted:
+        return True
+    have = analyze(text, stem=False)
+    first, n = wanted[0], len(wanted)
+    return any(have[i : i + n] == wanted for i, term in enumerate(have) if term == first)
 
 
 def _normal(words) -> str:

@@ -199,3 +199,19 @@ def test_progress_bar_on_a_terminal(corpus, tmp_path):
     assert process.returncode == 0, screen
     assert "indexing" in screen.decode() and "27 paragraphs" in screen.decode() and "100%" in screen.decode()
     assert "27 paragraphs written" in process.stdout
+
+
+def test_quoted_phrase_means_the_words_as_written(tmp_path):
+    """The index holds stems; a quoted phrase still only returns paragraphs with those words."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "rights.txt").write_text(
+        "Rights note\n\nEducation is a human right for every child.\n\n"
+        "The report covers human rights in the region.\n\nHuman-rights groups met the envoy.\n",
+        encoding="utf-8")
+    index = str(tmp_path / "index")
+    run("index", str(folder), "--index", index)
+    quoted = json.loads(run("query", '"human rights"', "--index", index, "--format", "json").stdout)
+    assert sorted(h["paragraph"] for h in quoted["hits"]) == [2, 3] and quoted["total"] == 2
+    words = json.loads(run("query", "human rights", "--index", index, "--format", "json").stdout)
+    assert sorted(h["paragraph"] for h in words["hits"]) == [1, 2, 3]  # unquoted words are stemmed
