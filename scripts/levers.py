@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -50,33 +51,8 @@ def constants(**values):
 
 
 def _title_boost(stack, value):
-    # The title boost appears twice: the planner's optional title clause, and the compiler's
-    # text-OR-title expansion of each word. Both move together.
-    from briefsearch.engine import compiler
-
+    # The planner's optional title clause is the only place the title weight appears.
     _set(stack, "briefsearch.search.TITLE_BOOST", value)
-    original = compiler.Compiler.__init__
-
-    def init(self, reader, title_boost=value):
-        original(self, reader, title_boost)
-
-    _set(stack, "briefsearch.engine.compiler.Compiler.__init__", init)
-
-
-def compiler_title(value):
-    """Only the compiler's per-word text-OR-title weight."""
-
-    def apply(stack):
-        from briefsearch.engine import compiler
-
-        original = compiler.Compiler.__init__
-
-        def init(self, reader, title_boost=value):
-            original(self, reader, title_boost)
-
-        _set(stack, "briefsearch.engine.compiler.Compiler.__init__", init)
-
-    return apply
 
 
 def stop_words(words):
@@ -127,29 +103,20 @@ def policy_any_word(stack):
 
 
 def stemmer(kind: str):
-    """Index-time and query-time stemming: "porter" (default), "none", "porter2"."""
+    """Index-time and query-time stemming: "porter" (default), "none", "porter2" (Snowball English)."""
 
     def apply(stack):
-        from whoosh.analysis import StemFilter
-
         from briefsearch.engine import analysis
 
-        original = analysis.text_analyzer
-
-        def text_analyzer(stem: bool = True):
-            if not stem or kind == "porter":
-                return original(stem)
-            chain = original(False)
-            if kind == "none":
-                return chain
+        if kind == "none":
+            fn = str
+        elif kind == "porter2":
             from whoosh.lang.porter2 import stem as fn
-
-            return chain | StemFilter(stemfn=fn, cachesize=100_000)
-
-        _set(stack, "briefsearch.engine.analysis.text_analyzer", text_analyzer)
-        _set(stack, "briefsearch.engine.schema.text_analyzer", text_analyzer)
-        analysis._shared.cache_clear()
-        stack.callback(analysis._shared.cache_clear)
+        else:
+            return
+        _set(stack, "briefsearch.engine.analysis.porter_stem", fn)
+        analysis._terms.clear()  # the word -> term cache holds Porter stems
+        stack.callback(analysis._terms.clear)
 
     return apply
 
@@ -165,10 +132,10 @@ def caps_fold(stack):
 
     original = ql.parse_query
 
-    def parse(text):
+    def parse(text, warnings=None):
         if text.upper() == text and any(ch.isalpha() for ch in text):
             text = text.lower()
-        return original(text)
+        return original(text, warnings)
 
     _set(stack, "briefsearch.querylang.parse_query", parse)
 
@@ -184,16 +151,139 @@ def lenient(stack):
 
     original = ql.parse_query
 
-    def parse(text):
+    def parse(text, warnings=None):
         try:
-            return original(text)
+            return original(text, warnings)
         except (QuerySyntaxError, QueryTooExpensive):
             words = [w for w in re.findall(r"[^\W_]+(?:['.-][^\W_]+)*", text)
                      if w.lower() not in search.STOP_WORDS and w not in ("AND", "OR", "NOT")]
             words = list(dict.fromkeys(words))[: ql.MAX_TERMS]
-            return original(" ".join(words))
+            return original(" ".join(words), warnings)
 
     _set(stack, "briefsearch.querylang.parse_query", parse)
+
+
+def one_paragraph(stack):
+    """Index-time: one paragraph per article (all its blocks joined), so BM25 sees whole documents."""
+    from briefsearch import chunking
+    from briefsearch.models import Block
+
+    original = chunking.chunk_article
+
+    def chunk(article):
+        texts = [b.text.strip() for b in article.blocks if b.text.strip()]
+        if len(texts) > 1:
+            article = replace(article, blocks=(Block(" ".join(texts), "p", None),))
+        with mock.patch("briefsearch.chunking.LONG_BLOCK", 10**9):
+            return original(article)
+
+    _set(stack, "briefsearch.chunking.chunk_article", chunk)
+
+
+def no_split(stack):
+    """Index-time: blocks are never cut into 600-1,200-character pieces."""
+    _set(stack, "briefsearch.chunking.LONG_BLOCK", 10**9)
+
+
+def chunk_size(long_block, low, high):
+    def apply(stack):
+        _set(stack, "briefsearch.chunking.LONG_BLOCK", long_block)
+        _set(stack, "briefsearch.chunking.TARGET_MIN", low)
+        _set(stack, "briefsearch.chunking.TARGET_MAX", high)
+
+    return apply
+
+
+def idf_bm25(stack):
+    """Robertson/Sparck Jones idf, log(1 + (N - n + 0.5) / (n + 0.5)), instead of Whoosh's
+    log(N / (n + 1)) + 1, which flattens the weight of rare against common words."""
+    from math import log
+
+    from whoosh.searching import Searcher as WhooshSearcher
+
+    def idf(self, fieldname, text):
+        parent = self.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        total = parent.doc_count()
+        return log(1 + (total - n + 0.5) / (n + 0.5))
+
+    _set(stack, "whoosh.searching.Searcher.idf", idf)
+
+
+def flat_groups(stack):
+    """plan(): words in parentheses inside a run of words ("palliation (temporary improvement) of
+    cancer") count as plain words, so such a query gets the any-word fallback too."""
+    from briefsearch import querylang as ql
+
+    def plain_words(node):
+        if not (isinstance(node, ql.And) and node.implicit):
+            return None
+        words = []
+        for child in node.children:
+            if isinstance(child, ql.Term) and child.field is None and not child.fuzzy:
+                words.append(child.text)
+            elif isinstance(child, ql.And) and child.implicit and plain_words(child) is not None:
+                words.extend(plain_words(child))
+            else:
+                return None
+        return words
+
+    def flatten(node):
+        words = plain_words(node)
+        if words is None:
+            return node
+        return ql.And(tuple(ql.Term(w) for w in words), implicit=True)
+
+    from briefsearch import search
+
+    original = search.plan
+    _set(stack, "briefsearch.search.plan", lambda node: original(flatten(node)))
+
+
+def feedback(docs=10, n_terms=20, weight=0.5):
+    """Pseudo-relevance feedback: the query (any-word form) plus the n_terms words that weigh most
+    (tf share x idf) in its top `docs` hits, each boosted by weight x its relative weight."""
+
+    def apply(stack):
+        from collections import Counter
+        from math import log
+
+        from whoosh import query as wq
+
+        from briefsearch import querylang as ql
+        from briefsearch import search
+        from briefsearch.engine.analysis import analyze
+
+        stops = {analyze(w)[0] for w in search.STOP_WORDS}
+
+        def run(searcher, text, limit=evaluation.LIMIT):
+            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
+            if not result.hits:
+                return []
+            reader = searcher.reader
+            total = reader.doc_count()
+            share = Counter()
+            for hit in result.hits[:docs]:
+                terms = analyze(hit.paragraph.text)
+                for term, count in Counter(terms).items():
+                    share[term] += count / len(terms)
+            scored = {t: w * log(total / (reader.doc_frequency("text", t) + 1))
+                      for t, w in share.items() if t not in stops and len(t) > 2 and not t.isdigit()}
+            top = sorted(scored, key=scored.get, reverse=True)[:n_terms]
+            if not top:
+                return evaluation.briefsearch_search.__wrapped__(searcher, text, limit)
+            best = scored[top[0]]
+            node = search.drop_stop_words(ql.parse_query(text, []), [])
+            primary, fallback = search.plan(node)
+            base = reader.compile(fallback if fallback is not None else primary)
+            extra = wq.Or([wq.Term("text", t, boost=weight * scored[t] / best) for t in top])
+            found = reader.search(wq.Or([base, extra]), limit=limit, per_article=True)
+            return [(fields.get("url") or fields["article_id"], score) for fields, score in found.rows]
+
+        run.__wrapped__ = evaluation.briefsearch_search
+        _set(stack, "eval.briefsearch_search", run)
+
+    return apply
 
 
 def build_variants() -> dict[str, dict]:
@@ -224,6 +314,13 @@ def build_variants() -> dict[str, dict]:
     v["policy=any-word"] = {"patch": policy_any_word}
     for kind in ("none", "porter2"):
         v[f"stem={kind}"] = {"patch": stemmer(kind), "index": f"stem-{kind}"}
+    for d, n, w in ((10, 20, 0.5), (10, 20, 1.0), (5, 10, 0.5), (10, 40, 1.0), (10, 20, 0.25), (10, 10, 0.25)):
+        v[f"prf={d},{n},{w}"] = {"patch": feedback(d, n, w)}
+    v["flat"] = {"patch": flat_groups}
+    v["idf=bm25"] = {"patch": idf_bm25}
+    v["chunk=one"] = {"patch": one_paragraph, "index": "chunk-one"}
+    v["chunk=nosplit"] = {"patch": no_split, "index": "chunk-nosplit"}
+    v["chunk=3000"] = {"patch": chunk_size(3000, 1200, 2400), "index": "chunk-3000"}
     return v
 
 
@@ -271,8 +368,15 @@ def _search_fn(searcher, variant, limit):
     return paragraphs_to_documents
 
 
-def measure(task) -> tuple[str, dict]:
-    """Run one variant on all collections; returns {collection: means} plus timings."""
+def measure(task) -> tuple[str, dict | str]:
+    """Run one variant on all collections: {collection: means and timings}, or the error text."""
+    try:
+        return _measure(task)
+    except Exception as exc:  # a lever that no longer fits the code must not sink the others
+        return task[0], f"{type(exc).__name__}: {exc}"
+
+
+def _measure(task) -> tuple[str, dict]:
     name, index_root, names, data_dir, limit = task
     variant = globals()["variant"](name)  # rebuilt here: patches are closures, which do not pickle
     from briefsearch.errors import BriefsearchError
@@ -326,29 +430,25 @@ def fts5_figures(names, data_dir, limit) -> dict:
 
 
 def print_table(results: dict, names: list[str], fts5: dict, metric: str = "nDCG@10") -> None:
-    base = results.get("default")
-    header = f"{'variant':22}" + "".join(f"{n:>15}" for n in names) + f"{'average':>15}  errors"
-    print(f"{metric} (change against default in brackets)")
+    """One row per variant; the first variant is the reference the changes are measured from."""
+    reference_label = next(iter(results))
+    reference = _avg(results[reference_label], names, metric)
+    header = f"{'variant':34}" + "".join(f"{n:>16}" for n in names) + f"{'average':>16}  errors"
+    print(f"{metric} (change against {reference_label} in brackets)")
     print(header)
     print("-" * len(header))
 
-    def row(label, figures, errors=""):
-        cells = []
-        for n in names + ["average"]:
-            value = figures[n]
-            if base is not None and label not in ("FTS5", "default"):
-                delta = value - _avg(base, names)[n]
-                cells.append(f"{value:.3f} ({delta:+.3f})".rjust(15))
-            else:
-                cells.append(f"{value:.3f}".rjust(15))
-        print(f"{label:22}" + "".join(cells) + f"  {errors}")
+    def row(label, values, errors="", deltas=True):
+        cells = [(f"{values[n]:.3f} ({values[n] - reference[n]:+.3f})" if deltas else f"{values[n]:.3f}").rjust(16)
+                 for n in names + ["average"]]
+        print(f"{label:34}" + "".join(cells) + f"  {errors}")
 
     fts = {n: fts5[n][metric] for n in names}
     fts["average"] = sum(fts.values()) / len(names)
-    row("FTS5", fts)
+    row("FTS5", fts, deltas=False)
     for label, figures in results.items():
-        values = _avg(figures, names, metric)
-        row(label, values, str(sum(figures[n]["errors"] for n in names)))
+        errors = str(sum(figures[n]["errors"] for n in names))
+        row(label, _avg(figures, names, metric), errors, deltas=label != reference_label)
 
 
 def _avg(figures, names, metric="nDCG@10"):
@@ -366,6 +466,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=collections_ir.DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=evaluation.ROOT / "scripts" / "out")
+    parser.add_argument("--base", default="", help="variant the others are combined with")
     parser.add_argument("--list", action="store_true", help="list the variants and exit")
     args = parser.parse_args(argv)
     names = [c.strip() for c in args.collections.split(",") if c.strip()]
@@ -374,14 +475,22 @@ def main(argv=None) -> int:
         print("\n".join(variants))
         return 0
     if args.variants:
-        wanted = ["default"] + [v for v in args.variants.split(";") if v and v != "default"]
+        wanted = [args.base or "default"] + [v for v in args.variants.split(";") if v and v != "default"]
+        if args.base:  # every other variant on top of the base
+            wanted = [wanted[0]] + [f"{args.base}+{k}" for k in wanted[1:]]
         variants = {k: variant(k, variants) for k in wanted}
     ensure_indexes(variants, names, args.index_root, args.data_dir, args.rebuild)
     tasks = [(k, str(args.index_root), names, args.data_dir, evaluation.LIMIT) for k in variants]
     started = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
+    results, failed = {}, {}
     with ctx.Pool(args.jobs) as pool:
-        results = dict(pool.imap(measure, tasks))
+        for name, figures in pool.imap(measure, tasks):
+            (results if isinstance(figures, dict) else failed)[name] = figures
+            print(f"done {name}: " + (" ".join(f"{c}={f['nDCG@10']:.3f}" for c, f in figures.items())
+                  if isinstance(figures, dict) else figures), file=sys.stderr, flush=True)
+    for name, error in failed.items():
+        print(f"variant {name} failed: {error}")
     fts5 = fts5_figures(names, args.data_dir, evaluation.LIMIT)
     print_table(results, names, fts5)
     print()
