@@ -348,6 +348,8 @@ def parse_date_range(value: str) -> DateRange:
 
 
 MAX_PLAIN_CHARS = 20_000
+LENIENT_WORDS = 16  # a query longer than this that fails to parse is read as plain words
+_PROSE_WORD = re.compile(r"[^\s\"()\u201c\u201d\u201e\u00ab\u00bb*~:?+]+")
 HEADLINE_WORDS = 3  # an all-capitals query longer than this is a headline, not operators
 _OPERATOR_SYNTAX = re.compile(r"[\"()\u201c\u201d\u201e\u00ab\u00bb*~]|(?:^|\s)[-+]\S|\b(?:AND|OR|NOT)\b|\b[A-Za-z_]+:\S")
 
@@ -360,10 +362,11 @@ def is_plain_text(text: str) -> bool:
 def parse_query(text: str, warnings: list[str] | None = None) -> Node:
     """Parse user query text into the query structure; raise QuerySyntaxError / QueryTooExpensive.
 
-    Two readings keep natural-language queries working: a query of more than three words typed
-    entirely in capitals is read in lower case (its AND, OR, NOT are words, as in a headline),
-    and plain text longer
-    than the caps (a pasted paragraph) keeps its first MAX_TERMS distinct words, with a warning.
+    Readings that keep natural-language queries working: a query of more than three words typed
+    entirely in capitals is read in lower case (its AND, OR, NOT are words, as in a headline);
+    plain text longer than the caps (a pasted paragraph) keeps its first MAX_TERMS distinct words;
+    and a query of more than LENIENT_WORDS words that fails to parse is read as plain words. The
+    last two add a warning.
     """
     limit = MAX_PLAIN_CHARS if is_plain_text(text) else MAX_QUERY_CHARS
     if len(text) > limit:
@@ -375,7 +378,17 @@ def parse_query(text: str, warnings: list[str] | None = None) -> Node:
         text = text.lower()
     if is_plain_text(text):
         text = _first_words(text, warnings)
-    node = _Parser(_tokenize(text)).parse()
+    try:
+        node = _Parser(_tokenize(text)).parse()
+    except (QuerySyntaxError, QueryTooExpensive) as error:
+        if len(text.split()) <= LENIENT_WORDS:
+            raise
+        # A long passage pasted as a query, with a stray quote, parenthesis or "?" in it: the
+        # user wants its words, not a syntax lesson.
+        text = _first_words(" ".join(_PROSE_WORD.findall(text)), warnings)
+        if warnings is not None:
+            warnings.append(f"Read the query as plain words ({error})")
+        node = _Parser(_tokenize(text)).parse()
     if not has_positive(node):
         raise QuerySyntaxError("A query cannot only exclude words: add a word to search for, e.g. iran -iraq")
     return node
