@@ -368,9 +368,13 @@ def parse_query(text: str, warnings: list[str] | None = None) -> Node:
     and a query of more than LENIENT_WORDS words that fails to parse is read as plain words. The
     last two add a warning.
     """
-    limit = MAX_PLAIN_CHARS if is_plain_text(text) else MAX_QUERY_CHARS
-    if len(text) > limit:
-        raise QueryTooExpensive(f"Query too long ({len(text)} characters): use at most {limit}")
+    if len(text) > MAX_PLAIN_CHARS:
+        raise QueryTooExpensive(f"Query too long ({len(text)} characters): use at most {MAX_PLAIN_CHARS}")
+    if len(text) > MAX_QUERY_CHARS and not is_plain_text(text):
+        too_long = QueryTooExpensive(f"Query too long ({len(text)} characters): use at most {MAX_QUERY_CHARS}")
+        if len(text.split()) <= LENIENT_WORDS:
+            raise too_long
+        text = _as_words(text, too_long, warnings)
     text = clean_line(text)
     if not text:
         raise QuerySyntaxError("Empty query: type some words to search for")
@@ -383,15 +387,18 @@ def parse_query(text: str, warnings: list[str] | None = None) -> Node:
     except (QuerySyntaxError, QueryTooExpensive) as error:
         if len(text.split()) <= LENIENT_WORDS:
             raise
-        # A long passage pasted as a query, with a stray quote, parenthesis or "?" in it: the
-        # user wants its words, not a syntax lesson.
-        text = _first_words(" ".join(_PROSE_WORD.findall(text)), warnings)
-        if warnings is not None:
-            warnings.append(f"Read the query as plain words ({error})")
-        node = _Parser(_tokenize(text)).parse()
+        node = _Parser(_tokenize(_as_words(text, error, warnings))).parse()
     if not has_positive(node):
         raise QuerySyntaxError("A query cannot only exclude words: add a word to search for, e.g. iran -iraq")
     return node
+
+
+def _as_words(text: str, error: Exception, warnings: list[str] | None) -> str:
+    """A long passage pasted as a query, with a stray quote, parenthesis or "?" in it: the user
+    wants its words, not a syntax lesson."""
+    if warnings is not None:
+        warnings.append(f"Read the query as plain words ({error})")
+    return _first_words(" ".join(_PROSE_WORD.findall(text)), warnings)
 
 
 def _first_words(text: str, warnings: list[str] | None) -> str:
