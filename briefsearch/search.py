@@ -350,5 +350,6 @@ def plan(node):
     title = ql.Boost(ql.Or(tuple(ql.Term(w, "title") for w in words)), TITLE_BOOST)
     phrase = ql.Boost(ql.Phrase(tuple(words)), PHRASE_BOOST)
     near = ql.Boost(ql.Phrase(tuple(words), slop=NEAR_SLOP), NEAR_BOOST)
-    boosts = (phrase, near, title)
-    return ql.AndMaybe(node, boosts), ql.AndMaybe(ql.Or(tuple(parts)), boosts)
+    # The fallback keeps only the title boost: the phrase and proximity boosts need every word,
+    # and the paragraphs holding every word are all in the primary results already.
+    return ql.AndMaybe(node, (phrase, near, title)), ql.AndMaybe(ql.Or(tuple(parts)), (title,))

@@ -22,7 +22,9 @@ def test_a_phrase_beside_words_gets_the_any_word_fallback():
     parts = (ql.Phrase(("hot", "line")), ql.Term("proposal"))
     assert primary.required == ql.And(parts, implicit=True)
     assert fallback.required == ql.Or(parts)
-    assert fallback.optional[0] == ql.Boost(ql.Phrase(("hot", "line", "proposal")), 2.0)
+    assert primary.optional[0] == ql.Boost(ql.Phrase(("hot", "line", "proposal")), 2.0)
+    # the fallback only boosts the title: the phrase boosts need every word (all in the primary)
+    assert fallback.optional == (ql.Boost(ql.Or(tuple(ql.Term(w, "title") for w in ("hot", "line", "proposal"))), 0.3),)
 
 
 def test_operators_run_as_written():
