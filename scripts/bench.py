@@ -146,8 +146,9 @@ def print_size(result: dict, engines, baselines) -> None:
     print(report.indexing_table(result["indexing"], engines, baselines), "\n")
     print(report.warm_table(result["warm"], engines, baselines), "\n")
     print(report.cold_table(result["cold"], engines, baselines), "\n")
-    if "briefsearch" in result["indexing"]:
-        print(report.goals_table(result, "briefsearch"), "\n")
+    for engine in engines:
+        if not engine.is_baseline:
+            print(report.goals_table(result, engine.key, engine.label), "\n")
     for note in result["notes"]:
         print(f"note: {note}")
     sys.stdout.flush()

@@ -25,24 +25,20 @@ def query_args(query: dict) -> tuple[str, dict]:
 
 def warm(index_dir: str, queries_file: str, passes: int) -> None:
     from briefsearch.search import Searcher, SearchOptions
+    from warmloop import report_warm  # run as a script: its folder is on sys.path
 
     start = time.perf_counter()
     searcher = Searcher(index_dir)
     opened = time.perf_counter() - start
     queries = json.load(open(queries_file))
-    timings = [[] for _ in queries]
-    hits = []
-    for p in range(passes):
-        for i, query in enumerate(queries):
-            text, filters = query_args(query)
-            t0 = time.perf_counter()
-            result = searcher.search(text, SearchOptions(limit=10, **filters))
-            lines = [f"{h.rank}. {h.paragraph.title}\n   {h.snippet}" for h in result.hits]
-            timings[i].append(time.perf_counter() - t0)
-            if p == 0:
-                hits.append(len(lines))
+
+    def run(query):
+        text, filters = query_args(query)
+        result = searcher.search(text, SearchOptions(limit=10, **filters))
+        return [f"{h.rank}. {h.paragraph.title}\n   {h.snippet}" for h in result.hits]
+
+    report_warm(opened, queries, passes, run)
     searcher.close()
-    print(json.dumps({"open_seconds": opened, "timings": timings, "hits": hits}))
 
 
 if __name__ == "__main__":

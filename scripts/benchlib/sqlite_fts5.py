@@ -14,6 +14,8 @@ import sqlite3
 import sys
 import time
 
+from warmloop import report_warm
+
 SQL = ("SELECT title, snippet(paragraphs, 0, '[', ']', '...', 16) FROM paragraphs "
        "WHERE paragraphs MATCH ? ORDER BY bm25(paragraphs) LIMIT 10")
 
@@ -61,16 +63,7 @@ def warm(index_dir: str, queries_file: str, passes: int) -> None:
     db = sqlite3.connect(os.path.join(index_dir, "paragraphs.db"))
     opened = time.perf_counter() - start
     queries = json.load(open(queries_file))
-    timings = [[] for _ in queries]
-    hits = []
-    for p in range(passes):
-        for i, query in enumerate(queries):
-            t0 = time.perf_counter()
-            lines = _run(db, query)
-            timings[i].append(time.perf_counter() - t0)
-            if p == 0:
-                hits.append(len(lines))
-    print(json.dumps({"open_seconds": opened, "timings": timings, "hits": hits}))
+    report_warm(opened, queries, passes, lambda query: _run(db, query))
 
 
 def query(index_dir: str, query_json: str) -> None:

@@ -13,6 +13,8 @@ import json
 import sys
 import time
 
+from warmloop import report_warm
+
 
 def query_text(query: dict) -> str:
     words = " ".join(query["words"])
@@ -76,16 +78,7 @@ def warm(index_dir: str, queries_file: str, passes: int) -> None:
     ix, searcher, parser = _open(index_dir)
     opened = time.perf_counter() - start
     queries = json.load(open(queries_file))
-    timings = [[] for _ in queries]
-    hits = []
-    for p in range(passes):
-        for i, query in enumerate(queries):
-            t0 = time.perf_counter()
-            lines = _run(searcher, parser, query)
-            timings[i].append(time.perf_counter() - t0)
-            if p == 0:
-                hits.append(len(lines))
-    print(json.dumps({"open_seconds": opened, "timings": timings, "hits": hits}))
+    report_warm(opened, queries, passes, lambda query: _run(searcher, parser, query))
 
 
 def query(index_dir: str, query_json: str) -> None:
