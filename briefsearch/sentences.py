@@ -55,8 +55,3 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text``, stripped."""
-    return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()]

@@ -570,20 +570,16 @@ class WhooshReader:
         results = self.searcher.search(wq.Term("kind", "source"), limit=None)
         return {hit["source"]: json.loads(hit["meta"]) for hit in results}
 
-    def day_range(self, query: wq.Query | None = None) -> tuple[str | None, str | None]:
+    def day_range(self) -> tuple[str | None, str | None]:
+        """The first and last paragraph dates (YYYY-MM-DD) in the index."""
         days = [d.decode() if isinstance(d, bytes) else d for d in self.reader.lexicon("day")]
-        if query is None:
-            return (days[0], days[-1]) if days else (None, None)
-        return None, None
+        return (days[0], days[-1]) if days else (None, None)
 
     def doc_count(self) -> int:
         return self.searcher.doc_count()
 
     def size_bytes(self) -> int:
         return sum(f.stat().st_size for f in Path(self.index.storage.folder).iterdir() if f.is_file())
-
-    def has_term(self, field: str, text: str) -> bool:
-        return (field, text) in self.reader
 
     def doc_frequency(self, field: str, text: str) -> int:
         return self.reader.doc_frequency(field, text)
@@ -617,16 +613,6 @@ def create_writer(generation: Path) -> WhooshWriter:
 
 def open_reader(generation: Path, **scoring) -> WhooshReader:
     return WhooshReader(generation, **scoring)
-
-
-def whoosh_version() -> str:
-    import whoosh
-
-    return ".".join(map(str, whoosh.__version__))
-
-
-def generation_files(generation: Path) -> list[str]:
-    return sorted(os.listdir(generation))
 
 
 for _name in ("search", "get", "article_paragraphs", "term_counts", "paragraphs_with", "count_with", "manifest",

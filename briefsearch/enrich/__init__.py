@@ -83,17 +83,9 @@ class EnrichmentState:
         if gender and not entry.get("gender"):
             entry["gender"] = gender
 
-    def lookup_surname(self, key: str) -> str | None:
-        """The full name a surname key ("price") is known by in the collection, or None."""
-        return self.people.get(key)
-
     def gender_of(self, name: str | None) -> str | None:
         entry = self.speakers.get(name) if name else None
         return entry.get("gender") if entry else None
-
-
-def _state_dict(state) -> dict:
-    return state if isinstance(state, dict) else state.to_dict()
 
 
 def acronym_expansions(state: "EnrichmentState | dict", short: str) -> list[str]:
