@@ -392,6 +392,19 @@ def test_batches_commit_without_merging_and_the_run_merges_at_its_end(tmp_path, 
     assert [name for name in os.listdir(generation) if committed(name) and name not in recorded] == []
 
 
+def _postings_part(segment):
+    """(offset, length) of the postings inside a compound segment file, from its own directory."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    compound = CompoundStorage(FileStorage(str(segment.parent)).open_file(segment.name), use_mmap=False)
+    try:
+        name = next(n for n in compound.list() if n.endswith(".pst"))
+        return compound.range(name)
+    finally:
+        compound.close()
+
+
 def test_damage_found_only_while_searching_is_a_corrupt_index(tmp_path):
     """Bytes damaged under an open searcher: the search that reads them raises CorruptIndex (exit 5)."""
     import shutil as _shutil
@@ -409,10 +422,10 @@ def test_damage_found_only_while_searching_is_a_corrupt_index(tmp_path):
     with _Searcher(index) as searcher:
         assert searcher.search("cooperation").total > 0
         segment = next(index.glob("gen-*/*.seg"))
-        size = segment.stat().st_size
+        start, length = _postings_part(segment)
         with open(segment, "r+b") as handle:  # in place: the open searcher's mapping sees it
-            handle.seek(int(size * 0.3))
-            handle.write(b"\xff" * int(size * 0.4))
+            handle.seek(start)
+            handle.write(b"\xff" * length)
         outcomes = []
         for words in ("cooperation", "russia", "missile defense", "tauscher", "joint threat assessment"):
             try:
