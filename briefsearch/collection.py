@@ -15,17 +15,17 @@ from briefsearch.search import Searcher
 def index_stats(index_dir: str | os.PathLike) -> IndexStats:
     with Searcher(index_dir) as searcher:
         reader = searcher.reader
-        sources = len(reader.manifest())
+        paragraphs = reader.paragraph_count()
         first, last = reader.day_range()
         return IndexStats(
-            articles=sum(1 for _ in reader.lexicon("article_id")),
-            paragraphs=reader.doc_count() - sources,
-            speakers=sum(1 for _ in reader.lexicon("speaker")),
-            topics=sum(1 for _ in reader.lexicon("topics")),
+            articles=len(reader.lexicon("article_id")),
+            paragraphs=paragraphs,
+            speakers=len(reader.lexicon("speaker")),
+            topics=len(reader.lexicon("topics")),
             first_date=first,
             last_date=last,
             bytes=reader.size_bytes(),
-            sources=sources,
+            sources=reader.doc_count() - paragraphs,
             generation=searcher.store.current().name,
         )
 
@@ -82,20 +82,8 @@ def list_speakers(index_dir, topic: str | None = None) -> list[dict]:
 
 
 def _speaker_aliases(state: dict | None) -> dict[str, list[str]]:
-    """canonical name → aliases, from the enrichment state's registry (whatever its layout)."""
-    if not state:
-        return {}
-    registry = state.get("speakers") or state.get("registry") or {}
-    out: dict[str, list[str]] = {}
-    if isinstance(registry, dict):
-        for name, entry in registry.items():
-            if isinstance(entry, dict):
-                out[entry.get("canonical", name)] = list(entry.get("aliases", []))
-    elif isinstance(registry, list):
-        for entry in registry:
-            if isinstance(entry, dict) and "name" in entry:
-                out[entry["name"]] = list(entry.get("aliases", []))
-    return out
+    """canonical name → aliases, from the enrichment state's speaker registry."""
+    return {entry["name"]: list(entry.get("aliases") or ()) for entry in (state or {}).get("speakers", [])}
 
 
 def list_topics(index_dir) -> list[dict]:

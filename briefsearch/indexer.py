@@ -134,14 +134,13 @@ class Ingest:
 
     def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
                  max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
-                 should_stop: Callable[[], bool] | None = None, batch_files: int | None = None):
+                 batch_files: int | None = None):
         self.store = IndexDir(index_dir)
         self.rebuild = rebuild
         self.progress = progress
         self.max_file_size = max_file_size
         self.prune = prune
         self.overrides = overrides
-        self.should_stop = should_stop or (lambda: False)
         self.batch_files = max(1, batch_files or BATCH_FILES)
         self.counts = _Counts()
         self._unmerged = False  # a batch was committed without merging segments
@@ -204,7 +203,7 @@ class Ingest:
                 generation = self._publish(generation)
             reader = open_reader(generation)
             try:
-                total = reader.doc_count() - len(reader.manifest())
+                total = reader.paragraph_count()
             finally:
                 reader.close()
         c = self.counts
@@ -270,8 +269,6 @@ class Ingest:
         batch_files = batch_paragraphs = 0
         articles = _KnownArticles(manifest, sources, gone)
         for source in sources:
-            if self.should_stop():
-                raise KeyboardInterrupt
             status.current = source.path
             previous = manifest.get(source.path)
             redo = articles.must_redo(source.path)

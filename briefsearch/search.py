@@ -1,9 +1,9 @@
 """Search: query text → query structure → (stop words, acronym expansion, ranking policy) → hits.
 
-Ranking policy for plain words: paragraphs holding all the words rank first, boosted when the
-words stand together as a phrase or close by; if fewer than the limit hold all of them, paragraphs
-holding some of them follow (so a sentence-long query still finds something). Quoted phrases,
-OR, NOT and fields are taken as written.
+Ranking policy for words side by side (plain words, quoted phrases, word groups in parentheses):
+paragraphs holding all of them rank first, boosted when the words stand together as a phrase or
+close by; if fewer than the limit hold all of them, paragraphs holding some of them follow (so a
+sentence-long query still finds something). OR, NOT, fields and wildcards are taken as written.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class Searcher:
         warnings: list[str] = []
         node = ql.parse_query(text, warnings)
         reader = self.reader
-        node = drop_stop_words(node, warnings)
+        node = drop_stop_words(node)
         expansions: list[str] = []
         filter_query = self._filter(reader, options)
         primary, fallback = plan(node)
@@ -115,8 +115,9 @@ class Searcher:
             total -= len(rows) - len(kept)
             rows = kept[: options.limit]
         timed_out = found.timed_out
-        if fallback is not None and len(rows) < options.limit:
-            extra = reader.search(reader.compile(fallback), filter_query=filter_query, limit=options.limit + len(rows),
+        compiled_fallback = reader.compile(fallback) if fallback is not None else None
+        if compiled_fallback is not None and len(rows) < options.limit:
+            extra = reader.search(compiled_fallback, filter_query=filter_query, limit=options.limit + len(rows),
                                   per_article=options.per_article, time_limit=options.time_limit)
             seen = {fields["id"] for fields, _ in rows}
             seen_articles = {fields["article_id"] for fields, _ in rows}
@@ -138,7 +139,7 @@ class Searcher:
         suggestion = self._suggest(text) if total < SUGGEST_BELOW else None
         return SearchResult(query=text, total=total, hits=hits, expansions=tuple(expansions),
                             warnings=tuple(warnings), suggestion=suggestion,
-                            explain=str(compiled) + ("" if fallback is None else f"  then: {reader.compile(fallback)}"))
+                            explain=str(compiled) + ("" if compiled_fallback is None else f"  then: {compiled_fallback}"))
 
     def _suggest(self, text: str) -> str | None:
         """A corrected query from the collection's vocabulary, when the query found little."""
@@ -176,13 +177,10 @@ class Searcher:
         return reader.compile(parts[0] if len(parts) == 1 else ql.And(tuple(parts)))
 
     def _hit(self, rank, fields, score, terms, context, reader) -> Hit:
-        from briefsearch.engine.whoosh_engine import paragraph_from_fields
+        from briefsearch.engine import paragraph_from_fields
 
         paragraph = paragraph_from_fields(fields)
-        neighbours: tuple = ()
-        if context > 0:
-            neighbours = tuple(reader.article_paragraphs(paragraph.article_id, max(1, paragraph.position - context),
-                                                         paragraph.position + context))
+        neighbours = _neighbours(reader, paragraph, context) if context > 0 else ()
         return Hit(rank=rank, score=round(float(score), 4), paragraph=paragraph,
                    snippet=make_snippet(paragraph.text, terms), context=neighbours)
 
@@ -190,10 +188,13 @@ class Searcher:
         """One paragraph and its neighbours (context paragraphs on each side)."""
         reader = self.reader
         paragraph = reader.get(paragraph_id)
-        if context <= 0:
-            return paragraph, (paragraph,)
-        around = reader.article_paragraphs(paragraph.article_id, max(1, paragraph.position - context), paragraph.position + context)
-        return paragraph, tuple(around)
+        return paragraph, _neighbours(reader, paragraph, context) if context > 0 else (paragraph,)
+
+
+def _neighbours(reader, paragraph, context: int) -> tuple:
+    """The paragraph with up to ``context`` paragraphs of its article on each side, in order."""
+    first = max(1, paragraph.position - context)
+    return tuple(reader.article_paragraphs(paragraph.article_id, first, paragraph.position + context))
 
 
 def search(index_dir: str | os.PathLike, query: str, options: SearchOptions | None = None) -> SearchResult:
@@ -214,7 +215,7 @@ def _plain_words(node) -> list[str] | None:
     return None
 
 
-def drop_stop_words(node, warnings: list[str]):
+def drop_stop_words(node):
     """Remove common words from implicit word groups (keeping capitals such as US and IT)."""
     if isinstance(node, ql.And) and node.implicit:
         kept = tuple(c for c in node.children if not _is_stop(c))
@@ -223,12 +224,12 @@ def drop_stop_words(node, warnings: list[str]):
         if len(kept) < len(node.children):
             node = kept[0] if len(kept) == 1 else ql.And(kept, implicit=True)
         if isinstance(node, ql.And):
-            return ql.And(tuple(drop_stop_words(c, warnings) for c in node.children), implicit=node.implicit)
+            return ql.And(tuple(drop_stop_words(c) for c in node.children), implicit=node.implicit)
         return node
     if isinstance(node, ql.And):
-        return ql.And(tuple(drop_stop_words(c, warnings) for c in node.children), implicit=False)
+        return ql.And(tuple(drop_stop_words(c) for c in node.children), implicit=False)
     if isinstance(node, ql.Or):
-        return ql.Or(tuple(drop_stop_words(c, warnings) for c in node.children))
+        return ql.Or(tuple(drop_stop_words(c) for c in node.children))
     return node
 
 

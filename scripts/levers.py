@@ -273,7 +273,7 @@ def feedback(docs=10, n_terms=20, weight=0.5):
             if not top:
                 return evaluation.briefsearch_search.__wrapped__(searcher, text, limit)
             best = scored[top[0]]
-            node = search.drop_stop_words(ql.parse_query(text, []), [])
+            node = search.drop_stop_words(ql.parse_query(text, []))
             primary, fallback = search.plan(node)
             base = reader.compile(fallback if fallback is not None else primary)
             extra = wq.Or([wq.Term("text", t, boost=weight * scored[t] / best) for t in top])

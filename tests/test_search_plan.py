@@ -7,7 +7,7 @@ from briefsearch.search import drop_stop_words, plan
 
 
 def planned(text: str):
-    return plan(drop_stop_words(ql.parse_query(text, []), []))
+    return plan(drop_stop_words(ql.parse_query(text, [])))
 
 
 def test_words_in_parentheses_count_as_words_side_by_side():
@@ -29,5 +29,5 @@ def test_a_phrase_beside_words_gets_the_any_word_fallback():
 
 def test_operators_run_as_written():
     for text in ("iran OR iraq", "iran -iraq", "speaker:price sanctions", "sanction* iran"):
-        node = drop_stop_words(ql.parse_query(text, []), [])
+        node = drop_stop_words(ql.parse_query(text, []))
         assert planned(text) == (node, None)

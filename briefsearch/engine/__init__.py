@@ -44,7 +44,8 @@ from briefsearch.engine.whoosh_engine import (  # noqa: E402
     create_index,
     create_writer,
     open_reader,
+    paragraph_from_fields,
     recover_generation,
 )
 
-__all__ = ["FORMAT_VERSION", "SCHEMA_FINGERPRINT", "EngineHits", "Reader", "Writer", "committed_file_test", "create_index", "create_writer", "open_reader", "recover_generation"]
+__all__ = ["FORMAT_VERSION", "SCHEMA_FINGERPRINT", "EngineHits", "Reader", "Writer", "committed_file_test", "create_index", "create_writer", "open_reader", "paragraph_from_fields", "recover_generation"]

@@ -575,6 +575,14 @@ class WhooshReader:
         days = [d.decode() if isinstance(d, bytes) else d for d in self.reader.lexicon("day")]
         return (days[0], days[-1]) if days else (None, None)
 
+    def paragraph_count(self) -> int:
+        """Paragraphs in the index (every document but the per-file manifest records).
+
+        Counted from postings, which skip deleted documents: a term's doc frequency would not.
+        """
+        sources = sum(1 for _ in self.searcher.docs_for_query(wq.Term("kind", "source")))
+        return self.searcher.doc_count() - sources
+
     def doc_count(self) -> int:
         return self.searcher.doc_count()
 
@@ -616,5 +624,5 @@ def open_reader(generation: Path, **scoring) -> WhooshReader:
 
 
 for _name in ("search", "get", "article_paragraphs", "term_counts", "paragraphs_with", "count_with", "manifest",
-              "day_range", "expand_prefix", "lexicon", "compile"):
+              "day_range", "expand_prefix", "lexicon", "compile", "paragraph_count"):
     setattr(WhooshReader, _name, _reading(getattr(WhooshReader, _name)))
