@@ -113,9 +113,11 @@ def cli():
               help="JSON file of speaker name corrections (env BRIEFSEARCH_SPEAKER_OVERRIDES).")
 @click.option("--batch-files", type=click.IntRange(min=1), default=200, show_default=True,
               help="Commit after this many new or changed files (an interrupted run loses at most one batch).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes that write the index (default: one per core, up to 4; 1 writes in-process).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line and warnings.")
 @handle_errors
-def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, quiet):
+def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, jobs, quiet):
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
     import signal
 
@@ -126,7 +128,7 @@ def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker
     bar = _progress_bar() if sys.stderr.isatty() and not quiet else None
     try:
         summary = index_paths(list(paths), index_dir, rebuild=rebuild, wait=wait, prune=prune,
-                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides, batch_files=batch_files,
+                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides, batch_files=batch_files, jobs=jobs,
                               progress=bar.update if bar else None)
     finally:
         if bar:

@@ -38,6 +38,10 @@ class DiskFull(BriefsearchError):
     """Writing ran out of space; the index is unchanged."""
 
 
+class WriterFailed(BriefsearchError):
+    """A worker process that was writing the index ended without finishing its part."""
+
+
 class SourceError(BriefsearchError):
     """A source path cannot be used at all (missing path, not a folder or file)."""
 

@@ -36,6 +36,7 @@ ENRICHMENT_STATE = "enrichment.json"
 BATCH_FILES = 200
 BATCH_PARAGRAPHS = 20_000
 MASS_DELETE_FRACTION = 0.5
+MAX_DEFAULT_JOBS = 4  # beyond this the single extracting and committing process is the bottleneck
 MASS_DELETE_MIN = 10
 
 
@@ -134,8 +135,9 @@ class Ingest:
 
     def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
                  max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
-                 batch_files: int | None = None):
+                 batch_files: int | None = None, jobs: int | None = None):
         self.store = IndexDir(index_dir)
+        self.jobs = max(1, jobs or default_jobs())
         self.rebuild = rebuild
         self.progress = progress
         self.max_file_size = max_file_size
@@ -183,14 +185,18 @@ class Ingest:
 
             enricher = self._enricher(state)
             self.vocabulary = Vocabulary.from_dict(None if fresh else _load_json(generation / VOCABULARY_FILE))
-            writer = create_writer(generation)
+            writer = create_writer(generation, jobs=self.jobs)
             try:
                 gone = self._removed(sources, roots, manifest)  # refuse a mass deletion before writing anything
                 self._index_sources(sources, roots, manifest, writer, enricher, generation, gone)
                 for path in gone:
                     writer.delete_source(path)
                 self.counts.removed = len(gone)
-                self._commit(writer, enricher, generation, optimize=fresh or first_build)
+                # A bulk build is not optimized into one segment: merging rewrites every posting in one
+                # process (100k paragraphs: 62.6 s build, 114.6 s optimized) and buys little (8
+                # segments against 1: warm p50 +10%, p95 unchanged, cold +7%). Whoosh's merge policy
+                # folds small segments together.
+                self._commit(writer, enricher, generation)
             except BaseException as error:
                 writer.cancel()
                 writer.close()
@@ -320,19 +326,26 @@ class Ingest:
             )
         return gone
 
-    def _commit(self, writer, enricher, generation: Path, optimize: bool = False, merge: bool = True) -> None:
+    def _commit(self, writer, enricher, generation: Path, merge: bool = True) -> None:
         if writer.pending():
-            writer.commit(optimize=optimize, merge=merge)
-        elif optimize:
-            writer.optimize()  # a bulk build ends as one segment: faster to open and search
+            writer.commit(merge=merge)
         elif merge and self._unmerged:
             writer.merge()  # the run ended on a batch boundary: merge what its batches left
         else:
             return
-        self._unmerged = not (merge or optimize)
+        self._unmerged = not merge
         write_atomic(generation / ENRICHMENT_STATE, json.dumps(enricher.state.to_dict(), ensure_ascii=False))
         write_atomic(generation / VOCABULARY_FILE, json.dumps(self.vocabulary.to_dict(), ensure_ascii=False))
         record_checksums(generation)
+
+
+def default_jobs() -> int:
+    """Worker processes for writing: one per usable core, up to ``MAX_DEFAULT_JOBS``; 1 means in-process."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_JOBS, cores))
 
 
 def index_paths(paths: Sequence[str], index_dir: str, *, rebuild: bool = False,
@@ -341,4 +354,4 @@ def index_paths(paths: Sequence[str], index_dir: str, *, rebuild: bool = False,
     return Ingest(index_dir, rebuild=rebuild, progress=progress, **options).run(paths, wait=wait)
 
 
-__all__ = ["BriefsearchError", "Ingest", "Progress", "index_paths"]
+__all__ = ["BriefsearchError", "Ingest", "Progress", "default_jobs", "index_paths"]

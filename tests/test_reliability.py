@@ -377,15 +377,15 @@ def test_batches_commit_without_merging_and_the_run_merges_at_its_end(tmp_path, 
     commits = []
     real_commit = WhooshWriter.commit
 
-    def recording_commit(self, optimize=False, merge=True):
-        commits.append((optimize, merge, len(self.index._segments())))
-        return real_commit(self, optimize=optimize, merge=merge)
+    def recording_commit(self, merge=True):
+        commits.append((merge, len(self.index._segments())))
+        return real_commit(self, merge=merge)
 
     monkeypatch.setattr(WhooshWriter, "commit", recording_commit)
-    result = invoke("index", tmp_path / "corpus", "--index", index_dir, "--batch-files", 2)
+    result = invoke("index", tmp_path / "corpus", "--index", index_dir, "--batch-files", 2, "--jobs", 1)
     assert result.stdout.startswith("4 new, 0 changed, 1 unchanged")
-    # (optimize, merge, segments before): two batches, then the end of the run lets Whoosh merge.
-    assert commits == [(False, False, 1), (False, False, 2), (False, True, 3)]
+    # (merge, segments before): two batches, then the end of the run lets Whoosh merge.
+    assert commits == [(False, 1), (False, 2), (True, 3)]
     generation = IndexDir(index_dir).current()
     committed = committed_file_test(generation)
     recorded = json.loads((generation / "checksums.json").read_text())
