@@ -50,3 +50,29 @@ def test_expected_articles_rank_first(searcher, query, expected):
     result = searcher.search(query, SearchOptions(limit=10, per_article=True))
     ranked = [hit.paragraph.url for hit in result.hits]
     assert ranked[: len(expected)] == expected
+
+
+@pytest.fixture(scope="module")
+def state_dept_searcher(tmp_path_factory):
+    from tests.test_reliability import invoke, state_dept_corpus
+
+    folder = tmp_path_factory.mktemp("rank-safety")
+    state_dept_corpus(folder / "corpus", 4, 30)
+    assert invoke("index", folder / "corpus", "--index", folder / "index").exit_code == 0
+    with Searcher(folder / "index") as searcher:
+        yield searcher
+
+
+@pytest.mark.parametrize("query", [
+    "what did the secretary say about sanctions on russia and the invasion of ukraine and the humanitarian assistance to refugees",
+    "human rights violations in china xinjiang uyghur genocide and forced labor in supply chains",
+    "president biden",
+    "climate change crisis emissions agreement paris",
+])
+def test_the_top_hits_are_the_top_of_the_full_ranking(state_dept_searcher, query):
+    """Whoosh's matcher replacement dropped clauses it judged too weak and lost real top hits on each
+    of these (four real State Department files); a short list must be the head of a long one."""
+    short = state_dept_searcher.search(query, SearchOptions(limit=5))
+    long = state_dept_searcher.search(query, SearchOptions(limit=500))
+    assert len(short.hits) == 5
+    assert [round(h.score, 4) for h in short.hits] == [round(h.score, 4) for h in long.hits[:5]]
