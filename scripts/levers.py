@@ -240,6 +240,37 @@ def flat_groups(stack):
     _set(stack, "briefsearch.search.plan", lambda node: original(flatten(node)))
 
 
+def pair_proximity(weight: float, slop: int, where: str = "fallback"):
+    """plan(): each pair of neighbouring query words gets an optional proximity boost (a phrase
+    with ``slop``), in the fallback (any-word) query or in both queries, like the ordered and
+    unordered windows of a sequential dependence model."""
+
+    def apply(stack):
+        from briefsearch import querylang as ql
+        from briefsearch import search
+
+        original = search.plan
+
+        def plan(node):
+            primary, fallback = original(node)
+            parts = search._loose_parts(node)
+            if parts is None or fallback is None:
+                return primary, fallback
+            words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
+            pairs = [ql.Phrase((a, b), slop=slop) for a, b in zip(words, words[1:]) if a != b]
+            if not pairs:
+                return primary, fallback
+            boost = ql.Boost(ql.Or(tuple(pairs)), weight)
+            fallback = ql.AndMaybe(fallback.required, fallback.optional + (boost,))
+            if where == "both":
+                primary = ql.AndMaybe(primary.required, primary.optional + (boost,))
+            return primary, fallback
+
+        _set(stack, "briefsearch.search.plan", plan)
+
+    return apply
+
+
 def feedback(docs=10, n_terms=20, weight=0.5):
     """Pseudo-relevance feedback: the query (any-word form) plus the n_terms words that weigh most
     (tf share x idf) in its top `docs` hits, each boosted by weight x its relative weight."""
@@ -317,6 +348,9 @@ def build_variants() -> dict[str, dict]:
     for d, n, w in ((10, 20, 0.5), (10, 20, 1.0), (5, 10, 0.5), (10, 40, 1.0), (10, 20, 0.25), (10, 10, 0.25)):
         v[f"prf={d},{n},{w}"] = {"patch": feedback(d, n, w)}
     v["flat"] = {"patch": flat_groups}
+    for w, slop in ((0.1, 1), (0.3, 1), (0.1, 4), (0.3, 4), (0.3, 8), (1.0, 4)):
+        v[f"pairs={w},{slop}"] = {"patch": pair_proximity(w, slop)}
+    v["pairs=0.3,4,both"] = {"patch": pair_proximity(0.3, 4, "both")}
     v["idf=bm25"] = {"patch": idf_bm25}
     v["chunk=one"] = {"patch": one_paragraph, "index": "chunk-one"}
     v["chunk=nosplit"] = {"patch": no_split, "index": "chunk-nosplit"}
