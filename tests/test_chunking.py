@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from briefsearch.chunking import chunk_article, split_long_text
+from briefsearch.chunking import LONG_BLOCK, TARGET_MAX, TARGET_MIN, chunk_article, split_long_text
 from briefsearch.models import Article, Block, Paragraph
 
 
@@ -84,15 +84,15 @@ LONG = (
     "She said the U.S. missile defense plans do not threaten Russia's strategic deterrent in any way at all. "
     "The talks covered the European Phased Adaptive Approach, which the U.S. and NATO adopted at Lisbon in 2010. "
     "Gen. Smith and Dr. Jones of the U.S. Missile Defense Agency briefed the delegation on radar data. "
-) * 8
+) * 16
 
 
 def test_long_block_is_cut_between_sentences_not_at_abbreviations():
-    assert len(LONG) > 1500
+    assert len(LONG) > LONG_BLOCK
     paragraphs = chunk_article(article(Block("MR PRICE: " + LONG.strip(), bold_label="MR PRICE:")))
     pieces = [p.text for p in paragraphs]
     assert len(pieces) == 3
-    assert all(600 <= len(piece) <= 1500 for piece in pieces)
+    assert all(TARGET_MIN <= len(piece) <= LONG_BLOCK for piece in pieces)
     assert " ".join(pieces) == "MR PRICE: " + LONG.strip()
     assert all(piece.endswith("radar data.") or piece.endswith("in any way at all.") or piece.endswith("in 2010.")
                or piece.endswith("cooperation.") for piece in pieces)
@@ -104,7 +104,7 @@ def test_a_sentence_longer_than_the_limit_is_cut_between_words():
     text = " ".join(f"word{n}" for n in range(600))  # about 4,300 characters, no sentence end
     pieces = split_long_text(text)
     assert " ".join(pieces) == text
-    assert all(len(piece) <= 1200 for piece in pieces)
+    assert len(pieces) > 1 and all(len(piece) <= TARGET_MAX for piece in pieces)
     assert all(not piece.startswith(" ") and re.fullmatch(r"(?:word\d+ ?)+", piece) for piece in pieces)
 
 

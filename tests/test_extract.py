@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsearch.chunking import chunk_article
+from briefsearch.chunking import LONG_BLOCK, chunk_article
 from briefsearch.errors import SkippedFile
 from briefsearch.extract import extract_articles, iso_date, strip_site_suffix
 from briefsearch.models import Block
@@ -342,7 +342,7 @@ def test_white_house_br_packed_briefing_becomes_one_paragraph_per_turn():
     assert sum(p.text.startswith("Q ") for p in paragraphs) == 82
     two_labels = re.compile(r"\S.*(?:MS\. PSAKI:|(?<=[.?!\u2014] )Q [A-Z])")
     assert [p.text[:60] for p in paragraphs if two_labels.search(p.text)] == []
-    assert max(len(p.text) for p in paragraphs) <= 1500
+    assert max(len(p.text) for p in paragraphs) <= LONG_BLOCK
 
 
 def test_state_department_anchors_label_sections():
