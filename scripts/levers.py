@@ -317,6 +317,111 @@ def feedback(docs=10, n_terms=20, weight=0.5):
     return apply
 
 
+def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
+    """Relevance model feedback (RM3): the top ``docs`` hits, each weighted by its share of their
+    summed scores, give P(t|R) = sum_d w_d tf(t,d)/|d| over their words (title and text, stop words,
+    numbers and words under three letters left out); the ``n_terms`` likeliest are mixed with the
+    query's words, (1 - lam)/|Q| + lam P(t|R), as boosts on one any-word query. Queries with fewer
+    than ``min_words`` words are left alone."""
+
+    def apply(stack):
+        from collections import Counter
+
+        from whoosh import query as wq
+
+        from briefsearch import search
+        from briefsearch.engine.analysis import analyze
+
+        stops = {t for w in search.STOP_WORDS for t in analyze(w)}
+
+        def run(searcher, text, limit=evaluation.LIMIT):
+            first = evaluation.briefsearch_search.__wrapped__
+            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
+            words = [t for t in analyze(text) if t not in stops]
+            if not result.hits or len(set(words)) < min_words:
+                return first(searcher, text, limit)
+            top = result.hits[:docs]
+            total = sum(hit.score for hit in top) or 1.0
+            model = Counter()
+            for hit in top:
+                terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
+                if not terms:
+                    continue
+                for term, count in Counter(terms).items():
+                    if term not in stops and len(term) > 2 and not term.isdigit():
+                        model[term] += (hit.score / total) * count / len(terms)
+            expansion = dict(model.most_common(n_terms))
+            mass = sum(expansion.values()) or 1.0
+            weights = Counter({w: (1 - lam) / len(words) * words.count(w) for w in set(words)})
+            for term, p in expansion.items():
+                weights[term] += lam * p / mass
+            query = wq.Or([wq.Term("text", t, boost=b) for t, b in weights.items()]
+                          + [wq.Term("title", t, boost=b * search.TITLE_BOOST) for t, b in weights.items()])
+            found = searcher.reader.search(query, limit=limit, per_article=True)
+            return [(fields.get("url") or fields["article_id"], score) for fields, score in found.rows]
+
+        run.__wrapped__ = evaluation.briefsearch_search
+        _set(stack, "eval.briefsearch_search", run)
+
+    return apply
+
+
+def rerank_feedback(docs=10, n_terms=20, mu=0.25):
+    """Feedback that only re-ranks: the default plan (all words, then any word) runs again with
+    the ``n_terms`` likeliest feedback words of the top ``docs`` hits (P(t|R) as in rm3) as an
+    optional clause, word t boosted by mu x P(t|R) / max P; what matches stays what the query matched."""
+
+    def apply(stack):
+        from collections import Counter
+
+        from whoosh import query as wq
+
+        from briefsearch import querylang as ql
+        from briefsearch import search
+        from briefsearch.engine.analysis import analyze
+
+        stops = {t for w in search.STOP_WORDS for t in analyze(w)}
+
+        def run(searcher, text, limit=evaluation.LIMIT):
+            first = evaluation.briefsearch_search.__wrapped__
+            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
+            if not result.hits:
+                return first(searcher, text, limit)
+            top = result.hits[:docs]
+            total = sum(hit.score for hit in top) or 1.0
+            model = Counter()
+            for hit in top:
+                terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
+                for term, count in Counter(terms).items():
+                    if term not in stops and len(term) > 2 and not term.isdigit():
+                        model[term] += (hit.score / total) * count / max(1, len(terms))
+            expansion = model.most_common(n_terms)
+            best = expansion[0][1]
+            extra = wq.Or([wq.Term("text", t, boost=mu * p / best) for t, p in expansion])
+            reader = searcher.reader
+            try:
+                node = search.drop_stop_words(ql.parse_query(text, []))
+            except Exception:  # noqa: BLE001 - the lenient reading of the default path
+                return first(searcher, text, limit)
+            primary, fallback = search.plan(node)
+            rows, seen = [], set()
+            for part in (primary, fallback):
+                if part is None or len(rows) >= limit:
+                    continue
+                found = reader.search(wq.AndMaybe(reader.compile(part), extra), limit=limit, per_article=True)
+                for fields, score in found.rows:
+                    docno = fields.get("url") or fields["article_id"]
+                    if docno not in seen and len(rows) < limit:
+                        seen.add(docno)
+                        rows.append((docno, score))
+            return rows
+
+        run.__wrapped__ = evaluation.briefsearch_search
+        _set(stack, "eval.briefsearch_search", run)
+
+    return apply
+
+
 def build_variants() -> dict[str, dict]:
     v: dict[str, dict] = {"default": {}}
     v["collapse"] = {"options": {"time_limit": None}}
@@ -348,6 +453,10 @@ def build_variants() -> dict[str, dict]:
     for d, n, w in ((10, 20, 0.5), (10, 20, 1.0), (5, 10, 0.5), (10, 40, 1.0), (10, 20, 0.25), (10, 10, 0.25)):
         v[f"prf={d},{n},{w}"] = {"patch": feedback(d, n, w)}
     v["flat"] = {"patch": flat_groups}
+    for d, n, mu in ((10, 20, 0.25), (10, 20, 0.5), (10, 30, 1.0), (5, 20, 0.5)):
+        v[f"rerank={d},{n},{mu}"] = {"patch": rerank_feedback(d, n, mu)}
+    for d, n, lam in ((10, 20, 0.3), (10, 30, 0.5), (5, 20, 0.3), (10, 20, 0.15), (20, 30, 0.3)):
+        v[f"rm3={d},{n},{lam}"] = {"patch": rm3(d, n, lam)}
     for w, slop in ((0.1, 1), (0.3, 1), (0.1, 4), (0.3, 4), (0.3, 8), (1.0, 4)):
         v[f"pairs={w},{slop}"] = {"patch": pair_proximity(w, slop)}
     v["pairs=0.3,4,both"] = {"patch": pair_proximity(0.3, 4, "both")}

@@ -90,6 +90,45 @@ def _bulk_lengths_at_flush() -> None:
 _bulk_lengths_at_flush()
 
 
+def _bisecting_skip_to() -> None:
+    """Whoosh's posting matcher skips within a block one posting at a time (a Python call for
+    each id and each step), which was half the time of a three-word query at 100k paragraphs:
+    find the target in the block's sorted ids with bisect instead."""
+    from bisect import bisect_left
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.matching import ReadTooFar
+
+    original = W3LeafMatcher.skip_to
+    if getattr(original, "briefsearch_patched", False):
+        return
+
+    def skip_to(self, targetid):
+        if self._byteids:  # term vectors: ids are bytes, keep Whoosh's walk
+            return original(self, targetid)
+        if not self.is_active():
+            raise ReadTooFar
+        if self._ids is None:
+            self._read_ids()
+        if targetid <= self._ids[self._i]:
+            return
+        if targetid > self._maxid:
+            self._skip_to_block(lambda: targetid > self._maxid)
+            if not self.is_active():
+                return
+            if self._ids is None:
+                self._read_ids()
+        self._i = bisect_left(self._ids, targetid, self._i)
+        if self._i == self._blocklength:  # only if the block's max id was stale
+            self._next_block()
+
+    skip_to.briefsearch_patched = True
+    W3LeafMatcher.skip_to = skip_to
+
+
+_bisecting_skip_to()
+
+
 class _MappedReader:
     """A read-only raw file over a memoryview: bytes are copied out only as they are read."""
 
