@@ -72,7 +72,7 @@ def parse_args(argv=None):
     parser.add_argument("--workdir", default="/tmp/briefsearch-bench",
                         help="corpora and indexes go here, outside the repository (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--index-runs", type=int, default=None, help="indexing runs per engine (default 3; quick 2)")
+    parser.add_argument("--index-runs", type=int, default=None, help="indexing runs per engine (default 3; quick 2; 0 queries the indexes an earlier run left in --workdir)")
     parser.add_argument("--query-passes", type=int, default=3, help="warm passes over the queries (default 3)")
     parser.add_argument("--cold-runs", type=int, default=None, help="cold processes per engine (default 12; quick 10)")
     parser.add_argument("--briefsearch-root", default=str(REPO_ROOT),
@@ -82,7 +82,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     default_sizes = "10k" if args.quick else "10k,100k,1m"
     args.sizes = [parse_size(s) for s in (args.sizes or default_sizes).split(",") if s.strip()]
-    args.index_runs = args.index_runs or (2 if args.quick else 3)
+    if args.index_runs is None:
+        args.index_runs = 2 if args.quick else 3
     args.cold_runs = args.cold_runs or (10 if args.quick else 12)
     return args
 
@@ -123,7 +124,10 @@ def bench_size(size: int, args) -> dict:
         return {"size": size, "notes": notes}
     baselines = [e for e in engines if e.is_baseline]
     index_root = workdir / "indexes"
-    indexing = measure_indexing(engines, corpus, index_root, args.index_runs, log)
+    if args.index_runs == 0:
+        indexing = reused_indexes(engines, corpus, index_root)
+    else:
+        indexing = measure_indexing(engines, corpus, index_root, args.index_runs, log)
     index_dirs = {key: Path(r["index_dir"]) for key, r in indexing.items()}
     warm = {}
     for engine in engines:
@@ -138,12 +142,28 @@ def bench_size(size: int, args) -> dict:
     return result
 
 
+def reused_indexes(engines, corpus, index_root: Path) -> dict:
+    """``--index-runs 0``: query the indexes an earlier run left in the work dir (indexing not timed)."""
+    out = {}
+    for engine in engines:
+        index_dir = index_root / f"{engine.key}-{corpus.size}"
+        if not index_dir.is_dir():
+            raise BenchError(f"--index-runs 0: no index from an earlier run at {index_dir}")
+        size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
+        out[engine.key] = {"index_dir": str(index_dir), "reused": True, "index_bytes": size}
+    return out
+
+
 def print_size(result: dict, engines, baselines) -> None:
     kind = "resampled articles" if result["resampled"] else "real articles"
     print(f"\n=== {result['size']:,} paragraphs ({result['articles']:,} {kind}, "
           f"{result['files']} files) ===")
     print("Each figure is followed by its ratio to each baseline (figure ÷ baseline's figure).\n")
-    print(report.indexing_table(result["indexing"], engines, baselines), "\n")
+    if any(figures.get("reused") for figures in result["indexing"].values()):
+        print("Indexing: not timed in this run (--index-runs 0 queried the indexes of an earlier run); index size MB: "
+              + ", ".join(f"{e.label} {result['indexing'][e.key]['index_bytes'] / 2**20:,.0f}" for e in engines), "\n")
+    else:
+        print(report.indexing_table(result["indexing"], engines, baselines), "\n")
     print(report.warm_table(result["warm"], engines, baselines), "\n")
     print(report.cold_table(result["cold"], engines, baselines), "\n")
     for engine in engines:
