@@ -340,10 +340,11 @@ MOST_WORDS_PARTS = (3, 4)  # queries of this many parts get the at-least-two tie
 
 def most_words(fallback):
     """The tier between all words and any word for a query of three or four parts: paragraphs
-    holding at least two of them, ranked as the any-word fallback would rank them (a pair's And
-    adds the same per-word scores). It is an intersection of postings where the fallback is their
-    union, so a three-word query that fills its page here never walks the union (100k paragraphs:
-    the union alone took 25 ms at the median). None for other queries."""
+    holding at least two of them. A paragraph holding two scores as in the any-word fallback (a
+    pair's And adds the same per-word scores); of four words, one holding three matches three pairs
+    and scores double. The tier is an intersection of postings where the fallback is their union,
+    so a three-word query that fills its page here never walks the union (100k paragraphs: the
+    union alone took 25 ms at the median). None for other queries."""
     if not (isinstance(fallback, ql.AndMaybe) and isinstance(fallback.required, ql.Or)):
         return None
     parts = fallback.required.children

@@ -62,11 +62,11 @@ class _Worker(multiprocessing.Process):
         writer = SegmentWriter(ix, _lk=False, **self.writer_args)  # the parent holds the lock
         temp = writer.temp_storage()
         while True:
+            if os.getppid() != self.parent_pid:  # the parent was killed: nobody will commit
+                raise SystemExit(1)
             try:
                 job = self.jobs.get(timeout=_POLL)
             except queue.Empty:
-                if os.getppid() != self.parent_pid:  # the parent was killed: nobody will commit
-                    raise SystemExit(1) from None
                 continue
             if job is None:
                 break
