@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -48,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import engines as engine_defs  # noqa: E402
 from benchlib import report  # noqa: E402
 from benchlib.corpus import build_corpus  # noqa: E402
+from benchlib.measure import dir_bytes  # noqa: E402
 from benchlib.queries import make_queries  # noqa: E402
 from benchlib.runs import BenchError, measure_cold, measure_indexing, measure_warm  # noqa: E402
 
@@ -149,8 +149,7 @@ def reused_indexes(engines, corpus, index_root: Path) -> dict:
         index_dir = index_root / f"{engine.key}-{corpus.size}"
         if not index_dir.is_dir():
             raise BenchError(f"--index-runs 0: no index from an earlier run at {index_dir}")
-        size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
-        out[engine.key] = {"index_dir": str(index_dir), "reused": True, "index_bytes": size}
+        out[engine.key] = {"index_dir": str(index_dir), "reused": True, "index_bytes": dir_bytes(index_dir)}
     return out
 
 

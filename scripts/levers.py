@@ -199,8 +199,6 @@ def idf_bm25(stack):
     log(N / (n + 1)) + 1, which flattens the weight of rare against common words."""
     from math import log
 
-    from whoosh.searching import Searcher as WhooshSearcher
-
     def idf(self, fieldname, text):
         parent = self.get_parent()
         n = parent.doc_frequency(fieldname, text)
@@ -285,7 +283,7 @@ def feedback(docs=10, n_terms=20, weight=0.5):
         from briefsearch import search
         from briefsearch.engine.analysis import analyze
 
-        stops = {analyze(w)[0] for w in search.STOP_WORDS}
+        stops = _stop_terms()
 
         def run(searcher, text, limit=evaluation.LIMIT):
             result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
@@ -317,12 +315,36 @@ def feedback(docs=10, n_terms=20, weight=0.5):
     return apply
 
 
+def _stop_terms() -> set[str]:
+    from briefsearch import search
+    from briefsearch.engine.analysis import analyze
+
+    return {t for w in search.STOP_WORDS for t in analyze(w)}
+
+
+def _relevance_model(hits, stops: set[str], n_terms: int) -> list[tuple[str, float]]:
+    """P(t|R) = sum_d w_d tf(t,d)/|d| over the title and text of ``hits``, each hit weighted by its
+    share of their summed scores (stop words, numbers and words under three letters left out); the
+    ``n_terms`` likeliest words, likeliest first."""
+    from collections import Counter
+
+    from briefsearch.engine.analysis import analyze
+
+    total = sum(hit.score for hit in hits) or 1.0
+    model = Counter()
+    for hit in hits:
+        terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
+        for term, count in Counter(terms).items():
+            if term not in stops and len(term) > 2 and not term.isdigit():
+                model[term] += (hit.score / total) * count / len(terms)
+    return model.most_common(n_terms)
+
+
 def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
-    """Relevance model feedback (RM3): the top ``docs`` hits, each weighted by its share of their
-    summed scores, give P(t|R) = sum_d w_d tf(t,d)/|d| over their words (title and text, stop words,
-    numbers and words under three letters left out); the ``n_terms`` likeliest are mixed with the
-    query's words, (1 - lam)/|Q| + lam P(t|R), as boosts on one any-word query. Queries with fewer
-    than ``min_words`` words are left alone."""
+    """Relevance model feedback (RM3): the ``n_terms`` likeliest words of the top ``docs`` hits'
+    relevance model P(t|R) (``_relevance_model``) are mixed with the query's words,
+    (1 - lam)/|Q| + lam P(t|R), as boosts on one any-word query. Queries with fewer than
+    ``min_words`` words are left alone."""
 
     def apply(stack):
         from collections import Counter
@@ -332,7 +354,7 @@ def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
         from briefsearch import search
         from briefsearch.engine.analysis import analyze
 
-        stops = {t for w in search.STOP_WORDS for t in analyze(w)}
+        stops = _stop_terms()
 
         def run(searcher, text, limit=evaluation.LIMIT):
             first = evaluation.briefsearch_search.__wrapped__
@@ -340,17 +362,7 @@ def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
             words = [t for t in analyze(text) if t not in stops]
             if not result.hits or len(set(words)) < min_words:
                 return first(searcher, text, limit)
-            top = result.hits[:docs]
-            total = sum(hit.score for hit in top) or 1.0
-            model = Counter()
-            for hit in top:
-                terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
-                if not terms:
-                    continue
-                for term, count in Counter(terms).items():
-                    if term not in stops and len(term) > 2 and not term.isdigit():
-                        model[term] += (hit.score / total) * count / len(terms)
-            expansion = dict(model.most_common(n_terms))
+            expansion = dict(_relevance_model(result.hits[:docs], stops, n_terms))
             mass = sum(expansion.values()) or 1.0
             weights = Counter({w: (1 - lam) / len(words) * words.count(w) for w in set(words)})
             for term, p in expansion.items():
@@ -368,34 +380,23 @@ def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
 
 def rerank_feedback(docs=10, n_terms=20, mu=0.25):
     """Feedback that only re-ranks: the default plan (all words, then any word) runs again with
-    the ``n_terms`` likeliest feedback words of the top ``docs`` hits (P(t|R) as in rm3) as an
+    the ``n_terms`` likeliest feedback words of the top ``docs`` hits (``_relevance_model``) as an
     optional clause, word t boosted by mu x P(t|R) / max P; what matches stays what the query matched."""
 
     def apply(stack):
-        from collections import Counter
-
         from whoosh import query as wq
 
         from briefsearch import querylang as ql
         from briefsearch import search
-        from briefsearch.engine.analysis import analyze
 
-        stops = {t for w in search.STOP_WORDS for t in analyze(w)}
+        stops = _stop_terms()
 
         def run(searcher, text, limit=evaluation.LIMIT):
             first = evaluation.briefsearch_search.__wrapped__
             result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
-            if not result.hits:
+            expansion = _relevance_model(result.hits[:docs], stops, n_terms)
+            if not expansion:
                 return first(searcher, text, limit)
-            top = result.hits[:docs]
-            total = sum(hit.score for hit in top) or 1.0
-            model = Counter()
-            for hit in top:
-                terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
-                for term, count in Counter(terms).items():
-                    if term not in stops and len(term) > 2 and not term.isdigit():
-                        model[term] += (hit.score / total) * count / max(1, len(terms))
-            expansion = model.most_common(n_terms)
             best = expansion[0][1]
             extra = wq.Or([wq.Term("text", t, boost=mu * p / best) for t, p in expansion])
             reader = searcher.reader

@@ -85,43 +85,6 @@ def _table_field_lengths() -> None:
 _table_field_lengths()
 
 
-def _bulk_lengths_at_flush() -> None:
-    """While flushing a segment Whoosh looks up the document's field length for every posting
-    it writes (a column read and an unpack each, about a fifth of a bulk build): read each
-    field's lengths column once per flush instead."""
-    import functools
-
-    from whoosh import writing
-    from whoosh.codec import whoosh3
-
-    if getattr(writing.SegmentWriter._flush_segment, "briefsearch_patched", False):
-        return
-
-    def lengths_of(reader, loaded, docnum, fieldname, default=0):
-        lengths = loaded.get(fieldname, loaded)
-        if lengths is loaded:
-            column = reader._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-            lengths = loaded[fieldname] = None if column is None else [
-                whoosh3.byte_to_length(b) if b else None for b in column]
-        return default if lengths is None else lengths[docnum]
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        lengths = self.per_document_reader() if self.codec.length_stats else None
-        if lengths is not None:
-            lengths.doc_field_length = functools.partial(lengths_of, lengths, {})
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if lengths is not None:
-            lengths.close()
-
-    _flush_segment.briefsearch_patched = True
-    writing.SegmentWriter._flush_segment = _flush_segment
-
-
-_bulk_lengths_at_flush()
-
-
 def _bisecting_skip_to() -> None:
     """Whoosh's posting matcher skips within a block one posting at a time (a Python call for
     each id and each step), which was half the time of a three-word query at 100k paragraphs:
