@@ -178,16 +178,19 @@ class _progress_bar:
 @click.option("--per-article", is_flag=True, help="At most one hit per article.")
 @click.option("-C", "--context", type=click.IntRange(0, 20), default=0, help="Show N neighbouring paragraphs.")
 @click.option("--no-expand", is_flag=True, help="Do not expand acronyms (JTA ↔ joint threat assessment).")
+@click.option("--no-feedback", is_flag=True, help="Rank a query of four or more words by its own words only, without the words its best hits share.")
 @click.option("--explain", is_flag=True, help="Print the engine query on stderr.")
 @format_option()
 @handle_errors
-def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, explain, fmt):
+def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, no_feedback,
+          explain, fmt):
     """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:."""
     from briefsearch.output import render_result
     from briefsearch.search import SearchOptions, search
 
     options = SearchOptions(limit=limit, speaker=speaker, topic=topic, since=since, until=until,
-                            per_article=per_article, context=context, expand=not no_expand)
+                            per_article=per_article, context=context, expand=not no_expand,
+                            feedback=not no_feedback)
     result = search(index_dir, " ".join(words), options)
     if explain:
         click.echo(f"engine query: {result.explain}", err=True)

@@ -4,7 +4,8 @@ Ranking policy for words side by side (plain words, quoted phrases, word groups 
 paragraphs holding all of them rank first, boosted when the words stand together as a phrase or
 close by; if fewer than the limit hold all of them, paragraphs holding some of them follow (so a
 sentence-long query still finds something), for three or four words those holding at least two
-first. OR, NOT, fields and wildcards are taken as written.
+first. OR, NOT, fields and wildcards are taken as written. A query of four or more words is then
+re-ranked with the words its best hits share (pseudo-relevance feedback, ``feedback``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from briefsearch import feedback
 from briefsearch import querylang as ql
 from briefsearch.errors import QuerySyntaxError
 from briefsearch.models import Hit, SearchResult
@@ -23,7 +25,7 @@ from briefsearch.storage import IndexDir
 STOP_WORDS = frozenset(
     """a an and are as at be been but by for from had has have he her his i in is it its of on or
     our she that the their them there these they this those to was we were what when where which
-    who will with would you your do does did not no so than then into about over""".split()
+    who will with would you your do does did not no so than then into about over say says said""".split()
 )
 TITLE_BOOST = 0.3
 PHRASE_BOOST = 2.0
@@ -32,6 +34,12 @@ NEAR_SLOP = 8
 EXPANSION_WEIGHT = 0.8
 TIME_LIMIT_SECONDS = 10.0
 SUGGEST_BELOW = 3  # offer a corrected query when a search finds fewer paragraphs than this
+FEEDBACK_MIN_WORDS = 4  # queries of at least this many distinct words get the feedback pass
+FEEDBACK_DOCS = feedback.DOCS  # the first hits the feedback words are taken from
+FEEDBACK_WORDS = feedback.WORDS
+FEEDBACK_SHARPNESS = feedback.SHARPNESS
+FEEDBACK_WEIGHT = 1.0  # the likeliest feedback word's boost; the others' in proportion
+FEEDBACK_RERANK = 100  # the first hits the feedback words re-rank
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,19 @@ class SearchOptions:
     per_article: bool = False
     context: int = 0
     expand: bool = True
+    feedback: bool = True
     time_limit: float | None = TIME_LIMIT_SECONDS
+
+
+@dataclass
+class _Ranking:
+    rows: list  # (stored fields, score), best first
+    total: int
+    terms: set
+    timed_out: bool
+    all_words: bool  # the first tier (all the words) found something
+    tiers: list  # the tier each row came from (0: all the words)
+    queries: list  # the engine queries that ran, for --explain
 
 
 class Searcher:
@@ -103,10 +123,31 @@ class Searcher:
             primary = expand_acronyms(primary, definitions, expansions)
             if fallback is not None:
                 fallback = expand_acronyms(fallback, definitions, [])
-        compiled = reader.compile(primary)
+        tiers = [primary, *(tier for tier in (most_words(fallback), fallback) if tier is not None)]
         phrases = quoted_phrases(primary)
-        fetch = options.limit * 3 + 10 if phrases else options.limit
-        found = reader.search(compiled, filter_query=filter_query, limit=fetch,
+        rerank = options.feedback and wants_feedback(node)
+        ranking = self._rank(reader, tiers, phrases, filter_query, options,
+                             max(options.limit, FEEDBACK_RERANK) if rerank else options.limit)
+        if rerank and ranking.rows:
+            self._rerank(reader, ranking)
+        rows = ranking.rows[: options.limit]
+        if not ranking.all_words and rows:
+            warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
+        if ranking.timed_out:
+            warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
+        hits = tuple(self._hit(rank, fields, score, ranking.terms, options.context, reader)
+                     for rank, (fields, score) in enumerate(rows, 1))
+        suggestion = self._suggest(text) if ranking.total < SUGGEST_BELOW else None
+        return SearchResult(query=text, total=ranking.total, hits=hits, expansions=tuple(expansions),
+                            warnings=tuple(warnings), suggestion=suggestion,
+                            explain="  then: ".join(str(query) for query in ranking.queries))
+
+    def _rank(self, reader, tiers, phrases, filter_query, options: SearchOptions, limit: int) -> "_Ranking":
+        """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
+        rank order, then the next tier's matches not yet shown, until ``limit`` are found."""
+        compiled = [reader.compile(tier) for tier in tiers]
+        fetch = limit * 3 + 10 if phrases else limit
+        found = reader.search(compiled[0], filter_query=filter_query, limit=fetch,
                               per_article=options.per_article, time_limit=options.time_limit)
         rows, total, terms = list(found.rows), found.total, set(found.terms)
         if phrases:
@@ -114,35 +155,57 @@ class Searcher:
             # paragraphs that hold each quoted phrase as written (case and punctuation aside).
             kept = [row for row in rows if all(holds_phrase(row[0].get("text", ""), p) for p in phrases)]
             total -= len(rows) - len(kept)
-            rows = kept[: options.limit]
+            rows = kept[:limit]
+        all_words = bool(rows)
+        tiers_of = [0] * len(rows)
         timed_out = found.timed_out
-        tiers = [reader.compile(tier) for tier in (most_words(fallback), fallback) if tier is not None]
-        for tier in tiers:
-            if len(rows) >= options.limit:
+        ran = [compiled[0]]
+        for number, tier in enumerate(compiled[1:], 1):
+            if len(rows) >= limit:
                 break
-            extra = reader.search(tier, filter_query=filter_query, limit=options.limit + len(rows),
+            ran.append(tier)
+            extra = reader.search(tier, filter_query=filter_query, limit=limit + len(rows),
                                   per_article=options.per_article, time_limit=options.time_limit)
             seen = {fields["id"] for fields, _ in rows}
             seen_articles = {fields["article_id"] for fields, _ in rows}
             for fields, score in extra.rows:
                 if fields["id"] in seen or (options.per_article and fields["article_id"] in seen_articles):
                     continue
-                if len(rows) >= options.limit:
+                if len(rows) >= limit:
                     break
                 rows.append((fields, score))
+                tiers_of.append(number)
             total = max(total, extra.total)
             terms |= extra.terms
             timed_out = timed_out or extra.timed_out
-        if not found.rows and rows:
-            warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
-        if timed_out:
-            warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
-        hits = tuple(self._hit(rank, fields, score, terms, options.context, reader)
-                     for rank, (fields, score) in enumerate(rows, 1))
-        suggestion = self._suggest(text) if total < SUGGEST_BELOW else None
-        return SearchResult(query=text, total=total, hits=hits, expansions=tuple(expansions),
-                            warnings=tuple(warnings), suggestion=suggestion,
-                            explain="  then: ".join(str(query) for query in [compiled, *tiers]))
+        return _Ranking(rows, total, terms, timed_out, all_words, tiers_of, ran)
+
+    def _rerank(self, reader, ranking: "_Ranking") -> None:
+        """Pseudo-relevance feedback: the words the first FEEDBACK_DOCS hits share (``feedback``)
+        add their scores to the first FEEDBACK_RERANK hits, which are re-ranked within their tier
+        (all the words, at least two, any). The matches stay the query's own, hits below
+        FEEDBACK_RERANK keep their place, and so a short list is always the head of a longer one."""
+        rows = ranking.rows
+        hits, articles = [], set()
+        for fields, score in rows[:FEEDBACK_DOCS]:
+            # An article's title is one observation, not one per paragraph of it among the hits
+            # ("Department Press Briefing – June 3, 2021" on eight of them would outweigh their text).
+            title = "" if fields.get("article_id") in articles else fields.get("title", "")
+            articles.add(fields.get("article_id"))
+            hits.append((title, fields.get("text", ""), score))
+        words = feedback.feedback_words(hits, _stop_terms(), FEEDBACK_WORDS, FEEDBACK_SHARPNESS)
+        boosts = [(word, round(FEEDBACK_WEIGHT * weight, 3)) for word, weight in words]
+        clause = tuple(ql.Boost(ql.Term(word), boost) for word, boost in boosts if boost > 0)
+        if not clause:
+            return
+        query = reader.compile(ql.Or(clause))
+        head = rows[:FEEDBACK_RERANK]
+        extra = reader.score_paragraphs(query, [fields["id"] for fields, _ in head])
+        scores = [score + extra.get(fields["id"], 0.0) for fields, score in head]
+        order = sorted(range(len(head)), key=lambda i: (ranking.tiers[i], -scores[i]))  # stable: ties keep their order
+        ranking.rows[: len(head)] = [(head[i][0], scores[i]) for i in order]
+        ranking.tiers[: len(head)] = [ranking.tiers[i] for i in order]
+        ranking.queries.append(f"re-ranked with {query}")
 
     def _suggest(self, text: str) -> str | None:
         """A corrected query from the collection's vocabulary, when the query found little."""
@@ -253,6 +316,27 @@ def quoted_phrases(node) -> list[tuple[str, ...]]:
     if isinstance(node, ql.AndMaybe):
         return quoted_phrases(node.required)
     return []
+
+
+def wants_feedback(node) -> bool:
+    """Whether a query gets the feedback pass: words side by side (no OR, NOT, fields or
+    wildcards), at least FEEDBACK_MIN_WORDS distinct ones once stop words are dropped. A query
+    of a few words names what the reader wants to see; a sentence-long one describes it, and that
+    is where the feedback words help (the test collections' queries: 3 to 60 words)."""
+    from briefsearch.engine.analysis import analyze
+
+    parts = _loose_parts(node)
+    if parts is None:
+        return False
+    words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
+    return len(set(analyze(" ".join(words)))) >= FEEDBACK_MIN_WORDS
+
+
+def _stop_terms() -> frozenset[str]:
+    """The index terms of the stop words (left out of the feedback words)."""
+    from briefsearch.engine.analysis import index_term
+
+    return frozenset(index_term(word) for word in STOP_WORDS)
 
 
 def holds_phrase(text: str, words: tuple[str, ...]) -> bool:

@@ -11,7 +11,7 @@ LAYERS = {
     "pipeline": 2,
     "indexer": 4,
     "engine": 3,
-    "snippets": 4, "search": 4, "spelling": 1, "output": 4, "collection": 4,
+    "snippets": 4, "feedback": 4, "search": 4, "spelling": 1, "output": 4, "collection": 4,
     "cli": 5, "__main__": 5, "__init__": 0,
 }
 # Third-party imports allowed per room (None: any room may use it).

@@ -94,6 +94,11 @@ def name_analyzer():
     return text_analyzer(stem=False)
 
 
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as written, in order (each one's index term is ``index_term(word)``)."""
+    return _TOKEN.findall(text)
+
+
 def analyze(text: str, stem: bool = True) -> list[str]:
     """The index terms of ``text``, in order."""
     return [index_term(match.group(), stem) for match in _TOKEN.finditer(text)]

@@ -575,6 +575,35 @@ class WhooshReader:
         self.searcher.search_with_collector(query, collector)
         return collector.results(), collector.timed_out
 
+    def score_paragraphs(self, query: wq.Query, paragraph_ids) -> dict[str, float]:
+        """The scores ``query`` gives the paragraphs ``paragraph_ids`` (those it does not match are
+        left out), for re-ranking a short list: the query's postings are read only as far as those
+        paragraphs, where a search would score every paragraph the query matches."""
+        wanted = {}
+        for paragraph_id in paragraph_ids:
+            docnum = self.searcher.document_number(id=paragraph_id)
+            if docnum is not None:
+                wanted[docnum] = paragraph_id
+        docnums = sorted(wanted)
+        scores: dict[str, float] = {}
+        context = self.searcher.context()
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            end = offset + subsearcher.doc_count_all()
+            local = [d - offset for d in docnums if offset <= d < end]
+            if not local:
+                continue
+            matcher = query.matcher(subsearcher, context)
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    scores[wanted[docnum + offset]] = matcher.score()
+        return scores
+
     def get(self, paragraph_id: str) -> Paragraph:
         fields = self.searcher.document(id=paragraph_id)
         if not fields or "article_id" not in fields:
@@ -671,5 +700,5 @@ def open_reader(generation: Path, **scoring) -> WhooshReader:
 
 
 for _name in ("search", "get", "article_paragraphs", "term_counts", "paragraphs_with", "count_with", "manifest",
-              "day_range", "expand_prefix", "lexicon", "compile", "paragraph_count"):
+              "day_range", "expand_prefix", "lexicon", "compile", "paragraph_count", "score_paragraphs"):
     setattr(WhooshReader, _name, _reading(getattr(WhooshReader, _name)))
