@@ -117,11 +117,12 @@ def index_collection(collection: collections_ir.Collection, index_dir: Path, wor
     return time.perf_counter() - start
 
 
-def briefsearch_search(searcher, text: str, limit: int = LIMIT) -> Ranking:
-    """Document ranking for one query via the default query path, one hit per article."""
+def briefsearch_search(searcher, text: str, limit: int = LIMIT, **options) -> Ranking:
+    """Document ranking for one query via the default query path, one hit per article
+    (``options``: other SearchOptions, for scripts/levers.py)."""
     from briefsearch.search import SearchOptions
 
-    result = searcher.search(text, SearchOptions(limit=limit, per_article=True))
+    result = searcher.search(text, SearchOptions(limit=limit, per_article=True, **options))
     ranking: Ranking = []
     for hit in result.hits:
         docno = hit.paragraph.url or hit.paragraph.article_id

@@ -1,5 +1,7 @@
 """Measure ranking levers (BM25 k1/b, title boost, stemming, stop list, phrase/proximity boosts, acronym
-expansion, query policy, one hit per article) on the IR test collections, without editing the engine.
+expansion, query policy, one hit per article, feedback) on the IR test collections, without editing
+the engine. The feedback alternatives (prf=, rm3=, rerank=) start from the default with its own
+feedback pass off.
 
 Each lever is applied in this process only, by patching module constants or functions of
 briefsearch (``unittest.mock.patch``), or by Searcher/SearchOptions arguments; index-time levers
@@ -286,7 +288,7 @@ def feedback(docs=10, n_terms=20, weight=0.5):
         stops = _stop_terms()
 
         def run(searcher, text, limit=evaluation.LIMIT):
-            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
+            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True, feedback=False))
             if not result.hits:
                 return []
             reader = searcher.reader
@@ -300,7 +302,7 @@ def feedback(docs=10, n_terms=20, weight=0.5):
                       for t, w in share.items() if t not in stops and len(t) > 2 and not t.isdigit()}
             top = sorted(scored, key=scored.get, reverse=True)[:n_terms]
             if not top:
-                return evaluation.briefsearch_search.__wrapped__(searcher, text, limit)
+                return evaluation.briefsearch_search.__wrapped__(searcher, text, limit, feedback=False)
             best = scored[top[0]]
             node = search.drop_stop_words(ql.parse_query(text, []))
             primary, fallback = search.plan(node)
@@ -322,25 +324,32 @@ def _stop_terms() -> set[str]:
     return {t for w in search.STOP_WORDS for t in analyze(w)}
 
 
-def _relevance_model(hits, stops: set[str], n_terms: int) -> list[tuple[str, float]]:
-    """P(t|R) = sum_d w_d tf(t,d)/|d| over the title and text of ``hits``, each hit weighted by its
-    share of their summed scores (stop words, numbers and words under three letters left out); the
-    ``n_terms`` likeliest words, likeliest first."""
+def _relevance_model(hits, stops: set[str], n_terms: int, sharpness: float = 0.0) -> list[tuple[str, float]]:
+    """P(t|R) = sum_d w_d tf(t,d)/|d| over the title and text of ``hits`` (stop words, numbers and
+    words under three letters left out); the ``n_terms`` likeliest words, likeliest first. Each hit
+    is weighted by its share of the summed scores, or with ``sharpness`` s > 0 by
+    exp(s (score / best score - 1)): hits well below the best one count little."""
     from collections import Counter
+    from math import exp
 
     from briefsearch.engine.analysis import analyze
 
-    total = sum(hit.score for hit in hits) or 1.0
+    if sharpness and hits:
+        best = max(hit.score for hit in hits) or 1.0
+        raw = [exp(sharpness * (hit.score / best - 1)) for hit in hits]
+    else:
+        raw = [hit.score for hit in hits]
+    total = sum(raw) or 1.0
     model = Counter()
-    for hit in hits:
+    for hit, weight in zip(hits, raw):
         terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
         for term, count in Counter(terms).items():
             if term not in stops and len(term) > 2 and not term.isdigit():
-                model[term] += (hit.score / total) * count / len(terms)
+                model[term] += (weight / total) * count / len(terms)
     return model.most_common(n_terms)
 
 
-def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
+def rm3(docs=10, n_terms=20, lam=0.3, min_words=0, sharpness=0.0):
     """Relevance model feedback (RM3): the ``n_terms`` likeliest words of the top ``docs`` hits'
     relevance model P(t|R) (``_relevance_model``) are mixed with the query's words,
     (1 - lam)/|Q| + lam P(t|R), as boosts on one any-word query. Queries with fewer than
@@ -358,11 +367,11 @@ def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
 
         def run(searcher, text, limit=evaluation.LIMIT):
             first = evaluation.briefsearch_search.__wrapped__
-            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
+            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True, feedback=False))
             words = [t for t in analyze(text) if t not in stops]
             if not result.hits or len(set(words)) < min_words:
-                return first(searcher, text, limit)
-            expansion = dict(_relevance_model(result.hits[:docs], stops, n_terms))
+                return first(searcher, text, limit, feedback=False)
+            expansion = dict(_relevance_model(result.hits[:docs], stops, n_terms, sharpness))
             mass = sum(expansion.values()) or 1.0
             weights = Counter({w: (1 - lam) / len(words) * words.count(w) for w in set(words)})
             for term, p in expansion.items():
@@ -378,7 +387,7 @@ def rm3(docs=10, n_terms=20, lam=0.3, min_words=0):
     return apply
 
 
-def rerank_feedback(docs=10, n_terms=20, mu=0.25):
+def rerank_feedback(docs=10, n_terms=20, mu=0.25, sharpness=0.0):
     """Feedback that only re-ranks: the default plan (all words, then any word) runs again with
     the ``n_terms`` likeliest feedback words of the top ``docs`` hits (``_relevance_model``) as an
     optional clause, word t boosted by mu x P(t|R) / max P; what matches stays what the query matched."""
@@ -393,17 +402,17 @@ def rerank_feedback(docs=10, n_terms=20, mu=0.25):
 
         def run(searcher, text, limit=evaluation.LIMIT):
             first = evaluation.briefsearch_search.__wrapped__
-            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True))
-            expansion = _relevance_model(result.hits[:docs], stops, n_terms)
+            result = searcher.search(text, search.SearchOptions(limit=limit, per_article=True, feedback=False))
+            expansion = _relevance_model(result.hits[:docs], stops, n_terms, sharpness)
             if not expansion:
-                return first(searcher, text, limit)
+                return first(searcher, text, limit, feedback=False)
             best = expansion[0][1]
             extra = wq.Or([wq.Term("text", t, boost=mu * p / best) for t, p in expansion])
             reader = searcher.reader
             try:
                 node = search.drop_stop_words(ql.parse_query(text, []))
             except Exception:  # noqa: BLE001 - the lenient reading of the default path
-                return first(searcher, text, limit)
+                return first(searcher, text, limit, feedback=False)
             primary, fallback = search.plan(node)
             rows, seen = [], set()
             for part in (primary, fallback):
@@ -458,9 +467,21 @@ def build_variants() -> dict[str, dict]:
         v[f"rerank={d},{n},{mu}"] = {"patch": rerank_feedback(d, n, mu)}
     for d, n, lam in ((10, 20, 0.3), (10, 30, 0.5), (5, 20, 0.3), (10, 20, 0.15), (20, 30, 0.3)):
         v[f"rm3={d},{n},{lam}"] = {"patch": rm3(d, n, lam)}
+    for s in (3, 6, 12, 25):
+        v[f"rerank=10,30,1.0,s{s}"] = {"patch": rerank_feedback(10, 30, 1.0, s)}
+        v[f"rm3=10,30,0.5,s{s}"] = {"patch": rm3(10, 30, 0.5, sharpness=s)}
+    for d, n, mu, s in ((10, 30, 1.5, 12), (10, 30, 2.0, 12), (10, 30, 0.7, 12), (10, 50, 1.0, 12),
+                        (10, 20, 1.0, 12), (20, 30, 1.0, 12), (5, 30, 1.0, 12)):
+        v[f"rerank={d},{n},{mu},s{s}"] = {"patch": rerank_feedback(d, n, mu, s)}
     for w, slop in ((0.1, 1), (0.3, 1), (0.1, 4), (0.3, 4), (0.3, 8), (1.0, 4)):
         v[f"pairs={w},{slop}"] = {"patch": pair_proximity(w, slop)}
     v["pairs=0.3,4,both"] = {"patch": pair_proximity(0.3, 4, "both")}
+    v["feedback=off"] = {"options": {"feedback": False}}
+    for name, values in (("FEEDBACK_SHARPNESS", (6.0, 25.0)), ("FEEDBACK_WORDS", (10, 30)),
+                         ("FEEDBACK_DOCS", (5, 20)), ("FEEDBACK_WEIGHT", (0.7, 1.5)),
+                         ("FEEDBACK_RERANK", (30, 300)), ("FEEDBACK_MIN_WORDS", (3, 6))):
+        for value in values:
+            v[f"{name.lower()}={value}"] = {"patch": constants(**{name: value})}
     v["idf=bm25"] = {"patch": idf_bm25}
     v["chunk=one"] = {"patch": one_paragraph, "index": "chunk-one"}
     v["chunk=nosplit"] = {"patch": no_split, "index": "chunk-nosplit"}
@@ -489,6 +510,9 @@ def _search_fn(searcher, variant, limit):
 
     options = {"limit": limit, "per_article": True, **variant.get("options", {})}
     if options["per_article"]:
+        extra = {k: v for k, v in options.items() if k not in ("limit", "per_article")}
+        if extra:  # options such as expand=False or feedback=False on the eval's default path
+            return lambda q: evaluation.briefsearch_search(searcher, q, limit, **extra)
         return lambda q: evaluation.briefsearch_search(searcher, q, limit)
 
     aggregate = variant.get("aggregate") or "max"
