@@ -1,21 +1,6 @@
-"""Pseudo-relevance feedback: the words the best hits of a first ranking share, as weights for a
-second ranking of the same hits.
-
-A sentence-long query describes what the reader wants in words that are not always the ones the
-right paragraphs use. The best first hits usually hold those words: for the TIME collection's
-"Kennedy administration pressure on Ngo Dinh Diem to stop suppressing the Buddhists" they are
-buddhist, diem, cathol(ic), viet, govern(ment), south, vietnames(e), mme, nhu, cong, hue, ... So a
-relevance model of those hits (after Lavrenko and Croft's RM3) ranks the paragraphs that hold its
-words higher. The model here:
-
-    P(t | R) = sum over hits d of  w(d) tf(t, d) / |d|,   w(d) ∝ exp(s (score(d) / best - 1))
-
-over each hit's title and text, leaving out stop words, numbers and words under three letters.
-The exponential weight keeps the model on the hits near the top: with s = 12 a hit scoring 90% of
-the best one counts 30% as much and one at 70% counts 3%; weighting by score share instead spread
-it over all ten hits and cost TIME, whose queries have two relevant articles at the median,
-3 points of nDCG@10 (scripts/levers.py, the README's ranking section).
-"""
+"""Pseudo-relevance feedback: the words the best hits of a first ranking share, weighted for a
+second ranking of the same hits (a relevance model after Lavrenko and Croft's RM3, weighted
+towards the very top hits)."""
 
 from __future__ import annotations
 
@@ -31,6 +16,19 @@ _MIN_LETTERS = 3
 def feedback_words(hits, stop_terms: frozenset[str] | set[str], words: int = WORDS,
                    sharpness: float = SHARPNESS) -> list[tuple[str, float]]:
     """The ``words`` likeliest words of the relevance model of ``hits``, likeliest first.
+
+    A sentence-long query describes what the reader wants in words the right paragraphs do not all
+    use; its best first hits usually hold those words (for the TIME collection's "Kennedy
+    administration pressure on Ngo Dinh Diem to stop suppressing the Buddhists": buddhist, diem,
+    cathol(ic), viet, govern(ment), south, vietnames(e), mme, nhu, cong, hue, ...). The model:
+
+        P(t | R) = sum over hits d of  w(d) tf(t, d) / |d|,   w(d) ∝ exp(s (score(d) / best - 1))
+
+    over each hit's title and text, leaving out ``stop_terms``, numbers and words under three
+    letters. The exponential keeps the model on the hits near the top: with s = 12 a hit scoring
+    90% of the best counts 30% as much, one at 70% counts 3%. Weighting by score share instead
+    spread it over all ten hits and cost TIME, whose queries have two relevant articles at the
+    median, 3 points of nDCG@10 (scripts/levers.py).
 
     ``hits``: (title, text, score) of the first hits, best first. Each word is returned as it is
     written in the hits (its commonest spelling there), so that analysing it again gives the index

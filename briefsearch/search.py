@@ -128,7 +128,7 @@ class Searcher:
         rerank = options.feedback and wants_feedback(node)
         ranking = self._rank(reader, tiers, phrases, filter_query, options,
                              max(options.limit, FEEDBACK_RERANK) if rerank else options.limit)
-        if rerank and ranking.rows:
+        if rerank and ranking.rows and not ranking.timed_out:
             self._rerank(reader, ranking)
         rows = ranking.rows[: options.limit]
         if not ranking.all_words and rows:
@@ -144,40 +144,53 @@ class Searcher:
 
     def _rank(self, reader, tiers, phrases, filter_query, options: SearchOptions, limit: int) -> "_Ranking":
         """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
-        rank order, then the next tier's matches not yet shown, until ``limit`` are found."""
+        rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
+        total and the queries reported are those of the first ``options.limit`` (the feedback
+        pass ranks more than it shows)."""
         compiled = [reader.compile(tier) for tier in tiers]
         fetch = limit * 3 + 10 if phrases else limit
-        found = reader.search(compiled[0], filter_query=filter_query, limit=fetch,
-                              per_article=options.per_article, time_limit=options.time_limit)
-        rows, total, terms = list(found.rows), found.total, set(found.terms)
-        if phrases:
+        while True:
+            found = reader.search(compiled[0], filter_query=filter_query, limit=fetch,
+                                  per_article=options.per_article, time_limit=options.time_limit)
+            rows, total, terms = list(found.rows), found.total, set(found.terms)
+            if not phrases:
+                break
             # The index holds stems, so "human rights" also matched "a human right": keep the
-            # paragraphs that hold each quoted phrase as written (case and punctuation aside).
+            # paragraphs that hold each quoted phrase as written (case and punctuation aside),
+            # fetching more until ``limit`` are kept or none are left, so that any limit keeps the
+            # same best ones.
             kept = [row for row in rows if all(holds_phrase(row[0].get("text", ""), p) for p in phrases)]
-            total -= len(rows) - len(kept)
-            rows = kept[:limit]
+            if len(kept) >= limit or len(rows) < fetch or found.timed_out:
+                total -= len(rows) - len(kept)
+                rows = kept[:limit]
+                break
+            fetch *= 4
         all_words = bool(rows)
         tiers_of = [0] * len(rows)
         timed_out = found.timed_out
         ran = [compiled[0]]
+        reported = None  # (total, queries) once options.limit rows are found
         for number, tier in enumerate(compiled[1:], 1):
+            if len(rows) >= options.limit and reported is None:
+                reported = (total, list(ran))
             if len(rows) >= limit:
                 break
             ran.append(tier)
-            extra = reader.search(tier, filter_query=filter_query, limit=limit + len(rows),
-                                  per_article=options.per_article, time_limit=options.time_limit)
+            more = reader.search(tier, filter_query=filter_query, limit=limit + len(rows),
+                                 per_article=options.per_article, time_limit=options.time_limit)
             seen = {fields["id"] for fields, _ in rows}
             seen_articles = {fields["article_id"] for fields, _ in rows}
-            for fields, score in extra.rows:
+            for fields, score in more.rows:
                 if fields["id"] in seen or (options.per_article and fields["article_id"] in seen_articles):
                     continue
                 if len(rows) >= limit:
                     break
                 rows.append((fields, score))
                 tiers_of.append(number)
-            total = max(total, extra.total)
-            terms |= extra.terms
-            timed_out = timed_out or extra.timed_out
+            total = max(total, more.total)
+            terms |= more.terms
+            timed_out = timed_out or more.timed_out
+        total, ran = reported or (total, ran)
         return _Ranking(rows, total, terms, timed_out, all_words, tiers_of, ran)
 
     def _rerank(self, reader, ranking: "_Ranking") -> None:
@@ -187,7 +200,7 @@ class Searcher:
         FEEDBACK_RERANK keep their place, and so a short list is always the head of a longer one."""
         rows = ranking.rows
         hits, articles = [], set()
-        for fields, score in rows[:FEEDBACK_DOCS]:
+        for (fields, _), score in zip(rows, _shown_order_scores(rows[:FEEDBACK_DOCS], ranking.tiers)):
             # An article's title is one observation, not one per paragraph of it among the hits
             # ("Department Press Briefing – June 3, 2021" on eight of them would outweigh their text).
             title = "" if fields.get("article_id") in articles else fields.get("title", "")
@@ -200,8 +213,8 @@ class Searcher:
             return
         query = reader.compile(ql.Or(clause))
         head = rows[:FEEDBACK_RERANK]
-        extra = reader.score_paragraphs(query, [fields["id"] for fields, _ in head])
-        scores = [score + extra.get(fields["id"], 0.0) for fields, score in head]
+        feedback_scores = reader.score_paragraphs(query, [fields["id"] for fields, _ in head])
+        scores = [score + feedback_scores.get(fields["id"], 0.0) for fields, score in head]
         order = sorted(range(len(head)), key=lambda i: (ranking.tiers[i], -scores[i]))  # stable: ties keep their order
         ranking.rows[: len(head)] = [(head[i][0], scores[i]) for i in order]
         ranking.tiers[: len(head)] = [ranking.tiers[i] for i in order]
@@ -318,6 +331,21 @@ def quoted_phrases(node) -> list[tuple[str, ...]]:
     return []
 
 
+def _shown_order_scores(rows, tiers) -> list[float]:
+    """The rows' scores made to fall in the order they are shown: each later tier's scores are
+    scaled so that its best equals the previous tier's last (a paragraph holding some of the words
+    can score above one holding all of them, but it is shown below it, and the feedback model
+    weighs hits by their standing in that order)."""
+    scores: list[float] = []
+    factor, previous_tier, last = 1.0, None, None
+    for (_, score), tier in zip(rows, tiers):
+        if previous_tier is not None and tier != previous_tier:
+            factor = min(1.0, last / score) if score > 0 else 1.0
+        scores.append(score * factor)
+        previous_tier, last = tier, scores[-1]
+    return scores
+
+
 def wants_feedback(node) -> bool:
     """Whether a query gets the feedback pass: words side by side (no OR, NOT, fields or
     wildcards), at least FEEDBACK_MIN_WORDS distinct ones once stop words are dropped. A query
@@ -329,7 +357,7 @@ def wants_feedback(node) -> bool:
     if parts is None:
         return False
     words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
-    return len(set(analyze(" ".join(words)))) >= FEEDBACK_MIN_WORDS
+    return len(set(analyze(" ".join(words))) - _stop_terms()) >= FEEDBACK_MIN_WORDS
 
 
 def _stop_terms() -> frozenset[str]:
