@@ -58,9 +58,11 @@ class SearchOptions:
 
 @dataclass
 class _Ranking:
+    """The paragraphs the tiers found, in the order they are shown, and what to say about them."""
+
     rows: list  # (stored fields, score), best first
-    total: int
-    terms: set
+    total: int  # matches reported to the user
+    terms: set  # the query's own index terms, for highlighting
     timed_out: bool
     all_words: bool  # the first tier (all the words) found something
     tiers: list  # the tier each row came from (0: all the words)
