@@ -4,8 +4,9 @@ Ranking policy for words side by side (plain words, quoted phrases, word groups 
 paragraphs holding all of them rank first, boosted when the words stand together as a phrase or
 close by; if fewer than the limit hold all of them, paragraphs holding some of them follow (so a
 sentence-long query still finds something), for three or four words those holding at least two
-first. OR, NOT, fields and wildcards are taken as written. A query of four or more words is then
-re-ranked with the words its best hits share (pseudo-relevance feedback, ``feedback``).
+first; words excluded with NOT or -word are left out of every tier. OR, fields and wildcards are
+taken as written. A query of four or more words is then re-ranked with the words its best hits
+share (pseudo-relevance feedback, ``feedback``).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ class Searcher:
         warnings: list[str] = []
         node = ql.parse_query(text, warnings)
         reader = self.reader
-        node = drop_stop_words(node)
+        node, exclusions = split_exclusions(drop_stop_words(node))
         expansions: list[str] = []
         filter_query = self._filter(reader, options)
         primary, fallback = plan(node)
@@ -127,6 +128,8 @@ class Searcher:
                 fallback = expand_acronyms(fallback, definitions, [])
         tiers = [primary, *(tier for tier in (most_words(fallback), fallback) if tier is not None)]
         phrases = quoted_phrases(primary)
+        if exclusions:
+            tiers = [ql.And((tier, *exclusions)) for tier in tiers]
         rerank = options.feedback and wants_feedback(node)
         ranking = self._rank(reader, tiers, phrases, filter_query, options,
                              max(options.limit, FEEDBACK_RERANK) if rerank else options.limit)
@@ -294,6 +297,19 @@ def _plain_words(node) -> list[str] | None:
     ):
         return [c.text for c in node.children]
     return None
+
+
+def split_exclusions(node):
+    """(the rest, the exclusions) of words side by side with some excluded ("iran sanctions
+    -iraq"): the rest is ranked like any words side by side, and every tier leaves out what the
+    exclusions match. Other queries: (node, ())."""
+    if not (isinstance(node, ql.And) and node.implicit):
+        return node, ()
+    exclusions = tuple(c for c in node.children if isinstance(c, ql.Not))
+    rest = tuple(c for c in node.children if not isinstance(c, ql.Not))
+    if not exclusions or not rest:
+        return node, ()
+    return (rest[0] if len(rest) == 1 else ql.And(rest, implicit=True)), exclusions
 
 
 def drop_stop_words(node):

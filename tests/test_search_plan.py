@@ -31,3 +31,33 @@ def test_operators_run_as_written():
     for text in ("iran OR iraq", "iran -iraq", "speaker:price sanctions", "sanction* iran"):
         node = drop_stop_words(ql.parse_query(text, []))
         assert planned(text) == (node, None)
+
+
+def test_exclusions_are_split_off_words_side_by_side():
+    from briefsearch.search import split_exclusions
+
+    node = drop_stop_words(ql.parse_query("iran sanctions -iraq NOT syria", []))
+    rest, exclusions = split_exclusions(node)
+    assert rest == ql.And((ql.Term("iran"), ql.Term("sanctions")), implicit=True)
+    assert exclusions == (ql.Not(ql.Term("iraq")), ql.Not(ql.Term("syria")))
+    for text in ("iran OR iraq", "speaker:price sanctions", "iran", "iran (sanctions -iraq)"):
+        node = drop_stop_words(ql.parse_query(text, []))
+        assert split_exclusions(node) == (node, ())
+
+
+def test_an_exclusion_leaves_out_paragraphs_in_every_tier(seed_index):
+    """No seed paragraph holds all of tauscher, limitations and europe: the fallback tiers show
+    those holding some of them, and none of them holds the excluded word (once it did not run the
+    fallback at all, and found nothing)."""
+    from briefsearch.engine.analysis import analyze
+    from briefsearch.search import SearchOptions, Searcher
+
+    with Searcher(seed_index) as searcher:
+        result = searcher.search("Tauscher limitations Europe -Russia", SearchOptions(limit=30))
+        without = searcher.search("Tauscher limitations Europe", SearchOptions(limit=30))
+    assert "No paragraph holds all the words" in result.warnings[0]
+    assert len(result.hits) >= 5
+    assert all("russia" not in analyze(hit.paragraph.text) for hit in result.hits)
+    assert any("russia" in analyze(hit.paragraph.text) for hit in without.hits)
+    assert {h.paragraph.id for h in result.hits} == {
+        h.paragraph.id for h in without.hits if "russia" not in analyze(h.paragraph.text)}
