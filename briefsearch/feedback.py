@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from math import exp
 
-DOCS = 10  # the first hits the model is taken from
 WORDS = 20  # feedback words kept
 SHARPNESS = 12.0  # s in w(d) above
 _MIN_LETTERS = 3
@@ -35,19 +34,28 @@ def feedback_words(hits, stop_terms: frozenset[str] | set[str], words: int = WOR
     term the model counted; its weight is P(t | R) divided by the likeliest word's, so the first
     word weighs 1.0.
     """
+    hits = [(title, text, score) for title, text, score in hits if text or title]
+    if not hits or max(score for _, _, score in hits) <= 0:
+        return []
+    weights = hit_weights([score for _, _, score in hits], sharpness)
+    return relevance_model([(title, text) for title, text, _ in hits], weights, stop_terms, words)
+
+
+def hit_weights(scores: list[float], sharpness: float) -> list[float]:
+    """w(d) = exp(s (score(d) / best - 1)) for each hit's score (not yet summing to one)."""
+    best = max(scores)
+    return [exp(sharpness * (score / best - 1)) for score in scores]
+
+
+def relevance_model(texts, weights: list[float], stop_terms, words: int) -> list[tuple[str, float]]:
+    """The ``words`` likeliest words of P(t | R) = sum_d w(d) tf(t, d) / |d| over ``texts``
+    ((title, text) of each hit) with ``weights`` w(d) (made to sum to one), as in ``feedback_words``."""
     from briefsearch.engine.analysis import index_term, tokens
 
-    hits = [(title, text, score) for title, text, score in hits if text or title]
-    if not hits:
-        return []
-    best = max(score for _, _, score in hits)
-    if best <= 0:
-        return []
-    weights = [exp(sharpness * (score / best - 1)) for _, _, score in hits]
-    total = sum(weights)
+    total = sum(weights) or 1.0
     model: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
-    for (title, text, _), weight in zip(hits, weights):
+    for (title, text), weight in zip(texts, weights):
         counts: Counter[str] = Counter()
         for word in tokens(f"{title or ''}\n{text or ''}"):
             term = index_term(word)

@@ -36,8 +36,8 @@ ENRICHMENT_STATE = "enrichment.json"
 BATCH_FILES = 200
 BATCH_PARAGRAPHS = 20_000
 MASS_DELETE_FRACTION = 0.5
-MAX_DEFAULT_JOBS = 4  # one process extracts and commits for all of them (measured here with 2 cores only)
 MASS_DELETE_MIN = 10
+MAX_DEFAULT_JOBS = 4  # one process extracts and commits for all of them (measured here with 2 cores only)
 
 
 @dataclass

@@ -36,7 +36,7 @@ EXPANSION_WEIGHT = 0.8
 TIME_LIMIT_SECONDS = 10.0
 SUGGEST_BELOW = 3  # offer a corrected query when a search finds fewer paragraphs than this
 FEEDBACK_MIN_WORDS = 4  # queries of at least this many distinct words get the feedback pass
-FEEDBACK_DOCS = feedback.DOCS  # the first hits the feedback words are taken from
+FEEDBACK_DOCS = 10  # the first hits the feedback words are taken from
 FEEDBACK_WORDS = feedback.WORDS
 FEEDBACK_SHARPNESS = feedback.SHARPNESS
 FEEDBACK_WEIGHT = 1.0  # the likeliest feedback word's boost; the others' in proportion
@@ -374,8 +374,7 @@ def wants_feedback(node) -> bool:
     parts = _loose_parts(node)
     if parts is None:
         return False
-    words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
-    return len(set(analyze(" ".join(words))) - _stop_terms()) >= FEEDBACK_MIN_WORDS
+    return len(set(analyze(" ".join(part_words(parts)))) - _stop_terms()) >= FEEDBACK_MIN_WORDS
 
 
 def _stop_terms() -> frozenset[str]:
@@ -465,6 +464,11 @@ def _loose_parts(node) -> list | None:
     return parts
 
 
+def part_words(parts) -> list[str]:
+    """The words of ``_loose_parts``, a phrase's words in turn."""
+    return [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
+
+
 MOST_WORDS_PARTS = (3, 4)  # queries of this many parts get the at-least-two tier
 
 
@@ -499,7 +503,7 @@ def plan(node):
     if parts is None:
         return node, None
     node = ql.And(tuple(parts), implicit=True)
-    words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
+    words = part_words(parts)
     title = ql.Boost(ql.Or(tuple(ql.Term(w, "title") for w in words)), TITLE_BOOST)
     phrase = ql.Boost(ql.Phrase(tuple(words)), PHRASE_BOOST)
     near = ql.Boost(ql.Phrase(tuple(words), slop=NEAR_SLOP), NEAR_BOOST)

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench import parse_size  # noqa: E402
+from benchlib.measure import percentile  # noqa: E402
 from benchlib.queries import content_words  # noqa: E402
 
 
@@ -40,11 +42,6 @@ def sentence_queries(paragraphs: list[dict], count: int, seed: int) -> list[str]
     return rng.sample(titles, min(half, len(titles))) + rng.sample(openings, min(count - half, len(openings)))
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="100k", help="corpus size bench.py built (10k, 100k, 1m)")
@@ -53,7 +50,7 @@ def main(argv=None) -> int:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--passes", type=int, default=5)
     args = parser.parse_args(argv)
-    size = int(float(args.size.lower().rstrip("km")) * (1_000_000 if args.size.lower().endswith("m") else 1000))
+    size = parse_size(args.size)
     corpus = args.workdir / f"corpus-{size}-seed{args.seed}" / "paragraphs.jsonl"
     index_dir = args.workdir / "indexes" / f"briefsearch-{size}"
     if not corpus.exists() or not index_dir.exists():
@@ -85,7 +82,7 @@ def main(argv=None) -> int:
           f"{FEEDBACK_MIN_WORDS} words), top 10, median of {args.passes} passes per query; "
           f"the top 10 changed for {changed}")
     print(f"{'':24}{'without':>10}{'with':>10}{'ratio':>8}")
-    for label, q in (("p50 ms", 0.5), ("p95 ms", 0.95)):
+    for label, q in (("p50 ms", 50), ("p95 ms", 95)):
         off, on = percentile(medians[False], q), percentile(medians[True], q)
         print(f"{label:24}{off:10.1f}{on:10.1f}{on / off:8.2f}")
     ratios = [on / off for on, off in zip(medians[True], medians[False])]

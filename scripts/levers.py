@@ -196,18 +196,12 @@ def chunk_size(long_block, low, high):
     return apply
 
 
-def idf_bm25(stack):
-    """Robertson/Sparck Jones idf, log(1 + (N - n + 0.5) / (n + 0.5)), instead of Whoosh's
-    log(N / (n + 1)) + 1, which flattens the weight of rare against common words."""
-    from math import log
+def idf_whoosh(stack):
+    """Whoosh's own idf, log(N / (n + 1)) + 1, instead of the default's Robertson/Sparck Jones
+    log(1 + (N - n + 0.5) / (n + 0.5)) (``BriefingBM25F``)."""
+    from whoosh.scoring import BM25F
 
-    def idf(self, fieldname, text):
-        parent = self.get_parent()
-        n = parent.doc_frequency(fieldname, text)
-        total = parent.doc_count()
-        return log(1 + (total - n + 0.5) / (n + 0.5))
-
-    _set(stack, "whoosh.searching.Searcher.idf", idf)
+    _set(stack, "briefsearch.engine.whoosh_engine.BriefingBM25F.idf", BM25F.idf)
 
 
 def flat_groups(stack):
@@ -256,7 +250,7 @@ def pair_proximity(weight: float, slop: int, where: str = "fallback"):
             parts = search._loose_parts(node)
             if parts is None or fallback is None:
                 return primary, fallback
-            words = [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
+            words = search.part_words(parts)
             pairs = [ql.Phrase((a, b), slop=slop) for a, b in zip(words, words[1:]) if a != b]
             if not pairs:
                 return primary, fallback
@@ -317,36 +311,25 @@ def feedback(docs=10, n_terms=20, weight=0.5):
     return apply
 
 
-def _stop_terms() -> set[str]:
+def _stop_terms() -> frozenset[str]:
     from briefsearch import search
-    from briefsearch.engine.analysis import analyze
 
-    return {t for w in search.STOP_WORDS for t in analyze(w)}
+    return search._stop_terms()
 
 
-def _relevance_model(hits, stops: set[str], n_terms: int, sharpness: float = 0.0) -> list[tuple[str, float]]:
-    """P(t|R) = sum_d w_d tf(t,d)/|d| over the title and text of ``hits`` (stop words, numbers and
-    words under three letters left out); the ``n_terms`` likeliest words, likeliest first. Each hit
-    is weighted by its share of the summed scores, or with ``sharpness`` s > 0 by
-    exp(s (score / best score - 1)): hits well below the best one count little."""
-    from collections import Counter
-    from math import exp
+def _relevance_model(hits, stops, n_terms: int, sharpness: float = 0.0) -> list[tuple[str, float]]:
+    """The product's relevance model (``briefsearch.feedback.relevance_model``) of ``hits``: the
+    ``n_terms`` likeliest index terms with P(t|R) relative to the likeliest. Each hit is weighted
+    by its share of the summed scores, or with ``sharpness`` s > 0 by exp(s (score / best - 1))."""
+    from briefsearch import feedback
+    from briefsearch.engine.analysis import index_term
 
-    from briefsearch.engine.analysis import analyze
-
-    if sharpness and hits:
-        best = max(hit.score for hit in hits) or 1.0
-        raw = [exp(sharpness * (hit.score / best - 1)) for hit in hits]
-    else:
-        raw = [hit.score for hit in hits]
-    total = sum(raw) or 1.0
-    model = Counter()
-    for hit, weight in zip(hits, raw):
-        terms = analyze(hit.paragraph.title or "") + analyze(hit.paragraph.text)
-        for term, count in Counter(terms).items():
-            if term not in stops and len(term) > 2 and not term.isdigit():
-                model[term] += (weight / total) * count / len(terms)
-    return model.most_common(n_terms)
+    if not hits:
+        return []
+    scores = [hit.score for hit in hits]
+    weights = feedback.hit_weights(scores, sharpness) if sharpness else scores
+    texts = [(hit.paragraph.title or "", hit.paragraph.text) for hit in hits]
+    return [(index_term(word), p) for word, p in feedback.relevance_model(texts, weights, stops, n_terms)]
 
 
 def rm3(docs=10, n_terms=20, lam=0.3, min_words=0, sharpness=0.0):
@@ -482,7 +465,7 @@ def build_variants() -> dict[str, dict]:
                          ("FEEDBACK_RERANK", (30, 300)), ("FEEDBACK_MIN_WORDS", (3, 6))):
         for value in values:
             v[f"{name.lower()}={value}"] = {"patch": constants(**{name: value})}
-    v["idf=bm25"] = {"patch": idf_bm25}
+    v["idf=whoosh"] = {"patch": idf_whoosh}
     v["chunk=one"] = {"patch": one_paragraph, "index": "chunk-one"}
     v["chunk=nosplit"] = {"patch": no_split, "index": "chunk-nosplit"}
     v["chunk=3000"] = {"patch": chunk_size(3000, 1200, 2400), "index": "chunk-3000"}
@@ -576,13 +559,25 @@ def ensure_indexes(variants, names, index_root: Path, data_dir, rebuild: bool) -
     for flavour, variant in flavours.items():
         for cname in names:
             index_dir = index_root / flavour / cname
-            if index_dir.exists() and not rebuild:
+            if index_dir.exists() and not rebuild and _readable(index_dir):
                 continue
             with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
                 variant.get("patch", nothing)(stack)
                 collection = collections_ir.read_collection(cname, data_dir)
                 seconds = evaluation.index_collection(collection, index_dir, Path(tmp))
                 print(f"indexed {cname} ({flavour}) in {seconds:.1f} s", file=sys.stderr, flush=True)
+
+
+def _readable(index_dir: Path) -> bool:
+    """Whether this version of briefsearch can search the index (an older format is rebuilt)."""
+    from briefsearch.errors import BriefsearchError
+    from briefsearch.search import Searcher
+
+    try:
+        Searcher(str(index_dir)).close()
+    except BriefsearchError:
+        return False
+    return True
 
 
 def fts5_figures(names, data_dir, limit) -> dict:

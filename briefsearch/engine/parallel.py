@@ -126,18 +126,15 @@ class ParallelSegmentWriter(SegmentWriter):
 
     def _result(self, worker: _Worker):
         while True:
+            alive = worker.is_alive()  # checked first: a result sent just before exiting is still read
             try:
                 kind, value = worker.results.get(timeout=_POLL)
                 break
             except queue.Empty:
-                if not worker.is_alive():
-                    try:
-                        kind, value = worker.results.get(timeout=_POLL)
-                        break
-                    except queue.Empty:
-                        raise WriterFailed(
-                            f"An indexing worker process ended (exit code {worker.exitcode}) without writing its "
-                            "part — the index is as of its last commit; run briefsearch index again") from None
+                if not alive:
+                    raise WriterFailed(
+                        f"An indexing worker process ended (exit code {worker.exitcode}) without writing its "
+                        "part — the index is as of its last commit; run briefsearch index again") from None
         if kind == "error":
             raise value
         return value
