@@ -1,8 +1,9 @@
 """briefsearch: full-text search over briefings, one paragraph at a time.
 
-The package is layered (see tests/test_architecture.py): models and errors at the bottom, then
-extraction, chunking and enrichment, the ingest pipeline, the engine (the only Whoosh user), the
-search front-end and output, and the Click CLI on top.
+Its folders are the stages a paragraph goes through (README, "How it is built"): ``text``,
+``ingest`` (sources → extract → chunking → enrich), ``engine`` (the contract and one folder per
+engine), ``indexing``, ``query``, ``present``, then ``cli``; imports go only downward
+(tests/test_architecture.py).
 """
 
 __version__ = "0.1.0"

@@ -15,9 +15,10 @@ import sys
 
 import click
 
+from briefsearch.present.render import FORMATS
+
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INCOMPATIBLE, EXIT_CORRUPT, EXIT_STRICT = 1, 2, 4, 5, 6
 EXIT_IO, EXIT_BUSY, EXIT_INTERRUPTED = 74, 75, 130
-FORMATS = ("text", "json", "jsonl", "csv")
 
 
 def _exit_code(error: Exception) -> int:
@@ -121,7 +122,7 @@ def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
     import signal
 
-    from briefsearch.indexer import index_paths
+    from briefsearch.indexing.runs import index_paths
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a polite kill stops like Ctrl-C
     paths = paths or ("seeds",)
@@ -185,8 +186,8 @@ class _progress_bar:
 def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, no_feedback,
           explain, fmt):
     """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:."""
-    from briefsearch.output import render_result
-    from briefsearch.search import SearchOptions, search
+    from briefsearch.present.render import render_result
+    from briefsearch.query.searcher import SearchOptions, search
 
     options = SearchOptions(limit=limit, speaker=speaker, topic=topic, since=since, until=until,
                             per_article=per_article, context=context, expand=not no_expand,
@@ -217,11 +218,10 @@ def query(words, index_dir, limit, speaker, topic, since, until, per_article, co
 @handle_errors
 def show(paragraph_id, index_dir, context, fmt):
     """Print one paragraph (ARTICLE#pN) with its neighbours."""
-    from briefsearch.output import render_paragraphs
-    from briefsearch.search import Searcher
+    from briefsearch.present.render import render_paragraphs
+    from briefsearch.query.searcher import show as show_paragraph
 
-    with Searcher(index_dir) as searcher:
-        focus, paragraphs = searcher.show(paragraph_id, context)
+    focus, paragraphs = show_paragraph(index_dir, paragraph_id, context)
     click.echo(render_paragraphs(paragraphs, focus, fmt))
 
 
@@ -233,7 +233,7 @@ def stats(index_dir, fmt):
     """Counts: articles, paragraphs, speakers, topics, date range, index size."""
     import json
 
-    from briefsearch.collection import index_stats
+    from briefsearch.present.listings import index_stats
 
     s = index_stats(index_dir)
     record = {"articles": s.articles, "paragraphs": s.paragraphs, "speakers": s.speakers, "topics": s.topics,
@@ -241,7 +241,7 @@ def stats(index_dir, fmt):
     if fmt == "json":
         click.echo(json.dumps(record, indent=2))
     elif fmt in ("jsonl", "csv"):
-        from briefsearch.output import render_records
+        from briefsearch.present.render import render_records
 
         click.echo(render_records([record], fmt, tuple(record), str))
     else:
@@ -258,7 +258,7 @@ def stats(index_dir, fmt):
 @handle_errors
 def check(index_dir):
     """Verify the index: file checksums, every stored paragraph, postings on a sample."""
-    from briefsearch.collection import check_index
+    from briefsearch.present.listings import check_index
 
     problems = check_index(index_dir)
     if problems:
@@ -275,7 +275,7 @@ def check(index_dir):
 @handle_errors
 def speakers(index_dir, topic, fmt):
     """Who speaks: names, aliases, paragraph counts, date range."""
-    from briefsearch.collection import list_speakers
+    from briefsearch.present.listings import list_speakers
 
     records = list_speakers(index_dir, topic=topic)
     line = lambda r: f"{r['paragraphs']:>7,}  {r['name']}  ({r['first_date'] or '?'} to {r['last_date'] or '?'})"  # noqa: E731
@@ -288,7 +288,7 @@ def speakers(index_dir, topic, fmt):
 @handle_errors
 def topics(index_dir, fmt):
     """Topics with their paragraph counts."""
-    from briefsearch.collection import list_topics
+    from briefsearch.present.listings import list_topics
 
     records = list_topics(index_dir)
     _echo_records(records, fmt, ("topic", "paragraphs"), lambda r: f"{r['paragraphs']:>7,}  {r['topic']}", "No topics in the index.")
@@ -300,7 +300,7 @@ def topics(index_dir, fmt):
 @handle_errors
 def acronyms(index_dir, fmt):
     """Acronyms defined in the text: short form, long form, count, first source."""
-    from briefsearch.collection import list_acronyms
+    from briefsearch.present.listings import list_acronyms
 
     records = list_acronyms(index_dir)
     line = lambda r: f"{r['count']:>5,}  {r['short']:<10} {r['long']}  (first: {r['first_source']})"  # noqa: E731
@@ -316,7 +316,7 @@ def acronyms(index_dir, fmt):
 @handle_errors
 def quotes(words, speaker, index_dir, limit, fmt):
     """Direct quotes of a speaker, optionally only those matching a query."""
-    from briefsearch.collection import speaker_quotes
+    from briefsearch.present.listings import speaker_quotes
 
     records = speaker_quotes(index_dir, speaker, " ".join(words) or None, limit=limit)
     line = lambda r: f"{r['date'] or '?'}  {r['id']}  {r['title']}\n    \u201c{r['quote']}\u201d"  # noqa: E731
@@ -324,7 +324,7 @@ def quotes(words, speaker, index_dir, limit, fmt):
 
 
 def _echo_records(records, fmt, keys, text_line, empty_message) -> None:
-    from briefsearch.output import render_records
+    from briefsearch.present.render import render_records
 
     if not records and fmt == "text":
         click.echo(empty_message, err=True)

@@ -65,12 +65,12 @@ def index_command(corpus: Path, index_dir: Path, batch: int, rebuild: bool = Fal
 def state_of(index_dir: Path) -> tuple[int, list[str]] | None:
     """(paragraph count, indexed files) of the live generation; None when there is no index yet."""
     from briefsearch.errors import NoIndex
-    from briefsearch.search import Searcher
+    from briefsearch.query.searcher import Searcher
 
     try:
         with Searcher(index_dir) as searcher:
             manifest = searcher.reader.manifest()
-            return searcher.reader.doc_count() - len(manifest), sorted(manifest, key=os.fsencode)
+            return searcher.reader.totals().paragraphs, sorted(manifest, key=os.fsencode)
     except NoIndex:
         return None
 
@@ -134,7 +134,7 @@ def _kill_when_due(process, index_dir: Path, before: set[str], mode: str, deadli
 def query_worker(target_file: str, stop_file: str) -> None:
     """Run queries on the index named in ``target_file`` until ``stop_file`` exists; print a JSON summary."""
     from briefsearch.errors import NoIndex, QuerySyntaxError
-    from briefsearch.search import Searcher, search
+    from briefsearch.query.searcher import Searcher, search
 
     counts = {"queries": 0, "errors": 0, "no_index": 0}
     samples: list[str] = []
@@ -220,7 +220,7 @@ def main() -> None:
         subprocess.run(index_command(corpus, reference, args.batch_files), check=True, env=_env(), cwd=ROOT,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # its warnings: duplicate records
         per_file = {}
-        from briefsearch.search import Searcher
+        from briefsearch.query.searcher import Searcher
 
         with Searcher(reference) as searcher:
             per_file = {path: entry["paragraphs"] for path, entry in searcher.reader.manifest().items()}

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefsearch import enrich  # noqa: E402
-from briefsearch.indexer import index_paths  # noqa: E402
+from briefsearch.ingest import enrich  # noqa: E402
+from briefsearch.indexing.runs import index_paths  # noqa: E402
 
 DEFAULT_ITEMS = ROOT.parent / "shared" / "data" / "state_dept_press_releases" / "items.jsonl"
 

@@ -2,7 +2,7 @@
 
 Each collection's documents are written as one JSON Lines file (one record per document) and
 indexed with ``index_paths``, the ingest ``briefsearch index`` runs; each query runs through
-``briefsearch.search.Searcher`` with the default options of ``briefsearch query`` plus
+``briefsearch.query.searcher.Searcher`` with the default options of ``briefsearch query`` plus
 ``per_article=True`` (one hit, the best paragraph, per document). The baseline indexes the same
 documents in SQLite FTS5 (``tokenize='porter unicode61'``, one column holding title and body),
 turns each query into an OR of its distinct terms, each double-quoted, and ranks by ``bm25()``.
@@ -80,19 +80,16 @@ class Fts5Baseline:
 
 
 def _index_paths():
-    """The indexing entry point `briefsearch index` calls (indexer), else pipeline's."""
-    try:
-        from briefsearch.indexer import index_paths
-    except ImportError:
-        from briefsearch.pipeline import index_paths
+    """The indexing entry point `briefsearch index` calls."""
+    from briefsearch.indexing.runs import index_paths
+
     return index_paths
 
 
 def briefsearch_available() -> bool:
     try:
-        import briefsearch.search  # noqa: F401
-
-        _index_paths()
+        import briefsearch.indexing.runs  # noqa: F401
+        import briefsearch.query.searcher  # noqa: F401
     except ImportError:
         return False
     return True
@@ -120,7 +117,7 @@ def index_collection(collection: collections_ir.Collection, index_dir: Path, wor
 def briefsearch_search(searcher, text: str, limit: int = LIMIT, **options) -> Ranking:
     """Document ranking for one query via the default query path, one hit per article
     (``options``: other SearchOptions, for scripts/levers.py)."""
-    from briefsearch.search import SearchOptions
+    from briefsearch.query.searcher import SearchOptions
 
     result = searcher.search(text, SearchOptions(limit=limit, per_article=True, **options))
     ranking: Ranking = []
@@ -206,7 +203,7 @@ def evaluate_collection(name: str, args, work: Path, use_briefsearch: bool) -> d
 
     if use_briefsearch:
         from briefsearch.errors import BriefsearchError
-        from briefsearch.search import Searcher
+        from briefsearch.query.searcher import Searcher
 
         index_dir = (args.index_dir / name) if args.index_dir else work / f"index-{name}"
         if args.reuse_index and index_dir.exists():
@@ -261,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     use_briefsearch = not args.fts5_only and briefsearch_available()
     if not args.fts5_only and not use_briefsearch:
-        print("briefsearch.pipeline/search not importable: running the FTS5 baseline only.",
+        print("briefsearch is not importable: running the FTS5 baseline only.",
               file=sys.stderr)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefsearch.enrich import Enricher, EnrichmentState  # noqa: E402
-from briefsearch.enrich.acronyms import find_definitions, normalise_long_form  # noqa: E402
-from briefsearch.enrich.speakers import normalise_alias, read_label  # noqa: E402
-from briefsearch.enrich.topics import section_topics  # noqa: E402
+from briefsearch.ingest.enrich import Enricher, EnrichmentState  # noqa: E402
+from briefsearch.ingest.enrich.acronyms import find_definitions, normalise_long_form  # noqa: E402
+from briefsearch.ingest.enrich.speakers import normalise_alias, read_label  # noqa: E402
+from briefsearch.ingest.enrich.topics import section_topics  # noqa: E402
 from briefsearch.models import Article, Block, Paragraph  # noqa: E402
-from briefsearch.textnorm import clean_line  # noqa: E402
+from briefsearch.text.normalize import clean_line  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 GOLD = ROOT / "tests" / "fixtures" / "enrich_gold.json"
@@ -79,9 +79,9 @@ def load_export(name: str, limit: int | None) -> list[tuple[Article, list[Paragr
 def _real_pipeline():
     """extract.extract_articles + chunking.chunk_article when the colleagues' modules exist."""
     try:
-        from briefsearch.chunking import chunk_article
-        from briefsearch.extract import extract_articles
-        from briefsearch.sources import SourceFile
+        from briefsearch.ingest.chunking import chunk_article
+        from briefsearch.ingest.extract import extract_articles
+        from briefsearch.ingest.sources import SourceFile
     except ImportError:
         return None
 
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     state_dept = load_export("state_dept_press_releases", args.limit)
     white_house = load_export("whitehouse_briefing_room", args.limit)
-    reader = "briefsearch.extract + chunking" if _real_pipeline() else "the script's own light HTML splitter"
+    reader = "briefsearch.ingest.extract + chunking" if _real_pipeline() else "the script's own light HTML splitter"
     print(f"paragraph source: {reader}; State Dept {sum(len(p) for _, p in state_dept)} paragraphs, "
           f"White House {sum(len(p) for _, p in white_house)} paragraphs")
 

@@ -58,7 +58,8 @@ def main(argv=None) -> int:
               f"python scripts/bench.py --sizes {args.size} --index-runs 1 first", file=sys.stderr)
         return 2
 
-    from briefsearch.search import FEEDBACK_MIN_WORDS, SearchOptions, Searcher
+    from briefsearch.query.policy import DEFAULT_POLICY
+    from briefsearch.query.searcher import SearchOptions, Searcher
 
     paragraphs = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
     queries = sentence_queries(paragraphs, args.queries, args.seed)
@@ -79,7 +80,7 @@ def main(argv=None) -> int:
             changed += plain != fed
     medians = {fb: [statistics.median(t) * 1000 for t in per_query] for fb, per_query in times.items()}
     print(f"{len(queries)} sentence-long queries on {size:,} paragraphs (feedback from "
-          f"{FEEDBACK_MIN_WORDS} words), top 10, median of {args.passes} passes per query; "
+          f"{DEFAULT_POLICY.feedback_min_words} words), top 10, median of {args.passes} passes per query; "
           f"the top 10 changed for {changed}")
     print(f"{'':24}{'without':>10}{'with':>10}{'ratio':>8}")
     for label, q in (("p50 ms", 50), ("p95 ms", 95)):

@@ -31,7 +31,7 @@ def require(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """An index of the seed article, built once through the real pipeline."""
-    from briefsearch.indexer import index_paths
+    from briefsearch.indexing.runs import index_paths
 
     root = tmp_path_factory.mktemp("seed")
     corpus = root / "seeds"
@@ -40,3 +40,11 @@ def seed_index(tmp_path_factory) -> Path:
     index_dir = root / "index"
     index_paths([str(corpus)], str(index_dir))
     return index_dir
+
+
+@pytest.fixture()
+def seed_copy(seed_index, tmp_path):
+    """A private copy of the seed index (tests here damage or lock it) and its corpus folder."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    return seed_index.parent / "seeds", index_dir

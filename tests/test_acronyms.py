@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefsearch.enrich import Enricher, EnrichmentState, acronym_expansions, acronym_for_phrase
-from briefsearch.enrich.acronyms import best_long_form, find_definitions
+from briefsearch.ingest.enrich import Enricher, EnrichmentState
+from briefsearch.ingest.enrich.acronyms import best_long_form, find_definitions
 from briefsearch.models import Article, Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,39 +67,27 @@ def _enrich_seed():
     return enricher, enricher.enrich(article, paragraphs)
 
 
-def test_seed_defines_jta_once_and_the_dictionary_records_it():
-    enricher, paragraphs = _enrich_seed()
+def test_seed_defines_jta_once():
+    _, paragraphs = _enrich_seed()
     defining = [(p.id, p.acronyms) for p in paragraphs if p.acronyms]
     assert defining == [("seed#p22", (("JTA", "Joint Threat Assessment"),))]
-    assert enricher.state.to_dict()["acronyms"] == [
-        {"short": "JTA", "long": "Joint Threat Assessment", "count": 1, "first_source": "seed#p22"}]
 
 
-def test_dictionary_counts_repeats_and_keeps_the_first_source():
-    state = EnrichmentState()
-    state.add_acronym("JTA", "Joint Threat Assessment", "a#p1")
-    state.add_acronym("JTA", "joint threat assessment", "b#p4")
-    state.add_acronym("JTA", "Joint Transition Authority", "c#p2")
-    assert state.to_dict()["acronyms"] == [
-        {"short": "JTA", "long": "Joint Threat Assessment", "count": 2, "first_source": "a#p1"},
-        {"short": "JTA", "long": "Joint Transition Authority", "count": 1, "first_source": "c#p2"},
-    ]
+def test_query_time_definitions_come_from_the_index(seed_index):
+    from briefsearch.query.rewrite import acronym_definitions
+    from briefsearch.query.searcher import Searcher
 
-
-def test_query_time_helpers_work_on_state_and_on_its_saved_dict():
-    enricher, _ = _enrich_seed()
-    saved = json.loads(json.dumps(enricher.state.to_dict()))
-    for state in (enricher.state, saved, EnrichmentState.from_dict(saved)):
-        assert acronym_expansions(state, "JTA") == ["Joint Threat Assessment"]
-        assert acronym_expansions(state, "jta") == ["Joint Threat Assessment"]
-        assert acronym_expansions(state, "XYZ") == []
-        assert acronym_for_phrase(state, ["joint", "threat", "assessment"]) == ["JTA"]
-        assert acronym_for_phrase(state, "Joint  Threat-Assessment") == ["JTA"]
-        assert acronym_for_phrase(state, ["threat", "assessment"]) == []
+    with Searcher(seed_index) as searcher:
+        values = searcher.reader.values("acronym")
+        assert values == ["jta=joint threat assessment"]
+        assert acronym_definitions(values) == {"jta": {"joint threat assessment"}}
+        assert searcher.search("JTA").expansions == ('JTA → "joint threat assessment"',)
+        assert searcher.search("Joint Threat-Assessment").expansions == ('"Joint Threat-Assessment" → JTA',)
+        assert searcher.search("threat assessment").expansions == ()
 
 
 def test_importing_the_query_helpers_loads_no_heavy_libraries():
-    code = ("import sys, briefsearch.enrich as e; e.acronym_expansions({'acronyms': []}, 'JTA'); "
+    code = ("import sys, briefsearch.query.rewrite as r; r.acronym_definitions(['jta=joint threat assessment']); "
             "print(sorted(m for m in ('pycountry', 'nameparser', 'bs4', 'whoosh') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

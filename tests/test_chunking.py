@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from briefsearch.chunking import LONG_BLOCK, TARGET_MAX, TARGET_MIN, chunk_article, split_long_text
+from briefsearch.ingest.chunking import LONG_BLOCK, TARGET_MAX, TARGET_MIN, chunk_article, split_long_text
 from briefsearch.models import Article, Block, Paragraph
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from briefsearch.chunking import LONG_BLOCK, chunk_article
+from briefsearch.ingest.chunking import LONG_BLOCK, chunk_article
 from briefsearch.errors import SkippedFile
-from briefsearch.extract import extract_articles, iso_date, strip_site_suffix
+from briefsearch.ingest.extract import extract_articles, iso_date, strip_site_suffix
 from briefsearch.models import Block
-from briefsearch.sources import SourceFile, read_text
+from briefsearch.ingest.sources import SourceFile, read_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -9,12 +9,12 @@ import json
 from math import exp, isclose
 
 import pytest
-from whoosh import query as wq
-
-from briefsearch.engine.analysis import analyze, index_term
-from briefsearch import querylang as ql
-from briefsearch.feedback import feedback_words
-from briefsearch.search import STOP_WORDS, SearchOptions, Searcher
+from briefsearch.text.analysis import analyze, index_term
+from briefsearch.query import language as ql
+from briefsearch.query import tree
+from briefsearch.query.feedback import feedback_words
+from briefsearch.query.policy import STOP_WORDS
+from briefsearch.query.searcher import SearchOptions, Searcher
 
 LONG_QUERY = "what did Tauscher say about limitations on missile defense deployments in Europe"
 SHORT_QUERY = "missile defense Russia"
@@ -121,7 +121,7 @@ def test_cli_no_feedback(seed_index):
 def test_an_articles_title_counts_once(searcher, monkeypatch):
     """The seed article's ten best paragraphs share one title: it enters the model once, with the
     best of them, so a title repeated on every paragraph of a briefing does not outweigh its text."""
-    from briefsearch import feedback
+    from briefsearch.query import feedback
 
     seen = []
     real = feedback.feedback_words
@@ -144,7 +144,7 @@ STATE_QUERIES = [
 def state_index(tmp_path_factory):
     """Several segments (two index runs, two workers each) and deleted paragraphs (a file
     rewritten with fewer records and indexed again)."""
-    from tests.test_reliability import invoke, state_dept_corpus
+    from tests.helpers import invoke, state_dept_corpus
 
     folder = tmp_path_factory.mktemp("feedback-state")
     files = state_dept_corpus(folder / "corpus", 4, 60)
@@ -197,30 +197,29 @@ def test_a_quoted_phrase_keeps_the_same_best_hits_at_any_limit(state_index, phra
     assert all(phrase.strip('"') in h.paragraph.text.lower() for h in long)
 
 
-@pytest.mark.parametrize("matcher_type", [wq.Or.DEFAULT_MATCHER, wq.Or.ARRAY_MATCHER])
-def test_scoring_given_paragraphs_gives_the_search_scores(state_index, monkeypatch, matcher_type):
+def test_scoring_given_paragraphs_gives_the_search_scores(state_index):
     """score_paragraphs walks the postings only as far as the paragraphs asked for; its scores are
-    the search's own, across segments, past deleted paragraphs, with either of Whoosh's union matchers."""
-    monkeypatch.setattr(wq.Or, "matcher_type", matcher_type)
+    the search's own, across segments and past deleted paragraphs."""
     with Searcher(state_index) as searcher:
-        reader = searcher.reader
-        whoosh_reader = reader.searcher.reader()
-        assert len(whoosh_reader.leaf_readers()) >= 2 and whoosh_reader.has_deletions()
-        query = reader.compile(ql.Or(tuple(ql.Boost(ql.Term(w), b) for w, b in
-                                           (("sanctions", 1.0), ("Russia", 0.7), ("Ukraine", 0.5), ("humanitarian", 0.2)))))
-        found = reader.search(query, limit=10_000)
-        assert len(found.rows) > 100
-        wanted = [fields["id"] for fields, _ in found.rows[::3]]
-        scores = reader.score_paragraphs(query, wanted + ["no-such-paragraph#p1"])
-        assert scores.keys() == set(wanted)
-        for fields, score in found.rows[::3]:
-            assert isclose(scores[fields["id"]], score, rel_tol=1e-9)
-        missing = reader.score_paragraphs(query, [f"{found.rows[0][0]['article_id']}#p9999"])
-        assert missing == {}
+        assert_scores_match_search(searcher.reader)
+
+
+def assert_scores_match_search(reader):
+    query = reader.compile(tree.Or(tuple(tree.Boost(tree.Term(w), b) for w, b in
+                                       (("sanctions", 1.0), ("Russia", 0.7), ("Ukraine", 0.5), ("humanitarian", 0.2)))))
+    found = reader.search(query, limit=10_000)
+    assert len(found.hits) > 100
+    wanted = [paragraph.id for paragraph, _ in found.hits[::3]]
+    scores = reader.score_paragraphs(query, wanted + ["no-such-paragraph#p1"])
+    assert scores.keys() == set(wanted)
+    for paragraph, score in found.hits[::3]:
+        assert isclose(scores[paragraph.id], score, rel_tol=1e-9)
+    assert reader.score_paragraphs(query, [f"{found.hits[0][0].article_id}#p9999"]) == {}
 
 
 def test_common_words_in_a_phrase_do_not_count_towards_the_four():
-    from briefsearch.search import drop_stop_words, wants_feedback
+    from briefsearch.query.plan import wants_feedback
+    from briefsearch.query.rewrite import drop_stop_words
 
     def wants(text):
         return wants_feedback(drop_stop_words(ql.parse_query(text, [])))
@@ -235,7 +234,7 @@ def test_common_words_in_a_phrase_do_not_count_towards_the_four():
 def test_feedback_weights_follow_the_order_hits_are_shown_in():
     """A paragraph holding some of the words can score above one holding all of them, but it is
     shown below it: each later tier is scaled so its best scores as the previous tier's last."""
-    from briefsearch.search import _shown_order_scores
+    from briefsearch.query.searcher import _shown_order_scores
 
     rows = [({}, 18.99), ({}, 12.0), ({}, 25.48), ({}, 25.01), ({}, 6.0), ({}, 3.0)]
     scores = _shown_order_scores(rows, [0, 0, 1, 1, 2, 2])

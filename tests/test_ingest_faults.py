@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefsearch import sources
+from briefsearch.ingest import sources
 from briefsearch.cli import cli
-from briefsearch.search import Searcher, search
+from briefsearch.query.searcher import Searcher, search
 
 
 def index(*args, expect=0):
@@ -218,10 +218,13 @@ def test_duplicate_article_is_indexed_once_and_comes_back_when_the_original_goes
     assert [name for name, _ in found(index_dir, "sanctions")] == ["plan.txt"]
 
 
-def stored_documents(index_dir) -> list[dict]:
+def stored_documents(index_dir) -> tuple[list[dict], dict]:
+    """Every paragraph the index holds, with all its fields, and the manifest."""
+    from dataclasses import asdict
+
     with Searcher(index_dir) as searcher:
-        reader = searcher.reader.reader
-        return sorted((dict(reader.stored_fields(n)) for n in reader.all_doc_ids()), key=lambda d: d["id"])
+        reader = searcher.reader
+        return sorted((asdict(p) for p in reader.paragraphs()), key=lambda d: d["id"]), reader.manifest()
 
 
 def test_second_run_is_idempotent(corpus, index_dir):
@@ -231,7 +234,7 @@ def test_second_run_is_idempotent(corpus, index_dir):
     result = index(corpus, "--index", index_dir)
     assert result.stdout.startswith("0 new, 0 changed, 2 unchanged, 0 removed, 0 skipped files; 0 paragraphs written, 2 in the index")
     assert stored_documents(index_dir) == before
-    assert len(before) == 4  # two paragraphs and two manifest records
+    assert len(before[0]) == 2 and len(before[1]) == 2  # two paragraphs, two manifest records
 
 
 def test_deleted_source_is_removed_from_the_index(corpus, index_dir):

@@ -5,8 +5,8 @@ import io
 import json
 
 from briefsearch.models import Hit, Paragraph, SearchResult
-from briefsearch.output import HIT_KEYS, render_result
-from briefsearch.snippets import MARK_END, MARK_START, make_snippet
+from briefsearch.present.render import HIT_KEYS, render_result
+from briefsearch.query.snippets import MARK_END, MARK_START, make_snippet
 
 PARAGRAPH = Paragraph(
     id="76a10e417cd0#p12", article_id="76a10e417cd0", position=12,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from briefsearch.cli import cli
 from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
 from briefsearch.models import SearchResult
-from briefsearch.search import Searcher
+from briefsearch.query.searcher import Searcher
 
 # Words of the seed article, the whole syntax, field names (real and not), and troublesome text.
 PIECES = (

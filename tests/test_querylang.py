@@ -3,7 +3,8 @@
 import pytest
 
 from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
-from briefsearch.querylang import describe, parse_query
+from briefsearch.query.language import parse_query
+from briefsearch.query.tree import describe
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from briefsearch.search import SearchOptions, Searcher
+from briefsearch.query.searcher import SearchOptions, Searcher
 
 try:  # the entry point `briefsearch index` uses
-    from briefsearch.indexer import index_paths
+    from briefsearch.indexing.runs import index_paths
 except ImportError:
-    from briefsearch.pipeline import index_paths
+    from briefsearch.ingest.pipeline import index_paths
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ranking"
 
@@ -54,7 +54,7 @@ def test_expected_articles_rank_first(searcher, query, expected):
 
 @pytest.fixture(scope="module")
 def state_dept_searcher(tmp_path_factory):
-    from tests.test_reliability import invoke, state_dept_corpus
+    from tests.helpers import invoke, state_dept_corpus
 
     folder = tmp_path_factory.mktemp("rank-safety")
     state_dept_corpus(folder / "corpus", 4, 30)
@@ -76,21 +76,3 @@ def test_the_top_hits_are_the_top_of_the_full_ranking(state_dept_searcher, query
     long = state_dept_searcher.search(query, SearchOptions(limit=500))
     assert len(short.hits) == 5
     assert [round(h.score, 4) for h in short.hits] == [round(h.score, 4) for h in long.hits[:5]]
-
-
-def test_field_lengths_are_whooshs_own(state_dept_searcher):
-    """BM25's field lengths come from a per-segment copy of the length column and a decode table:
-    the same values as Whoosh's column reader, for every document of four real files."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.util.numeric import byte_to_length
-
-    checked = 0
-    for segment, _ in state_dept_searcher.reader.searcher.reader().leaf_readers():
-        per_doc = segment._perdoc
-        for field in ("text", "title"):
-            column = per_doc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            for docnum in range(segment.doc_count_all()):
-                raw = column[docnum]
-                assert per_doc.doc_field_length(docnum, field) == (byte_to_length(raw) if raw else None)
-                checked += 1
-    assert checked > 3000

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from briefsearch import querylang as ql
-from briefsearch.search import drop_stop_words, plan
+from briefsearch.query import language as ql
+from briefsearch.query.plan import plan
+from briefsearch.query.rewrite import drop_stop_words
 
 
 def planned(text: str):
@@ -34,7 +35,7 @@ def test_operators_run_as_written():
 
 
 def test_exclusions_are_split_off_words_side_by_side():
-    from briefsearch.search import split_exclusions
+    from briefsearch.query.rewrite import split_exclusions
 
     node = drop_stop_words(ql.parse_query("iran sanctions -iraq NOT syria", []))
     rest, exclusions = split_exclusions(node)
@@ -49,8 +50,8 @@ def test_an_exclusion_leaves_out_paragraphs_in_every_tier(seed_index):
     """No seed paragraph holds all of tauscher, limitations and europe: the fallback tiers show
     those holding some of them, and none of them holds the excluded word (once it did not run the
     fallback at all, and found nothing)."""
-    from briefsearch.engine.analysis import analyze
-    from briefsearch.search import SearchOptions, Searcher
+    from briefsearch.text.analysis import analyze
+    from briefsearch.query.searcher import SearchOptions, Searcher
 
     with Searcher(seed_index) as searcher:
         result = searcher.search("Tauscher limitations Europe -Russia", SearchOptions(limit=30))

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from briefsearch.errors import SkippedFile, SourceError
-from briefsearch.sources import SourceFile, find_sources, read_text
+from briefsearch.ingest.sources import SourceFile, find_sources, read_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

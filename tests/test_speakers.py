@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefsearch.enrich import Enricher, EnrichmentState
-from briefsearch.enrich.speakers import parse_label, quoted_spans, read_label
+from briefsearch.ingest.enrich import Enricher, EnrichmentState
+from briefsearch.ingest.enrich.speakers import parse_label, quoted_spans, read_label
 from briefsearch.models import Article, Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,6 @@
 """Did-you-mean: corrections are real words of the collection, never stems; syntax is kept."""
 
-from briefsearch.spelling import Vocabulary, correct_word, suggest
+from briefsearch.query.spelling import Vocabulary, correct_word, suggest
 
 TEXT = (
     "The United States is committed to missile defense cooperation with allies. " * 3

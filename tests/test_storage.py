@@ -8,13 +8,14 @@ import sys
 import pytest
 
 from briefsearch.errors import CorruptIndex, IncompatibleIndex, IndexBusy, NoIndex
-from briefsearch.storage import IndexDir, WriterLock
+from briefsearch.indexing.generation import Generation
+from briefsearch.indexing.storage import IndexDir, WriterLock
 
 
 def test_second_writer_is_told_who_holds_the_lock(tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys,time; from briefsearch.storage import WriterLock; "
+         "import sys,time; from briefsearch.indexing.storage import WriterLock; "
          f"l=WriterLock({str(tmp_path)!r}); l.acquire(); print('locked', flush=True); time.sleep(30)"],
         stdout=subprocess.PIPE, text=True)
     try:
@@ -53,17 +54,27 @@ def test_pointer_to_a_missing_generation_is_corrupt(tmp_path):
 
 
 def test_stamp_of_another_format_is_refused_before_opening(tmp_path):
+    from briefsearch.engine import engine_named
+
     store = IndexDir(tmp_path)
-    generation = store.new_generation()
-    store.write_stamp(generation, "abc", 1, "0.1.0")
-    assert store.check_stamp(generation, "abc", 1).format_version == 1
-    with pytest.raises(IncompatibleIndex, match="briefsearch 0.1.0 .*--rebuild"):
-        store.check_stamp(generation, "abc", 2)
-    with pytest.raises(IncompatibleIndex):
-        store.check_stamp(generation, "other", 1)
-    (generation / "briefsearch-index.json").write_text("{not json")
+    generation = Generation(store.new_generation(), store.display())
+    whoosh = engine_named("whoosh")
+    generation.write_stamp(whoosh, "0.1.0")
+    assert generation.engine() is whoosh and generation.stamp().engine == "whoosh"
+    stamp = json.loads((generation.path / "briefsearch-index.json").read_text())
+    for changed in ({"format_version": whoosh.format_version + 1}, {"schema_fingerprint": "other"}):
+        (generation.path / "briefsearch-index.json").write_text(json.dumps({**stamp, **changed}))
+        with pytest.raises(IncompatibleIndex, match="briefsearch 0.1.0 .*--rebuild"):
+            generation.engine()
+    (generation.path / "briefsearch-index.json").write_text(json.dumps({**stamp, "engine": "lucene"}))
+    with pytest.raises(IncompatibleIndex, match="engine 'lucene'.*it has: .*whoosh.*--rebuild"):
+        generation.engine()
+    older = {k: v for k, v in stamp.items() if k != "engine"}  # written before there was a choice
+    (generation.path / "briefsearch-index.json").write_text(json.dumps(older))
+    assert generation.engine() is whoosh
+    (generation.path / "briefsearch-index.json").write_text("{not json")
     with pytest.raises(CorruptIndex, match="unreadable"):
-        store.check_stamp(generation, "abc", 1)
+        generation.engine()
 
 
 def test_publish_switches_pointer_and_keeps_one_previous_generation(tmp_path):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefsearch.enrich import Enricher, EnrichmentState
-from briefsearch.enrich.topics import (
+from briefsearch.ingest.enrich import Enricher, EnrichmentState
+from briefsearch.ingest.enrich.topics import (
     DEFAULT_TAXONOMY,
     MAX_TOPICS,
     assign_topics,

@@ -1,6 +1,6 @@
 """briefsearch's warm query path, run as its own process by scripts/bench.py.
 
-One long-lived ``briefsearch.search.Searcher``; each timed query is ``Searcher.search`` with top 10
+One long-lived ``briefsearch.query.searcher.Searcher``; each timed query is ``Searcher.search`` with top 10
 and snippets, plus rendering the hits to text lines (as the baselines do).
 
     python briefsearch_warm.py INDEX_DIR QUERIES.json PASSES
@@ -24,7 +24,7 @@ def query_args(query: dict) -> tuple[str, dict]:
 
 
 def warm(index_dir: str, queries_file: str, passes: int) -> None:
-    from briefsearch.search import Searcher, SearchOptions
+    from briefsearch.query.searcher import Searcher, SearchOptions
     from warmloop import report_warm  # run as a script: its folder is on sys.path
 
     start = time.perf_counter()

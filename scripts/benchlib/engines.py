@@ -68,7 +68,7 @@ def briefsearch_env(root: Path) -> dict:
 
 def briefsearch_unavailable(root: Path) -> str | None:
     """None when briefsearch's search and pipeline import from ``root``, else the reason."""
-    probe = subprocess.run([sys.executable, "-c", "import briefsearch.search, briefsearch.pipeline"],
+    probe = subprocess.run([sys.executable, "-c", "import briefsearch.query.searcher, briefsearch.ingest.pipeline"],
                            cwd=root, env=briefsearch_env(root), capture_output=True, text=True)
     if probe.returncode == 0:
         return None

@@ -53,7 +53,7 @@ def make_queries(paragraphs: list[dict], seed: int, per_kind: int = 50) -> list[
     return queries
 
 
-make_queries.version = 2  # bump when the queries change, so cached corpora regenerate them
+make_queries.version = 3  # bump when the queries change, so cached corpora regenerate them
 
 
 def _query(kind, words, phrase=False, speaker=None, topic=None):
@@ -64,7 +64,8 @@ def _word_queries(paragraphs, rng, n):
     df = Counter()
     for p in paragraphs:
         df.update(set(content_words(p["body"], 4)))
-    frequent = [w for w, _ in df.most_common(500)]
+    # by count, then alphabetically: most_common() leaves ties in set order, which varies run to run
+    frequent = [w for w, _ in sorted(df.items(), key=lambda item: (-item[1], item[0]))[:500]]
     return [_query("word", [w]) for w in rng.sample(frequent, min(n, len(frequent)))]
 
 

@@ -1,0 +1,182 @@
+"""The engine contract: what briefsearch asks of a search engine, in briefsearch's own terms.
+
+An engine stores paragraphs (``models.Paragraph``) and a manifest entry per source file in one
+generation directory, and answers briefsearch's query structure (``query.language``). Everything
+crosses this line as plain data: paragraphs in and out, hits as (paragraph, score), counts as
+dicts keyed by facet values. No schema field name, query object or file name of an engine is
+seen above ``engine/``; each engine lives in its own folder (``engine/whoosh/``) and is chosen by
+the name recorded in the generation's version stamp (``engine.engine_named``).
+
+Facets are the paragraph properties a reader can count and filter on:
+
+- ``speaker``: the canonical speaker name;
+- ``topic``: a topic label, lower-cased;
+- ``acronym``: a definition the text makes, as ``definition_value(short, long)``;
+- ``flag``: ``quote``, ``turn`` or ``question``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from briefsearch.models import Paragraph
+
+FACETS = ("speaker", "topic", "acronym", "flag")
+
+
+def definition_value(short: str, long: str) -> str:
+    """The ``acronym`` facet value of one definition: both forms lower-cased, one space apart,
+    joined by "=" ("jta=joint threat assessment")."""
+    return " ".join(f"{short}={long}".replace(",", " ").lower().split())
+
+
+def parse_definition_value(value: str) -> tuple[str, str]:
+    """(short, long) of an ``acronym`` facet value, both lower-cased."""
+    short, _, long = value.partition("=")
+    return short.strip(), long.strip()
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """BM25F parameters: term-frequency saturation and length normalisation."""
+
+    k1: float = 1.2
+    b: float = 0.75
+
+
+@dataclass(frozen=True)
+class EngineHits:
+    """One search's answer: how many paragraphs matched, the best ones, and the words that matched."""
+
+    total: int
+    hits: tuple[tuple[Paragraph, float], ...]  # best first
+    terms: frozenset[str]  # index terms (text.analysis) of the paragraph text the query matched on
+    timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What one generation holds, counting only paragraphs a search can find."""
+
+    paragraphs: int
+    articles: int
+    sources: int  # files in the manifest
+    first_day: str | None  # YYYY-MM-DD
+    last_day: str | None
+    bytes: int
+
+
+class CompiledQuery(Protocol):
+    """A query structure compiled by one reader; only that reader can run it."""
+
+    def describe(self) -> str:
+        """The engine's own reading of the query, for ``--explain``."""
+
+
+class Writer(Protocol):
+    """The one writer of a generation. Nothing it does is visible before ``commit``."""
+
+    def replace_source(self, path: str, paragraphs: list[Paragraph], manifest_entry: dict, existed: bool) -> None:
+        """Delete what ``path`` contributed (when ``existed``) and add its paragraphs and manifest entry."""
+
+    def delete_source(self, path: str) -> None:
+        """Delete the paragraphs and the manifest entry of ``path``."""
+
+    def pending(self) -> bool:
+        """Whether anything was written since the last commit."""
+
+    def commit(self, merge: bool = True) -> None:
+        """Make the pending changes durable and visible at once; ``merge=False`` leaves segment
+        merging (if the engine has any) for a later commit."""
+
+    def merge(self) -> None:
+        """Merge what batch commits left unmerged (a no-op for engines that need none)."""
+
+    def cancel(self) -> None:
+        """Drop the pending changes and free the engine's lock, also after a failed commit."""
+
+    def close(self) -> None:
+        """Cancel what is pending and release the generation."""
+
+
+class Reader(Protocol):
+    """A snapshot of one committed generation; close it when done."""
+
+    def compile(self, node) -> CompiledQuery:
+        """Compile a ``query.language`` structure (prefixes expanded against this snapshot)."""
+
+    def search(self, query: CompiledQuery, *, within: CompiledQuery | None = None, limit: int = 10,
+               per_article: bool = False, deadline: float | None = None) -> EngineHits:
+        """The best ``limit`` paragraphs of ``query`` by BM25F. ``within`` restricts without
+        scoring; ``per_article`` keeps each article's best paragraph only; ``deadline`` (seconds)
+        cuts a long search short and says so in ``timed_out``."""
+
+    def score_paragraphs(self, query: CompiledQuery, paragraph_ids: Iterable[str]) -> dict[str, float]:
+        """The score ``query`` gives each of the paragraphs it matches among ``paragraph_ids``."""
+
+    def get(self, paragraph_id: str) -> Paragraph:
+        """One paragraph; errors.NotFound when it is not in the index."""
+
+    def article_paragraphs(self, article_id: str, first: int, last: int) -> list[Paragraph]:
+        """The paragraphs of one article at positions ``first`` to ``last``, in order."""
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        """Every live paragraph, in the engine's order."""
+
+    def facet_counts(self, facet: str, within: CompiledQuery | None = None) -> dict[str, int]:
+        """Every value of ``facet`` with the number of live paragraphs holding it (within ``within``),
+        in value order."""
+
+    def values(self, facet: str) -> list[str]:
+        """The values of ``facet`` in the index, sorted."""
+
+    def paragraphs_with(self, facet: str, value: str, *, limit: int | None = None, latest_first: bool = False,
+                        within: CompiledQuery | None = None) -> list[Paragraph]:
+        """Paragraphs whose ``facet`` holds ``value``, by date (oldest first unless ``latest_first``)."""
+
+    def manifest(self) -> dict[str, dict]:
+        """Source path → its manifest entry, as the writer was given it."""
+
+    def totals(self) -> Totals:
+        """What the snapshot holds."""
+
+    def is_current(self) -> bool:
+        """Whether no commit happened since this snapshot was opened."""
+
+    def check(self, sample: int = 200) -> list[str]:
+        """Problems found reading every stored paragraph and the postings of a sample."""
+
+    def close(self) -> None:
+        """Release the snapshot."""
+
+
+class Engine(Protocol):
+    """One search engine: how it creates, writes, reads and recovers a generation directory."""
+
+    name: str  # recorded in the version stamp
+    format_version: int
+    fingerprint: str  # of the schema and text analysis: a change means a rebuild
+
+    def create(self, generation: Path) -> None:
+        """An empty index in the new directory ``generation``."""
+
+    def writer(self, generation: Path, jobs: int = 1) -> Writer:
+        """The writer of ``generation`` (``jobs`` > 1: that many worker processes where supported)."""
+
+    def reader(self, generation: Path, scoring: Scoring = Scoring()) -> Reader:
+        """A reader of the last commit in ``generation``."""
+
+    def recover(self, generation: Path) -> list[str]:
+        """Remove what an interrupted writer left in ``generation``; the names removed."""
+
+    def commit_point(self, generation: Path) -> Path:
+        """The file whose atomic replacement is the last commit (fault tests damage it)."""
+
+    def committed_files(self, generation: Path) -> Callable[[str], bool]:
+        """A test ``file name → bool``: is this file part of the last commit?"""
+
+    def is_engine_file(self, name: str) -> bool:
+        """Whether a file in a generation is one of the engine's (checksummed once written)."""

@@ -1,0 +1,330 @@
+"""Indexing runs: walk the sources, ingest what changed, write it to the engine, incrementally and safely.
+
+The manifest (one record per source file: size, mtime, sha256, encoding) lives inside the index and
+commits with the paragraphs it describes, so it can never disagree with them. Unchanged files are
+skipped by size and mtime, then by content hash; a changed file's paragraphs are replaced in one
+commit; files gone from an indexed folder are removed (refused when most of a folder is gone, as
+when it is unmounted). An article met again under another name is indexed once. Work is committed
+in batches, so an interrupted run loses at most one batch and the next run resumes where it
+stopped; the leftovers of a killed run are removed, under the writer lock, before anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from briefsearch import __version__
+from briefsearch.engine import DEFAULT_ENGINE, engine_named
+from briefsearch.errors import BriefsearchError, SkippedFile, SourceError
+from briefsearch.indexing.generation import Generation
+from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
+from briefsearch.models import IndexSummary
+from briefsearch.text.vocabulary import Vocabulary
+
+BATCH_FILES = 200
+BATCH_PARAGRAPHS = 20_000
+MASS_DELETE_FRACTION = 0.5
+MASS_DELETE_MIN = 10
+MAX_DEFAULT_JOBS = 4  # one process extracts and commits for all of them (measured here with 2 cores only)
+
+
+@dataclass
+class Progress:
+    """What the progress callback is told after each file."""
+
+    files_done: int = 0
+    files_total: int = 0
+    paragraphs: int = 0
+    current: str = ""
+
+
+@dataclass
+class _Counts:
+    """The running tally of a run, frozen into an IndexSummary at the end."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    paragraphs: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _under(path: str, roots: Sequence[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+class _KnownArticles:
+    """Article texts already in the index, so that an article met again is not indexed twice.
+
+    The same briefing often arrives twice (in two exports, or under two names). Its paragraphs are
+    indexed once, from the file met first; the other file's manifest entry records which file holds
+    them (``duplicate_of``), and when that file changes or goes, the other file is read again.
+    """
+
+    def __init__(self, manifest: dict[str, dict], sources, gone: Sequence[str]):
+        current = {s.path: s for s in sources}
+        stale = set(gone) | {
+            path for path, entry in manifest.items()
+            if path in current and (entry.get("size"), entry.get("mtime_ns")) != (current[path].size, current[path].mtime_ns)
+        }
+        self.owner = {digest: path for path, entry in manifest.items() if path not in stale
+                      for digest in entry.get("article_sha1", ())}
+        self.redo = {path for path, entry in manifest.items() if stale & set(entry.get("duplicate_of", ()))}
+
+    def must_redo(self, path: str) -> bool:
+        return path in self.redo
+
+    def keep_new(self, path: str, paragraphs: list, entry: dict, warnings: list[str]) -> list:
+        """The paragraphs of articles not indexed from another file (or earlier in this one)."""
+        import hashlib
+
+        by_article: dict[str, list] = {}
+        for paragraph in paragraphs:
+            by_article.setdefault(paragraph.article_id, []).append(paragraph)
+        kept, owned, originals, seen = [], [], [], set()
+        for group in by_article.values():
+            digest = hashlib.sha1("\n".join(p.text for p in group).encode("utf-8")).hexdigest()[:16]
+            owner = self.owner.get(digest)
+            if digest in seen or (owner is not None and owner != path):
+                originals.append(owner or path)
+                continue
+            seen.add(digest)
+            self.owner[digest] = path
+            owned.append(digest)
+            kept.extend(group)
+        entry["article_sha1"] = owned
+        entry["paragraphs"] = len(kept)
+        if originals:
+            others = sorted(set(originals) - {path})
+            entry["duplicate_of"] = others
+            where = "repeated within the file" if not others else f"same text as in {others[0]}" + (
+                f" and {len(others) - 1} more" if len(others) > 1 else "")
+            warnings.append(f"{path}: {len(originals)} duplicate article{'s' if len(originals) > 1 else ''} "
+                            f"not indexed again ({where})")
+        return kept
+
+
+class Ingest:
+    """One indexing run over one index directory. Use ``index_paths`` unless you need the parts."""
+
+    def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
+                 max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
+                 batch_files: int | None = None, jobs: int | None = None):
+        self.store = IndexDir(index_dir)
+        self.jobs = max(1, jobs or default_jobs())
+        self.rebuild = rebuild
+        self.progress = progress
+        self.max_file_size = max_file_size
+        self.prune = prune
+        self.overrides = overrides
+        self.batch_files = max(1, batch_files or BATCH_FILES)
+        self.counts = _Counts()
+        self.engine = engine_named(DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
+        self._unmerged = False  # a batch was committed without merging segments
+
+    def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
+        from briefsearch.ingest.sources import find_sources
+
+        started = time.perf_counter()
+        roots = [os.path.abspath(p) for p in paths]
+        for root in roots:
+            if not os.path.exists(root):
+                raise SourceError(f"No such file or folder: {root} — check the path")
+        with WriterLock(self.store.root) as lock:
+            lock.acquire(wait)
+            recovered = tuple(self.store.clean_leftovers())
+            sources, walk_warnings = find_sources(roots)
+            self.counts.warnings.extend(walk_warnings)
+
+            first_build = not self.rebuild and not self.store.exists()
+            if first_build:
+                # A first build is published at once (empty) and filled in committed batches, so an
+                # interrupted first run resumes like any incremental run.
+                self._publish(self._create_generation())
+            fresh = self.rebuild
+            if fresh:
+                generation = self._create_generation()
+                manifest: dict[str, dict] = {}
+                state = None
+            else:
+                generation = self.store.live()
+                self.engine = generation.engine()
+                recovered += self._recover(generation)
+                reader = self.engine.reader(generation.path)
+                try:
+                    manifest = reader.manifest()
+                finally:
+                    reader.close()
+                state = generation.enrichment()
+
+            enricher = self._enricher(state)
+            self.vocabulary = Vocabulary.from_dict(None if fresh else generation.vocabulary())
+            writer = self.engine.writer(generation.path, jobs=self.jobs)
+            try:
+                gone = self._removed(sources, roots, manifest)  # refuse a mass deletion before writing anything
+                self._index_sources(sources, roots, manifest, writer, enricher, generation, gone)
+                for path in gone:
+                    writer.delete_source(path)
+                self.counts.removed = len(gone)
+                # A bulk build is not optimized into one segment: merging rewrites every posting in one
+                # process (100k paragraphs: 62.6 s build, 114.6 s optimized) and buys little (8
+                # segments against 1: warm p50 +10%, p95 unchanged, cold +7%). Whoosh's merge policy
+                # folds small segments together.
+                self._commit(writer, enricher, generation)
+            except BaseException as error:
+                writer.cancel()
+                writer.close()
+                self._discard(generation, fresh)
+                if is_disk_full(error):
+                    raise disk_full(error, self.store.root) from None
+                raise
+            writer.close()
+            if fresh:
+                generation = self._publish(generation)
+            reader = self.engine.reader(generation.path)
+            try:
+                total = reader.totals().paragraphs
+            finally:
+                reader.close()
+        c = self.counts
+        return IndexSummary(**{**vars(c), "warnings": tuple(c.warnings)}, total_paragraphs=total,
+                            seconds=time.perf_counter() - started, recovered=recovered)
+
+    def _recover(self, generation: Generation) -> tuple[str, ...]:
+        """Remove what a killed writer left in the live generation; re-record its checksums."""
+        engine_files = self.engine.recover(generation.path)
+        temp_files = generation.clean_leftovers()
+        if engine_files or temp_files:
+            generation.record_checksums(self.engine)  # a kill between commit and recording leaves them stale
+        notes = []
+        if engine_files:
+            notes.append(f"{len(engine_files)} leftover engine file{'s' if len(engine_files) > 1 else ''} of an unfinished commit")
+        if temp_files:
+            notes.append(f"{len(temp_files)} temp file{'s' if len(temp_files) > 1 else ''} ({', '.join(temp_files)})")
+        return tuple(notes)
+
+    def _discard(self, generation: Generation, fresh: bool) -> None:
+        """After a failed or interrupted run: remove the uncommitted files (best effort; the next run
+        does it anyway)."""
+        import shutil
+
+        try:
+            if fresh:
+                shutil.rmtree(generation.path, ignore_errors=True)
+            else:
+                self.engine.recover(generation.path)
+                generation.clean_leftovers()
+        except Exception:  # noqa: BLE001 - cleanup must never hide the error being reported
+            pass
+
+    # --- steps -------------------------------------------------------------------------------
+
+    def _create_generation(self) -> Generation:
+        """A new ``gen-N.tmp`` holding an empty engine index and the version stamp."""
+        generation = Generation(self.store.new_generation(), self.store.display())
+        self.engine.create(generation.path)
+        generation.write_stamp(self.engine, __version__)
+        return generation
+
+    def _publish(self, generation: Generation) -> Generation:
+        generation.record_checksums(self.engine)
+        return Generation(self.store.publish(generation.path), self.store.display())
+
+    def _enricher(self, state: dict | None):
+        from briefsearch.ingest.enrich import EnrichmentState, Enricher
+
+        loaded = EnrichmentState.from_dict(state) if state else None
+        return Enricher(loaded, overrides_path=self.overrides)
+
+    def _index_sources(self, sources, roots, manifest, writer, enricher, generation, gone=()) -> None:
+        from briefsearch.ingest.pipeline import ingest_file
+
+        status = Progress(files_total=len(sources))
+        batch_files = batch_paragraphs = 0
+        articles = _KnownArticles(manifest, sources, gone)
+        for source in sources:
+            status.current = source.path
+            previous = manifest.get(source.path)
+            redo = articles.must_redo(source.path)
+            if not redo and previous and previous.get("size") == source.size and previous.get("mtime_ns") == source.mtime_ns:
+                self.counts.unchanged += 1
+            else:
+                try:
+                    known_sha256 = None if redo else (previous or {}).get("sha256")
+                    ingested = ingest_file(source, enricher, self.max_file_size, previous_sha256=known_sha256)
+                    if ingested is None:
+                        self.counts.unchanged += 1  # touched, not changed: skip the work
+                    else:
+                        paragraphs, entry = ingested
+                        for paragraph in paragraphs:
+                            self.vocabulary.add_text(paragraph.text)
+                        paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
+                        writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
+                        if previous:
+                            self.counts.changed += 1
+                        else:
+                            self.counts.new += 1
+                        self.counts.paragraphs += len(paragraphs)
+                        status.paragraphs += len(paragraphs)
+                        batch_files += 1
+                        batch_paragraphs += len(paragraphs)
+                        if entry["encoding"] not in ("utf-8", "ascii"):
+                            self.counts.warnings.append(f"{source.path}: decoded as {entry['encoding']}")
+                except SkippedFile as skip:
+                    # The paragraphs of an earlier, readable version stay until the file is readable
+                    # again or gone: a passing problem must not empty the index.
+                    self.counts.skipped += 1
+                    self.counts.warnings.append(f"{source.path}: skipped ({skip.reason})"
+                                                + ("; its indexed paragraphs are kept" if previous else ""))
+            status.files_done += 1
+            if self.progress:
+                self.progress(status)
+            if batch_files >= self.batch_files or batch_paragraphs >= BATCH_PARAGRAPHS:
+                self._commit(writer, enricher, generation, merge=False)  # merging waits for the run's last commit
+                batch_files = batch_paragraphs = 0
+
+    def _removed(self, sources, roots, manifest) -> list[str]:
+        seen = {s.path for s in sources}
+        gone = [path for path in manifest if path not in seen and _under(path, roots)]
+        under = [path for path in manifest if _under(path, roots)]
+        if (not self.prune and len(gone) >= MASS_DELETE_MIN and len(gone) > MASS_DELETE_FRACTION * len(under)):
+            raise SourceError(
+                f"{len(gone)} of {len(under)} indexed files are gone from {', '.join(roots)} — if that folder is unmounted, "
+                "mount it; to remove them from the index anyway, run again with --prune"
+            )
+        return gone
+
+    def _commit(self, writer, enricher, generation: Generation, merge: bool = True) -> None:
+        if writer.pending():
+            writer.commit(merge=merge)
+        elif merge and self._unmerged:
+            writer.merge()  # the run ended on a batch boundary: merge what its batches left
+        else:
+            return
+        self._unmerged = not merge
+        generation.write_enrichment(enricher.state.to_dict())
+        generation.write_vocabulary(self.vocabulary.to_dict())
+        generation.record_checksums(self.engine)
+
+
+def default_jobs() -> int:
+    """Worker processes for writing: one per usable core, up to ``MAX_DEFAULT_JOBS``; 1 means in-process."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_JOBS, cores))
+
+
+def index_paths(paths: Sequence[str], index_dir: str, *, rebuild: bool = False,
+                progress: Callable[[Progress], None] | None = None, wait: float = 0.0, **options) -> IndexSummary:
+    """Index files and folders into ``index_dir`` (created if needed); return what the run did."""
+    return Ingest(index_dir, rebuild=rebuild, progress=progress, **options).run(paths, wait=wait)
+
+
+__all__ = ["BriefsearchError", "Ingest", "Progress", "default_jobs", "index_paths"]

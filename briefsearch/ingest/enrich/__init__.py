@@ -1,0 +1,126 @@
+"""Enrichment: fills each paragraph's speaker, quote/turn/question flags, topics and acronyms.
+
+``Enricher`` runs speakers -> topics -> acronyms over one article at a time and keeps the
+collection-wide ``EnrichmentState`` (speaker registry, people) that the indexing run saves with
+each generation. The acronyms a paragraph defines travel with the paragraph into the index, which
+is where query time reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefsearch.models import Article, Paragraph
+
+STATE_VERSION = 1
+
+
+@dataclass
+class EnrichmentState:
+    """What enrichment learns across the collection; JSON-safe through to_dict / from_dict.
+
+    ``speakers``: canonical name -> {"aliases": {alias: count}, "paragraphs": n, "gender": "f"|"m"|None}.
+    ``people``: surname key -> full name, learnt from creator fields ("Ned Price, Department Spokesperson").
+    """
+
+    speakers: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+    taxonomy_version: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "version": STATE_VERSION,
+            "taxonomy_version": self.taxonomy_version,
+            "speakers": [
+                {"name": name, "aliases": dict(entry["aliases"]), "paragraphs": entry["paragraphs"],
+                 "gender": entry.get("gender")}
+                for name, entry in sorted(self.speakers.items())
+            ],
+            "people": dict(sorted(self.people.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "EnrichmentState":
+        state = cls()
+        if not data:
+            return state
+        state.taxonomy_version = data.get("taxonomy_version", "")
+        for entry in data.get("speakers", []):
+            state.speakers[entry["name"]] = {"aliases": dict(entry.get("aliases", {})),
+                                             "paragraphs": int(entry.get("paragraphs", 0)),
+                                             "gender": entry.get("gender")}
+        state.people.update(data.get("people", {}))
+        return state
+
+    def add_speaker(self, name: str, alias: str | None, gender: str | None) -> None:
+        entry = self.speakers.setdefault(name, {"aliases": {}, "paragraphs": 0, "gender": None})
+        entry["paragraphs"] += 1
+        if alias and alias != name:
+            entry["aliases"][alias] = entry["aliases"].get(alias, 0) + 1
+        if gender and not entry.get("gender"):
+            entry["gender"] = gender
+
+    def gender_of(self, name: str | None) -> str | None:
+        entry = self.speakers.get(name) if name else None
+        return entry.get("gender") if entry else None
+
+
+def load_overrides(path: str | None) -> dict[str, str]:
+    """The user's speaker corrections: {"aliases": {"MR PRICE": "Ned Price"}} (missing file: none)."""
+    if not path or not Path(path).is_file():
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return dict(data.get("aliases", {}))
+
+
+class Enricher:
+    """Enriches the paragraphs of one article at a time, learning into ``state`` as it goes."""
+
+    def __init__(self, state: EnrichmentState | None = None, taxonomy_path: str | None = None,
+                 overrides_path: str | None = None):
+        from briefsearch.ingest.enrich.speakers import Resolver
+        from briefsearch.ingest.enrich.topics import DEFAULT_TAXONOMY, load_taxonomy
+
+        self.state = state if state is not None else EnrichmentState()
+        # A user taxonomy given as taxonomy_path is merged over the shipped one.
+        self.taxonomy = load_taxonomy(str(DEFAULT_TAXONOMY), taxonomy_path)
+        self.state.taxonomy_version = self.taxonomy.version
+        self.resolver = Resolver(self.state.people, load_overrides(overrides_path))
+
+    def enrich(self, article: Article, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        """New paragraphs (same order) with speaker, flags, topics and acronyms filled."""
+        from briefsearch.ingest.enrich.acronyms import find_definitions
+        from briefsearch.ingest.enrich.names import people_in_creator, surname_keys
+        from briefsearch.ingest.enrich.speakers import QUESTION, article_context, attribute_article
+        from briefsearch.ingest.enrich.topics import assign_topics
+
+        texts = [p.text for p in paragraphs]
+        for name in people_in_creator(article.author):
+            for key in surname_keys(name):  # a byline spells the name best ("Wendy R. Sherman")
+                known = self.state.people.get(key)
+                if known is None or known.split()[0] == name.split()[0]:
+                    self.state.people[key] = name
+        ctx = article_context(article.title, article.author, texts)
+        attributions = attribute_article(ctx, self.resolver, texts, self.state.gender_of)
+        topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
+                               [who.is_question for who in attributions])
+        enriched = []
+        for paragraph, who, labels in zip(paragraphs, attributions, topics):
+            definitions = tuple(find_definitions(paragraph.text))
+            if who.speaker and who.speaker != QUESTION:
+                self.state.add_speaker(who.speaker, who.alias, who.gender)
+                self._learn_person(who.speaker)
+            enriched.append(dataclasses.replace(
+                paragraph, speaker=who.speaker, is_quote=who.is_quote, is_turn=who.is_turn,
+                is_question=who.is_question, topics=labels, acronyms=definitions))
+        return enriched
+
+    def _learn_person(self, name: str) -> None:
+        from briefsearch.ingest.enrich.names import full_names_in_run, surname_keys
+
+        if full_names_in_run(name) == (name,):
+            for key in surname_keys(name):
+                self.state.people.setdefault(key, name)

@@ -1,0 +1,346 @@
+"""HTML pages and fragments to blocks: the block builder, furniture removal, section anchors,
+transcript turn labels, and page metadata (title, date, author, URL). Uses bs4 with the lxml parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from briefsearch.ingest.extract.common import _file_title, article_id, iso_date
+from briefsearch.models import Article, Block
+from briefsearch.text.normalize import clean_line, clean_text
+
+_DROP_TAGS = frozenset(
+    "script style nav header footer aside form noscript template iframe svg canvas button select "
+    "textarea input label head title meta link object embed video audio map dialog".split()
+)
+_BLOCK_KINDS = {"li": "li", "dt": "li", "dd": "li", **{f"h{n}": "heading" for n in range(1, 7)}}
+_BLOCK_TAGS = frozenset(
+    "p div section article main body html ul ol dl blockquote table thead tbody tfoot tr caption "
+    "figure figcaption pre address hr center details summary fieldset".split()
+) | frozenset(_BLOCK_KINDS)
+_CELL_TAGS = frozenset({"td", "th"})
+_BOLD_TAGS = frozenset({"strong", "b"})
+_PROTECTED = frozenset({"html", "body", "main", "article"})
+# Site furniture inside the content area, by class or id prefix (cookie banners, share bars,
+# related links). Prefixes only: WordPress puts "category-sharing" on real articles.
+_FURNITURE = re.compile(
+    r"^(?:cookie|consent|gdpr|share|sharing|social|related|newsletter|subscribe|breadcrumb|sidebar|"
+    r"skip-link|promo|advert|popup|modal|comment-respond|comments-area|page-header|meta(?:$|[-_])|"
+    r"post-meta|entry-meta|byline)",
+    re.IGNORECASE,
+)
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog"})
+_SECTION_ANCHOR = re.compile(r"post-\d+-(\S+)")
+# A transcript turn that opens right after a single <br>: "MS. PSAKI:", "Q   Thanks", "Q:".
+_TURN_LABEL = re.compile(
+    r"(?:Q(?::|[ \xa0]+(?=[A-Z(\"'\u201c\u2018])|$)"
+    r"|[A-Z][A-Z.'\u2019\-]+(?:[ \xa0]+[A-Z][A-Z.'\u2019\-]*){0,7}[ \xa0]*:)"
+)
+
+
+def _html_spaces(text: str) -> str:
+    """Line breaks in HTML source are plain spaces (only <br> breaks a line)."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    return text
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+_BR, _BOLD_ON, _BOLD_OFF = _Marker("br"), _Marker("bold-on"), _Marker("bold-off")
+
+
+class _BlockBuilder:
+    """Collects the text of a walk over an HTML tree and cuts it into blocks."""
+
+    def __init__(self, title: str = ""):
+        self.blocks: list[Block] = []
+        self.pieces: list = []
+        self.kinds = ["p"]
+        self.section: str | None = None
+        self.anchored = False  # once an editor anchor is seen, headings no longer set the section
+        self.title_key = title.casefold()
+
+    def anchor(self, label: str) -> None:
+        if any(isinstance(piece, str) and piece.strip() for piece in self.pieces):
+            self.flush()
+        self.section = label
+        self.anchored = True
+
+    def flush(self) -> None:
+        if not self.pieces:
+            return
+        kind = self.kinds[-1]
+        for text, label in _segments(self.pieces):
+            if kind == "heading":
+                if text.casefold() == self.title_key:
+                    continue  # the page's own title repeated as its <h1>
+                if not self.anchored:
+                    self.section = text
+            self.blocks.append(Block(text, kind, self.section, label))
+        self.pieces = []
+
+
+def _segments(pieces: list) -> list[tuple[str, str | None]]:
+    """(text, bold label) for each run of ``pieces`` between <br><br> runs or before a turn label."""
+    segments: list[tuple[str, str | None]] = []
+    parts: list[str] = []
+    has_text = False
+    pending_breaks = 0
+    bold_depth = 0
+    label_parts: list[str] | None = None
+    label: str | None = None
+
+    def close_label():
+        nonlocal label_parts, label
+        if label_parts is not None:
+            label = clean_line("".join(label_parts)) or None
+            label_parts = None
+
+    for piece in pieces:
+        if piece is _BR:
+            pending_breaks += 1
+            close_label()
+        elif piece is _BOLD_ON:
+            bold_depth += 1
+        elif piece is _BOLD_OFF:
+            bold_depth = max(0, bold_depth - 1)
+            if bold_depth == 0:
+                close_label()
+        elif not piece.strip():
+            if not pending_breaks:
+                parts.append(piece)
+        else:
+            if pending_breaks and has_text:
+                if pending_breaks >= 2 or _TURN_LABEL.match(piece.lstrip(" \xa0")):
+                    close_label()
+                    segments.append(("".join(parts), label))
+                    parts, has_text, label = [], False, None
+                else:
+                    parts.append("\n")
+            pending_breaks = 0
+            if not has_text and bold_depth and label is None and label_parts is None:
+                label_parts = []
+            if label_parts is not None:
+                label_parts.append(piece)
+            parts.append(piece)
+            has_text = True
+    close_label()
+    segments.append(("".join(parts), label))
+    return [(text, label) for text, label in ((_tidy(text), label) for text, label in segments) if text]
+
+
+def _tidy(text: str) -> str:
+    """Clean text with its lines stripped and blank lines dropped (single <br>s stay newlines)."""
+    text = clean_text(text)
+    if "\n" not in text:
+        return text.strip()
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _is_furniture(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if not attrs or tag.name in _PROTECTED:
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _FURNITURE_ROLES:
+        return True
+    classes = attrs.get("class") or ()
+    if isinstance(classes, str):
+        classes = classes.split()
+    identifier = attrs.get("id")
+    return any(_FURNITURE.match(name) for name in classes) or bool(identifier and _FURNITURE.match(identifier))
+
+
+def _section_anchor(tag: Tag) -> str | None:
+    identifier = tag.attrs.get("id") or tag.attrs.get("name")
+    if isinstance(identifier, str):
+        match = _SECTION_ANCHOR.fullmatch(identifier)
+        if match:
+            return match.group(1)
+    return None
+
+
+_EXIT = object()
+
+
+def html_blocks(root: Tag, title: str = "") -> tuple[Block, ...]:
+    """The body blocks under ``root``, boilerplate skipped, in document order."""
+    builder = _BlockBuilder(title)
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if node is _EXIT:
+            tag = stack.pop()
+            _leave(builder, tag)
+            continue
+        if not isinstance(node, Tag):
+            if node.__class__ is NavigableString:
+                builder.pieces.append(_html_spaces(str(node)))
+            continue
+        name = node.name
+        if name in _DROP_TAGS or (node is not root and _is_furniture(node)):
+            continue
+        if name == "br":
+            builder.pieces.append(_BR)
+            continue
+        if name == "a":
+            label = _section_anchor(node)
+            if label:
+                builder.anchor(label)
+        _enter(builder, node)
+        stack.append(node)
+        stack.append(_EXIT)
+        stack.extend(reversed(node.contents))
+    builder.flush()
+    return tuple(builder.blocks)
+
+
+def _enter(builder: _BlockBuilder, tag: Tag) -> None:
+    name = tag.name
+    if name in _BLOCK_TAGS:
+        builder.flush()
+        builder.kinds.append(_BLOCK_KINDS.get(name, "p") if name in _BLOCK_KINDS else _inherit(builder, name))
+    elif name in _BOLD_TAGS:
+        builder.pieces.append(_BOLD_ON)
+    elif name in _CELL_TAGS:
+        builder.pieces.append(" ")
+
+
+def _inherit(builder: _BlockBuilder, name: str) -> str:
+    # A <p> or <div> inside a list item is still that list item.
+    return builder.kinds[-1] if builder.kinds[-1] == "li" and name in ("p", "div") else "p"
+
+
+def _leave(builder: _BlockBuilder, tag: Tag) -> None:
+    name = tag.name
+    if name in _BLOCK_TAGS:
+        builder.flush()
+        builder.kinds.pop()
+    elif name in _BOLD_TAGS:
+        builder.pieces.append(_BOLD_OFF)
+    elif name in _CELL_TAGS:
+        builder.pieces.append(" ")
+
+
+def fragment_blocks(fragment: str) -> tuple[Block, ...]:
+    """Blocks of an HTML body fragment (a feed item's or JSON record's content)."""
+    soup = BeautifulSoup(fragment, "lxml")
+    return html_blocks(soup.body or soup)
+
+
+# --------------------------------------------------------------------------------------------
+# Whole HTML pages
+
+
+def _html_page(path: str, text: str) -> Article:
+    soup = BeautifulSoup(text, "lxml")
+    meta = _page_metadata(soup)
+    title = meta.get("title") or _first_text(soup.find("h1")) or _file_title(path)
+    blocks = html_blocks(_content_root(soup), title)
+    return Article(
+        article_id=article_id(path), source=path, title=title, blocks=blocks, date=meta.get("date"),
+        author=meta.get("author"), url=meta.get("url"),
+    )
+
+
+def _content_root(soup: BeautifulSoup) -> Tag:
+    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    if main is not None:
+        return main
+    articles = soup.find_all("article", limit=2)
+    if len(articles) == 1:
+        return articles[0]
+    return soup.body or soup
+
+
+_META_TITLE = ("og:title", "twitter:title", "dc.title", "dcterms.title")
+_META_DATE = (
+    "article:published_time", "og:article:published_time", "datepublished", "date", "dc.date", "dc.date.issued",
+    "dcterms.date", "dcterms.issued", "dcterms.created", "pubdate", "publishdate", "publish-date",
+    "publication_date", "parsely-pub-date", "sailthru.date", "article.published", "article:modified_time",
+)
+_META_AUTHOR = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "parsely-author", "sailthru.author")
+_META_URL = ("og:url", "twitter:url")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+
+
+def _page_metadata(soup: BeautifulSoup) -> dict[str, str]:
+    values: dict[str, str] = {}
+    canonical = None
+    for tag in soup.find_all(["meta", "link"]):
+        attrs = tag.attrs
+        if tag.name == "link":
+            rel = attrs.get("rel") or ()
+            if "canonical" in rel and attrs.get("href") and canonical is None:
+                canonical = attrs["href"]
+            continue
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        content = attrs.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            values.setdefault(key.strip().lower(), content)
+    meta: dict[str, str] = {}
+    site_name = clean_line(values.get("og:site_name") or values.get("application-name") or "")
+    page_title = soup.head.title if soup.head else soup.title
+    titles = [values.get(key) for key in _META_TITLE] + [_first_text(page_title)]
+    title = next((clean_line(t) for t in titles if t and clean_line(t)), "")
+    meta["title"] = strip_site_suffix(title, site_name)
+    meta["date"] = next(filter(None, (iso_date(values.get(key)) for key in _META_DATE if values.get(key))), None)
+    if meta["date"] is None:
+        meta["date"] = _time_element_date(soup)
+    author = next((values[key] for key in _META_AUTHOR if values.get(key) and not values[key].startswith("http")), None)
+    meta["author"] = clean_line(_BY.sub("", author or _byline(soup) or "")) or None
+    url = canonical or next((values[key] for key in _META_URL if values.get(key)), None)
+    meta["url"] = clean_line(url) if url else None
+    return meta
+
+
+def _time_element_date(soup: BeautifulSoup) -> str | None:
+    moment = soup.find("time")
+    if moment is None:
+        return None
+    return iso_date(moment.get("datetime") or moment.get_text(" "))
+
+
+def _byline(soup: BeautifulSoup) -> str | None:
+    for query in ({"attrs": {"rel": "author"}}, {"class_": "byline"}, {"attrs": {"itemprop": "author"}}):
+        found = soup.find(**query)
+        if found is not None:
+            text = _first_text(found)
+            if text and len(text) < 200:
+                return text
+    return None
+
+
+def _first_text(tag) -> str:
+    return clean_line(tag.get_text(" ")) if tag is not None else ""
+
+
+_SUFFIX = re.compile(r"^(?P<title>.{8,}?)\s+(?:\||\u2013|\u2014|-|::|\u00b7)\s+(?P<site>[^|]{2,60})$")
+
+
+def strip_site_suffix(title: str, site_name: str = "") -> str:
+    """'Remarks by ... | The White House' -> 'Remarks by ...'.
+
+    Only when the suffix is the page's own site name, or follows a '|' and is at most four words:
+    a dash alone is too often part of the title ("Department Press Briefing – June 9, 2021").
+    """
+    match = _SUFFIX.match(title)
+    if not match:
+        return title
+    site = match.group("site").strip()
+    separator = title[len(match.group("title")):len(title) - len(site)].strip()
+    if site_name and site.casefold() == site_name.casefold():
+        return match.group("title").strip()
+    if separator == "|" and len(site.split()) <= 4:
+        return match.group("title").strip()
+    return title

@@ -1,0 +1,240 @@
+"""Finding source files in the user's paths and reading them as clean text.
+
+The walk never follows directory symlinks and turns per-entry problems into warnings; reading
+sniffs binary files, decodes with detection and reports the encoding and the bytes' sha256.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from briefsearch.errors import SkippedFile, SourceError
+from briefsearch.text.normalize import clean_text
+
+SUPPORTED_EXTENSIONS = frozenset(
+    {".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".jsonl", ".json", ".rss", ".atom", ".xml"}
+)
+
+SNIFF_BYTES = 8192
+_MAGIC_NUMBERS = (
+    b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a",
+    b"\x1f\x8b", b"\x7fELF", b"SQLite format 3\x00", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07",
+)
+# Bytes that never occur in text: C0 controls other than tab, newline, form feed, carriage
+# return and escape, plus DEL.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32), 127])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Detection often names a Latin code page other than cp1252 for short English text with a few
+# curly quotes or accents (cp1250 turns "naïve" into "naďve"); briefings are overwhelmingly
+# Western, so within this family cp1252 wins whenever it decodes the bytes.
+_LATIN_CODEPAGES = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "cp437", "cp775", "cp850", "cp852", "cp857", "cp858", "mac-roman", "mac-latin2",
+     "mac-iceland", "mac-turkish", "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-9",
+     "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16"}
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to ingest. ``path`` is printable (undecodable name bytes as ``\\xNN``)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    # The name as the OS needs it when it differs from the printable ``path``.
+    os_path: str | None = field(default=None, compare=False, repr=False)
+    # The path from the indexed folder's parent ("seeds/briefing.html"): the same on every
+    # machine and checkout, so article ids made from it are too.
+    key: str = field(default="", compare=False, repr=False)
+
+
+def display_path(path: str) -> str:
+    """``path`` with undecodable file-name bytes shown as ``\\xNN`` so it can always be printed."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def is_supported(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in SUPPORTED_EXTENSIONS
+
+
+def find_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[str]]:
+    """The supported files under ``paths`` (files or folders), sorted, each file once.
+
+    Returns (sources, warnings). Raises SourceError when a path does not exist at all.
+    """
+    for path in paths:
+        if not os.path.exists(path):
+            raise SourceError(f"No such file or folder: {display_path(path)} — check the path")
+    found: list[tuple[str, os.stat_result]] = []
+    warnings: list[str] = []
+    bases: dict[str, str] = {}
+    for path in paths:
+        start = len(found)
+        if os.path.isdir(path):
+            _walk(path, found, warnings)
+        elif is_supported(path):
+            _add_file(path, found, warnings)
+        else:
+            warnings.append(f"{display_path(path)}: skipped (unsupported file type)")
+        base = os.path.dirname(os.path.normpath(path))
+        for file_path, _ in found[start:]:
+            bases.setdefault(file_path, base)
+    sources = _unique(found)
+    return [replace(s, key=display_path(os.path.relpath(s.os_path or s.path, bases.get(s.os_path or s.path, "/"))))
+            for s in sources], warnings
+
+
+def _walk(folder: str, found: list, warnings: list[str]) -> None:
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                entries = list(entries)
+        except OSError as error:
+            warnings.append(f"{display_path(current)}: skipped ({_reason(error)})")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and folders (.git, .venv) are never briefings
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_symlink() and entry.is_dir():
+                    warnings.append(f"{display_path(entry.path)}: skipped (link to a folder; not followed)")
+                elif is_supported(entry.name):
+                    _add_file(entry.path, found, warnings)
+            except OSError as error:
+                warnings.append(f"{display_path(entry.path)}: skipped ({_reason(error)})")
+
+
+def _add_file(path: str, found: list, warnings: list[str]) -> None:
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        warnings.append(f"{display_path(path)}: skipped ({_reason(error)})")
+        return
+    if stat.S_ISREG(info.st_mode):
+        found.append((path, info))
+    else:
+        warnings.append(f"{display_path(path)}: skipped (not a regular file)")
+
+
+def _unique(found: list[tuple[str, os.stat_result]]) -> list[SourceFile]:
+    """Sorted by path; a file reached twice (hard link, file symlink) is kept at its first path."""
+    seen: set[tuple[int, int]] = set()
+    sources: list[SourceFile] = []
+    for path, info in sorted(found, key=lambda item: os.fsencode(item[0])):
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            continue
+        seen.add(key)
+        shown = display_path(path)
+        sources.append(SourceFile(shown, info.st_size, info.st_mtime_ns, None if shown == path else path))
+    return sources
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def read_text(source: SourceFile, max_bytes: int = 20_000_000) -> tuple[str, str, str]:
+    """The file's text (clean, NFC), the encoding it was decoded with and the sha256 of its bytes.
+
+    Raises SkippedFile with a short reason for empty, binary, oversized, unreadable or
+    changing files.
+    """
+    data = _read_stable(source.os_path or source.path, max_bytes)
+    if not data:
+        raise SkippedFile("empty file")
+    if _looks_binary(data[:SNIFF_BYTES]):
+        raise SkippedFile("binary file")
+    text, encoding = decode(data)
+    text = clean_text(text)
+    if not text.strip():
+        raise SkippedFile("empty file")
+    return text, encoding, hashlib.sha256(data).hexdigest()
+
+
+def _read_stable(path: str, max_bytes: int) -> bytes:
+    """The file's bytes, read again once if it changed while being read."""
+    for _attempt in range(2):
+        try:
+            before = os.stat(path)
+            if before.st_size > max_bytes:
+                raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+            after = os.stat(path)
+        except OSError as error:
+            raise SkippedFile(f"unreadable: {_reason(error)}") from None
+        if len(data) > max_bytes:
+            raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
+        unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+        if unchanged and len(data) == after.st_size:
+            return data
+    raise SkippedFile("changed while being read")
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:g} MB"
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if sample.startswith(_MAGIC_NUMBERS):
+        return True
+    if any(sample.startswith(bom) for bom, _ in _UNICODE_BOMS):
+        return False  # UTF-16/32 text is full of NUL bytes
+    if b"\x00" in sample:
+        return True
+    controls = len(sample.translate(None, _NOT_CONTROL))  # deleting the rest leaves the controls
+    return controls > 0.05 * len(sample)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, codec name): UTF-8 (BOM-aware), else detected, else cp1252, else latin-1."""
+    for bom, codec in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    detected = _detect(data)
+    if detected and detected not in _LATIN_CODEPAGES:
+        try:
+            return data.decode(detected), detected
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _detect(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # imported late: only non-UTF-8 files need it
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    try:
+        return codecs.lookup(best.encoding).name
+    except LookupError:
+        return None

@@ -1,0 +1,125 @@
+"""Rendering results as text, JSON, JSON Lines or CSV. No engine, no Click: strings in, strings out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+
+from briefsearch.models import Hit, Paragraph, SearchResult
+from briefsearch.query.snippets import MARK_END, MARK_START, plain
+
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+FORMATS = ("text", "json", "jsonl", "csv")
+HIT_KEYS = ("rank", "score", "id", "article_id", "title", "date", "author", "source", "url",
+            "paragraph", "speaker", "topics", "text", "snippet")
+
+
+def hit_record(hit: Hit) -> dict:
+    p = hit.paragraph
+    record = {
+        "rank": hit.rank, "score": hit.score, "id": p.id, "article_id": p.article_id, "title": p.title,
+        "date": p.date, "author": p.author, "source": p.source, "url": p.url, "paragraph": p.position,
+        "speaker": p.speaker, "topics": list(p.topics), "text": p.text, "snippet": plain(hit.snippet),
+        "is_quote": p.is_quote, "is_turn": p.is_turn, "is_question": p.is_question,
+    }
+    if hit.context:
+        record["context"] = [paragraph_record(c) for c in hit.context]
+    return record
+
+
+def paragraph_record(p: Paragraph) -> dict:
+    return {
+        "id": p.id, "article_id": p.article_id, "title": p.title, "date": p.date, "author": p.author,
+        "source": p.source, "url": p.url, "paragraph": p.position, "speaker": p.speaker,
+        "topics": list(p.topics), "text": p.text,
+    }
+
+
+def render_marks(snippet: str, color: bool) -> str:
+    if color:
+        return snippet.replace(MARK_START, BOLD).replace(MARK_END, RESET)
+    return plain(snippet)
+
+
+def render_result(result: SearchResult, fmt: str, color: bool = False) -> str:
+    if fmt == "json":
+        record = {"query": result.query, "total": result.total, "hits": [hit_record(h) for h in result.hits]}
+        if result.suggestion:
+            record["suggestion"] = result.suggestion
+        return json.dumps(record, ensure_ascii=False, indent=2)
+    if fmt == "jsonl":
+        return "\n".join(json.dumps(hit_record(h), ensure_ascii=False) for h in result.hits)
+    if fmt == "csv":
+        return records_csv([{k: v for k, v in hit_record(h).items() if k in HIT_KEYS} for h in result.hits], HIT_KEYS)
+    return render_text(result, color)
+
+
+def render_text(result: SearchResult, color: bool) -> str:
+    lines = []
+    for note in result.expansions:
+        lines.append(f"expanded: {note}")
+    for hit in result.hits:
+        p = hit.paragraph
+        head = [f"{hit.rank:>2}. [{hit.score:.2f}]", _b(p.title or "(untitled)", color)]
+        meta = [m for m in (p.date[:10] if p.date else None, p.speaker, f"{p.article_id}#p{p.position}") if m]
+        lines.append(" ".join(head))
+        lines.append("    " + " · ".join(meta))
+        if hit.context:
+            for c in hit.context:
+                marker = ">" if c.position == p.position else " "
+                body = render_marks(hit.snippet, color) if c.position == p.position else c.text
+                lines.extend(_indent(f"{marker} p{c.position}: {body}"))
+        else:
+            lines.extend(_indent(render_marks(hit.snippet, color)))
+        lines.append("")
+    shown = len(result.hits)
+    if shown:
+        lines.append(f"{shown} of {result.total} paragraphs")
+    return "\n".join(lines).rstrip("\n")
+
+
+def render_paragraphs(paragraphs, focus: Paragraph, fmt: str) -> str:
+    if fmt in ("json", "jsonl"):
+        records = [paragraph_record(p) for p in paragraphs]
+        if fmt == "jsonl":
+            return "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+        return json.dumps({"id": focus.id, "paragraphs": records}, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        keys = tuple(paragraph_record(focus))
+        return records_csv([paragraph_record(p) for p in paragraphs], keys)
+    lines = [focus.title or "(untitled)", " · ".join(m for m in (focus.date[:10] if focus.date else None, focus.source, focus.url) if m), ""]
+    for p in paragraphs:
+        marker = ">" if p.id == focus.id else " "
+        speaker = f"[{p.speaker}] " if p.speaker else ""
+        lines.extend(_indent(f"{marker} p{p.position}: {speaker}{p.text}", "  "))
+    return "\n".join(lines)
+
+
+def records_csv(records: list[dict], keys) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: ("; ".join(v) if isinstance(v, (list, tuple)) else v) for k, v in record.items()})
+    return buffer.getvalue().rstrip("\n")
+
+
+def render_records(records: list[dict], fmt: str, keys, text_line) -> str:
+    """Lists (speakers, topics, acronyms, stats): JSON list, CSV, or one text line per record."""
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    if fmt == "jsonl":
+        return "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    if fmt == "csv":
+        return records_csv(records, keys)
+    return "\n".join(text_line(r) for r in records)
+
+
+def _b(text: str, color: bool) -> str:
+    return f"{BOLD}{text}{RESET}" if color else text
+
+
+def _indent(text: str, prefix: str = "    ") -> list[str]:
+    return textwrap.wrap(text, width=100, initial_indent=prefix, subsequent_indent=prefix + "  ") or [prefix]

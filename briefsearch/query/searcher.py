@@ -1,0 +1,295 @@
+"""Searching one index: query text → structure → rewrite → tiers → engine → hits, re-ranked.
+
+The ``Searcher`` keeps the live generation's reader open and reopens it (never refreshes it)
+when a writer commits. A search parses the text (``language``), drops common words and sets
+exclusions apart (``rewrite``), plans its tiers under the ranking policy (``plan``, ``policy``),
+expands acronyms, runs the tiers through the engine in turn until the limit is filled, re-ranks
+a long query's first hits with the words they share (``feedback``), and makes the snippets.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from briefsearch.errors import QuerySyntaxError
+from briefsearch.indexing.storage import IndexDir
+from briefsearch.models import Hit, Paragraph, SearchResult
+from briefsearch.query import feedback
+from briefsearch.query import tree as ql
+from briefsearch.query.language import parse_date_range, parse_query
+from briefsearch.query.plan import plan, tiers, wants_feedback
+from briefsearch.query.policy import DEFAULT_POLICY, RankingPolicy
+from briefsearch.query.rewrite import (
+    acronym_definitions,
+    drop_stop_words,
+    expand_acronyms,
+    holds_phrase,
+    quoted_phrases,
+    split_exclusions,
+    stop_terms,
+)
+from briefsearch.query.snippets import make_snippet
+
+TIME_LIMIT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    limit: int = 10
+    speaker: str | None = None
+    topic: str | None = None
+    since: str | None = None
+    until: str | None = None
+    per_article: bool = False
+    context: int = 0
+    expand: bool = True
+    feedback: bool = True
+    time_limit: float | None = TIME_LIMIT_SECONDS
+
+
+@dataclass
+class _Ranking:
+    """The paragraphs the tiers found, in the order they are shown, and what to say about them."""
+
+    rows: list  # (Paragraph, score), best first
+    total: int  # matches reported to the user
+    terms: set  # the query's own index terms, for highlighting
+    timed_out: bool
+    all_words: bool  # the first tier (all the words) found something
+    tiers: list  # the tier each row came from (0: all the words)
+    queries: list  # what ran, described by the engine, for --explain
+
+
+class Searcher:
+    """A long-lived searcher over one index directory; reopens itself when the index changes."""
+
+    def __init__(self, index_dir: str | os.PathLike, policy: RankingPolicy = DEFAULT_POLICY):
+        self.store = IndexDir(index_dir)
+        self.policy = policy
+        self.generation = None
+        self._reader = None
+        self._acronyms_of = None  # the reader _acronym_cache was read from
+        self._acronym_cache: dict[str, set[str]] = {}
+        self._open()
+
+    def _open(self) -> None:
+        generation = self.store.live()
+        engine = generation.engine()
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = engine.reader(generation.path, self.policy.scoring)
+        self.generation = generation
+
+    @property
+    def reader(self):
+        """The engine reader, reopened (never refreshed) if a writer committed since."""
+        if self.generation.path != self.store.current() or not self._reader.is_current():
+            self._open()
+        return self._reader
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def search(self, text: str, options: SearchOptions | None = None) -> SearchResult:
+        options = options or SearchOptions()
+        policy = self.policy
+        warnings: list[str] = []
+        node = parse_query(text, warnings)
+        reader = self.reader
+        node, exclusions = split_exclusions(drop_stop_words(node, policy))
+        expansions: list[str] = []
+        within = self._filter(reader, options)
+        primary, fallback = plan(node, policy)
+        if options.expand:
+            definitions = self._acronyms(reader)
+            primary = expand_acronyms(primary, definitions, expansions, policy.expansion_weight)
+            if fallback is not None:
+                fallback = expand_acronyms(fallback, definitions, [], policy.expansion_weight)
+        run = tiers(primary, fallback, policy)
+        phrases = quoted_phrases(primary)
+        if exclusions:
+            run = [ql.And((tier, *exclusions)) for tier in run]
+        rerank = options.feedback and wants_feedback(node, policy)
+        ranking = self._rank(reader, run, phrases, within, options,
+                             max(options.limit, policy.feedback_rerank) if rerank else options.limit)
+        if rerank and ranking.rows and not ranking.timed_out:
+            self._rerank(reader, ranking)
+        rows = ranking.rows[: options.limit]
+        if not ranking.all_words and rows:
+            warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
+        if ranking.timed_out:
+            warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
+        hits = tuple(self._hit(rank, paragraph, score, ranking.terms, options.context, reader)
+                     for rank, (paragraph, score) in enumerate(rows, 1))
+        suggestion = self._suggest(text) if ranking.total < policy.suggest_below else None
+        return SearchResult(query=text, total=ranking.total, hits=hits, expansions=tuple(expansions),
+                            warnings=tuple(warnings), suggestion=suggestion,
+                            explain="  then: ".join(ranking.queries))
+
+    def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int) -> _Ranking:
+        """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
+        rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
+        total and the queries reported are those of the first ``options.limit`` (the feedback
+        pass ranks more than it shows)."""
+        compiled = [reader.compile(tier) for tier in tiers]
+        fetch = limit * 3 + 10 if phrases else limit
+        while True:
+            found = reader.search(compiled[0], within=within, limit=fetch,
+                                  per_article=options.per_article, deadline=options.time_limit)
+            rows, total, terms = list(found.hits), found.total, set(found.terms)
+            if not phrases:
+                break
+            # The index holds stems, so "human rights" also matched "a human right": keep the
+            # paragraphs that hold each quoted phrase as written (case and punctuation aside),
+            # fetching more until ``limit`` are kept or none are left, so that any limit keeps the
+            # same best ones.
+            kept = [row for row in rows if all(holds_phrase(row[0].text, p) for p in phrases)]
+            if len(kept) >= limit or len(rows) < fetch or found.timed_out:
+                total -= len(rows) - len(kept)
+                rows = kept[:limit]
+                break
+            fetch *= 4
+        all_words = bool(rows)
+        tiers_of = [0] * len(rows)
+        timed_out = found.timed_out
+        ran = [compiled[0]]
+        reported = None  # (total, queries) once options.limit rows are found
+        for number, tier in enumerate(compiled[1:], 1):
+            if len(rows) >= options.limit and reported is None:
+                reported = (total, list(ran))
+            if len(rows) >= limit:
+                break
+            ran.append(tier)
+            more = reader.search(tier, within=within, limit=limit + len(rows),
+                                 per_article=options.per_article, deadline=options.time_limit)
+            seen = {paragraph.id for paragraph, _ in rows}
+            seen_articles = {paragraph.article_id for paragraph, _ in rows}
+            for paragraph, score in more.hits:
+                if paragraph.id in seen or (options.per_article and paragraph.article_id in seen_articles):
+                    continue
+                if len(rows) >= limit:
+                    break
+                rows.append((paragraph, score))
+                tiers_of.append(number)
+            total = max(total, more.total)
+            terms |= more.terms
+            timed_out = timed_out or more.timed_out
+        total, ran = reported or (total, ran)
+        return _Ranking(rows, total, terms, timed_out, all_words, tiers_of, [query.describe() for query in ran])
+
+    def _rerank(self, reader, ranking: _Ranking) -> None:
+        """Pseudo-relevance feedback: the words the first ``feedback_docs`` hits share
+        (``feedback``) add their scores to the first ``feedback_rerank`` hits, which are re-ranked
+        within their tier (all the words, at least two, any). The matches stay the query's own,
+        hits below ``feedback_rerank`` keep their place, and so a short list is always the head of
+        a longer one."""
+        policy = self.policy
+        rows = ranking.rows
+        hits, articles = [], set()
+        for (paragraph, _), score in zip(rows, _shown_order_scores(rows[:policy.feedback_docs], ranking.tiers)):
+            # An article's title is one observation, not one per paragraph of it among the hits
+            # ("Department Press Briefing – June 3, 2021" on eight of them would outweigh their text).
+            title = "" if paragraph.article_id in articles else paragraph.title
+            articles.add(paragraph.article_id)
+            hits.append((title, paragraph.text, score))
+        words = feedback.feedback_words(hits, stop_terms(policy), policy.feedback_words, policy.feedback_sharpness)
+        boosts = [(word, round(policy.feedback_weight * weight, 3)) for word, weight in words]
+        clause = tuple(ql.Boost(ql.Term(word), boost) for word, boost in boosts if boost > 0)
+        if not clause:
+            return
+        query = reader.compile(ql.Or(clause))
+        head = rows[:policy.feedback_rerank]
+        feedback_scores = reader.score_paragraphs(query, [paragraph.id for paragraph, _ in head])
+        scores = [score + feedback_scores.get(paragraph.id, 0.0) for paragraph, score in head]
+        order = sorted(range(len(head)), key=lambda i: (ranking.tiers[i], -scores[i]))  # stable: ties keep their order
+        ranking.rows[: len(head)] = [(head[i][0], scores[i]) for i in order]
+        ranking.tiers[: len(head)] = [ranking.tiers[i] for i in order]
+        ranking.queries.append(f"re-ranked with {query.describe()}")
+
+    def _suggest(self, text: str) -> str | None:
+        """A corrected query from the collection's vocabulary, when the query found little."""
+        from briefsearch.query.spelling import suggest
+        from briefsearch.text.vocabulary import Vocabulary
+
+        counts = self.generation.vocabulary()
+        if counts is None:
+            return None
+        return suggest(text, Vocabulary.from_dict(counts))
+
+    def _acronyms(self, reader) -> dict[str, set[str]]:
+        """The acronym definitions of the open generation, read once per reader."""
+        if self._acronyms_of is not reader:
+            self._acronym_cache = acronym_definitions(reader.values("acronym"))
+            self._acronyms_of = reader
+        return self._acronym_cache
+
+    def _filter(self, reader, options: SearchOptions):
+        parts = []
+        if options.speaker:
+            parts.append(ql.Term(options.speaker, "speaker"))
+        if options.topic:
+            parts.append(ql.Term(options.topic, "topic"))
+        if options.since or options.until:
+            start = parse_date_range(options.since).start if options.since else "0000-01-01"
+            end = parse_date_range(options.until).end if options.until else "9999-12-31"
+            if start > end:
+                raise QuerySyntaxError(f"--since {options.since} is after --until {options.until}")
+            parts.append(ql.DateRange(start, end))
+        if not parts:
+            return None
+        return reader.compile(parts[0] if len(parts) == 1 else ql.And(tuple(parts)))
+
+    def _hit(self, rank: int, paragraph: Paragraph, score: float, terms, context: int, reader) -> Hit:
+        neighbours = _neighbours(reader, paragraph, context) if context > 0 else ()
+        return Hit(rank=rank, score=round(float(score), 4), paragraph=paragraph,
+                   snippet=make_snippet(paragraph.text, terms), context=neighbours)
+
+    def show(self, paragraph_id: str, context: int = 0):
+        """One paragraph and its neighbours (context paragraphs on each side)."""
+        reader = self.reader
+        paragraph = reader.get(paragraph_id)
+        return paragraph, _neighbours(reader, paragraph, context) if context > 0 else (paragraph,)
+
+
+def _neighbours(reader, paragraph: Paragraph, context: int) -> tuple:
+    """The paragraph with up to ``context`` paragraphs of its article on each side, in order."""
+    first = max(1, paragraph.position - context)
+    return tuple(reader.article_paragraphs(paragraph.article_id, first, paragraph.position + context))
+
+
+def _shown_order_scores(rows, tiers) -> list[float]:
+    """The rows' scores made to fall in the order they are shown: each later tier's scores are
+    scaled so that its best equals the previous tier's last (a paragraph holding some of the words
+    can score above one holding all of them, but it is shown below it, and the feedback model
+    weighs hits by their standing in that order)."""
+    scores: list[float] = []
+    factor, previous_tier, last = 1.0, None, None
+    for (_, score), tier in zip(rows, tiers):
+        if previous_tier is not None and tier != previous_tier:
+            factor = min(1.0, last / score) if score > 0 else 1.0
+        scores.append(score * factor)
+        previous_tier, last = tier, scores[-1]
+    return scores
+
+
+def search(index_dir: str | os.PathLike, query: str, options: SearchOptions | None = None) -> SearchResult:
+    """One search over ``index_dir`` (opens and closes the index)."""
+    with Searcher(index_dir) as searcher:
+        return searcher.search(query, options)
+
+
+def show(index_dir: str | os.PathLike, paragraph_id: str, context: int = 0):
+    """One paragraph of ``index_dir`` and its neighbours (opens and closes the index)."""
+    with Searcher(index_dir) as searcher:
+        return searcher.show(paragraph_id, context)

@@ -1,0 +1,55 @@
+"""Text analysis: the index terms of a text, the same for every engine, at index and at query time.
+
+Tokens: words, and dotted acronyms kept whole ("U.S." → "us"); possessive 's dropped; lowercased;
+accents folded; Porter-stemmed ("defenses" → "defens"). No stop list at index time, so "US" and
+"IT" stay searchable and a phrase never matches across a removed word ("Department State" does not
+match "Department of State"); common words are dropped from keyword queries instead, at query time.
+Engines index these terms as they are (the Whoosh engine wraps them in a tokenizer, a second engine
+is fed them pre-tokenized); ``ANALYZER_VERSION`` goes into each engine's schema fingerprint, so an
+index made with other analysis is refused with --rebuild advice instead of searched wrongly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefsearch.text.accents import ACCENT_MAP as accent_map
+from briefsearch.text.porter import stem as porter_stem
+
+ANALYZER_VERSION = 2
+TOKEN_PATTERN = r"(?:\w\.){2,}(?!\w)|\w+(?:['\u2019]\w+)*"
+TOKEN_RE = re.compile(TOKEN_PATTERN)  # one match per token
+_POSSESSIVE = re.compile(r"['\u2019][sS]$")
+_DROP = str.maketrans("", "", ".'\u2019")
+_CACHE_LIMIT = 500_000
+_terms: dict[tuple[str, bool], str] = {}
+
+
+def index_term(word: str, stem: bool = True) -> str:
+    """The index term of one token: possessive and dots dropped, lowercased, accents folded, stemmed."""
+    key = (word, stem)
+    term = _terms.get(key)
+    if term is None:
+        term = _POSSESSIVE.sub("", word).translate(_DROP).lower()
+        if not term.isascii():
+            term = term.translate(accent_map)
+        if stem:
+            term = porter_stem(term)
+        if len(_terms) < _CACHE_LIMIT:
+            _terms[key] = term
+    return term
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as written, in order (each one's index term is ``index_term(word)``)."""
+    return TOKEN_RE.findall(text)
+
+
+def analyze(text: str, stem: bool = True) -> list[str]:
+    """The index terms of ``text``, in order."""
+    return [index_term(match.group(), stem) for match in TOKEN_RE.finditer(text)]
+
+
+def analyze_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) for each token of ``text``: where each index term stands in the text."""
+    return [(index_term(m.group()), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
