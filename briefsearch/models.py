@@ -5,7 +5,7 @@ All records are frozen dataclasses so stages pass values, never shared mutable s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,26 @@ class Paragraph:
     is_question: bool = False  # a question from the floor
     topics: tuple[str, ...] = ()
     acronyms: tuple[tuple[str, str], ...] = ()  # (short, long) definitions made in this paragraph
+
+    def to_record(self) -> dict:
+        """The paragraph as JSON-safe plain data (what an engine stores), default values left out."""
+        record = asdict(self)
+        return {name: value for name, value in record.items() if value != _DEFAULTS.get(name, _REQUIRED)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Paragraph":
+        """The paragraph ``to_record`` made, also from a JSON round trip (lists back to tuples);
+        keys this version does not know are ignored."""
+        return cls(**{name: _tupled(value) for name, value in record.items() if name in _FIELDS})
+
+
+_REQUIRED = object()
+_FIELDS = frozenset(f.name for f in fields(Paragraph))
+_DEFAULTS = {f.name: f.default for f in fields(Paragraph)}
+
+
+def _tupled(value):
+    return tuple(_tupled(item) for item in value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)

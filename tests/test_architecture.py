@@ -90,16 +90,17 @@ def test_only_the_whoosh_engine_imports_whoosh():
 
 
 def _schema_fields() -> set[str]:
-    """The Whoosh schema's field names (``build_schema``'s keywords) that are not also paragraph
-    attributes (those are domain words, free to appear as record keys)."""
+    """The Whoosh schema's field names (``build_schema``'s keywords) that are not also domain words
+    (paragraph attributes, keys of the JSON output), which are free to appear as record keys."""
     from dataclasses import fields
 
     from briefsearch.models import Paragraph
+    from briefsearch.present.render import HIT_KEYS
 
     tree = ast.parse((PACKAGE / "engine" / "whoosh" / "schema.py").read_text(encoding="utf-8"))
     build = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "build_schema")
     call = next(n for n in ast.walk(build) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "Schema")
-    return {k.arg for k in call.keywords} - {f.name for f in fields(Paragraph)}
+    return {k.arg for k in call.keywords} - {f.name for f in fields(Paragraph)} - set(HIT_KEYS)
 
 
 def test_nothing_above_the_engine_names_a_schema_field():

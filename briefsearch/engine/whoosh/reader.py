@@ -18,7 +18,7 @@ from briefsearch.engine.api import EngineHits, Scoring, Totals
 from briefsearch.engine.whoosh.compiler import Compiler
 from briefsearch.engine.whoosh.directory import open_index
 from briefsearch.engine.whoosh.errors import reading
-from briefsearch.engine.whoosh.schema import FACET_FIELDS, paragraph_from_fields
+from briefsearch.engine.whoosh.schema import FACET_FIELDS, is_paragraph, paragraph_from_fields
 from briefsearch.errors import CorruptIndex, NotFound
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import analyze
@@ -129,20 +129,19 @@ class WhooshReader:
             results, timed_out = self._top(query, fetch, deadline)
             rows, articles = [], set()
             for hit in results:
-                fields = hit.fields()
+                paragraph = paragraph_from_fields(hit.fields())
                 if per_article:
-                    if fields["article_id"] in articles:
+                    if paragraph.article_id in articles:
                         continue
-                    articles.add(fields["article_id"])
-                rows.append((fields, hit.score))
+                    articles.add(paragraph.article_id)
+                rows.append((paragraph, hit.score))
                 if len(rows) == limit:
                     break
             if not per_article or len(rows) >= limit or results.scored_length() < fetch or timed_out:
                 break
             fetch *= 4
         terms = frozenset(_text(text) for field, text in query.existing_terms(self.reader, expand=True) if field == "text")
-        hits = tuple((paragraph_from_fields(fields), score) for fields, score in rows)
-        return EngineHits(len(results), hits, terms, timed_out)
+        return EngineHits(len(results), tuple(rows), terms, timed_out)
 
     def _top(self, query: wq.Query, limit: int, deadline: float | None):
         # One exact pass: with block-quality skipping Whoosh cannot count the matches while it
@@ -194,7 +193,7 @@ class WhooshReader:
     @reading
     def get(self, paragraph_id: str) -> Paragraph:
         fields = self.searcher.document(id=paragraph_id)
-        if not fields or "article_id" not in fields:
+        if not fields or not is_paragraph(fields):
             raise NotFound(f"No paragraph {paragraph_id} in the index — ids look like 3f2a9c1b7d4e#p12 (see briefsearch query output)")
         return paragraph_from_fields(fields)
 
@@ -211,7 +210,7 @@ class WhooshReader:
         reader = self.reader
         for docnum in reader.all_doc_ids():  # live documents only
             fields = reader.stored_fields(docnum)
-            if "article_id" in fields:  # not a manifest record
+            if is_paragraph(fields):
                 yield paragraph_from_fields(fields)
 
     # --- counts ------------------------------------------------------------------------------
@@ -281,10 +280,13 @@ class WhooshReader:
             if self.reader.is_deleted(docnum):
                 continue
             fields = self.reader.stored_fields(docnum)
-            if fields.get("kind") == "source" or docnum % step or not fields.get("text"):
+            if not is_paragraph(fields):
                 continue
-            for term in set(analyze(fields["text"])[:3]):
+            paragraph = paragraph_from_fields(fields)
+            if docnum % step:
+                continue
+            for term in set(analyze(paragraph.text)[:3]):
                 if docnum not in set(self.reader.postings("text", term).all_ids()):
-                    problems.append(f"{fields.get('id')}: the word {term!r} of its text has no posting")
+                    problems.append(f"{paragraph.id}: the word {term!r} of its text has no posting")
                     break
         return problems
