@@ -37,6 +37,7 @@ class Article:
     url: str | None = None
     encoding: str | None = None  # encoding the source file was decoded with
     categories: tuple[str, ...] = ()
+    outlet: str | None = None  # who published it: "The White House", "U.S. Department of State", ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Paragraph:
     author: str | None = None
     source: str = ""
     url: str | None = None
+    outlet: str | None = None  # the article's publisher (``Article.outlet``)
     section: str | None = None
     speaker: str | None = None  # canonical full name, "Question", or None
     is_quote: bool = False  # holds a direct quote of the speaker

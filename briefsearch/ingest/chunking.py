@@ -41,6 +41,7 @@ def chunk_article(article: Article) -> list[Paragraph]:
         Paragraph(
             id=f"{article.article_id}#p{position}", article_id=article.article_id, position=position, text=piece.text,
             title=article.title, date=article.date, author=article.author, source=article.source, url=article.url,
+            outlet=article.outlet,
             section=piece.section,
         )
         for position, piece in enumerate(pieces, start=1)
