@@ -97,12 +97,27 @@ def render_paragraphs(paragraphs, focus: Paragraph, fmt: str) -> str:
     return "\n".join(lines)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value):
+    """A value as a CSV cell a spreadsheet shows as text: lists joined with "; ", and a text that
+    would start a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) led by ``'`` as OWASP
+    recommends. Numbers stay numbers. Every CSV briefsearch writes goes through here."""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
 def records_csv(records: list[dict], keys) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    writer.writerow({k: csv_cell(k) for k in keys})
     for record in records:
-        writer.writerow({k: ("; ".join(v) if isinstance(v, (list, tuple)) else v) for k, v in record.items()})
+        writer.writerow({k: csv_cell(v) for k, v in record.items()})
     return buffer.getvalue().rstrip("\n")
 
 
