@@ -32,7 +32,9 @@ class Article:
     source: str  # path of the file it came from, as given by the user's folder walk
     title: str
     blocks: tuple[Block, ...]
-    date: str | None = None  # ISO 8601 date or datetime (UTC), e.g. "2021-06-09T21:30:00+00:00"
+    # ISO 8601 date, or datetime with the source's own offset: "2021-06-09T21:30:00-04:00" is June 9
+    # (its first ten characters are the source's calendar day, used for display and date filters).
+    date: str | None = None
     author: str | None = None  # byline / dc:creator, e.g. "Ned Price, Department Spokesperson"
     url: str | None = None
     encoding: str | None = None  # encoding the source file was decoded with

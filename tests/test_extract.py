@@ -43,7 +43,7 @@ def texts(article) -> list[str]:
 def test_whole_page_metadata():
     [article] = extract_file(FIXTURES / "ext_page.html")
     assert article.title == "Readout of the Secretary\u2019s Call with the Foreign Minister"
-    assert article.date == "2021-06-09T14:30:00+00:00"
+    assert article.date == "2021-06-09T10:30:00-04:00"  # the source's own clock, not UTC
     assert article.author == "Office of the Spokesperson"
     assert article.url == "https://example.gov/readout-call-foreign-minister/"
     assert article.article_id == sha12(str(FIXTURES / "ext_page.html"))
@@ -144,11 +144,12 @@ def test_site_suffix_is_stripped_only_when_safe(title, site, expected):
     [
         ("2021-06-09", "2021-06-09"),
         ("June 9, 2021", "2021-06-09"),
-        ("2021-06-09T10:30:00-04:00", "2021-06-09T14:30:00+00:00"),
+        ("2021-06-09T10:30:00-04:00", "2021-06-09T10:30:00-04:00"),
         ("2021-06-09T10:30:00Z", "2021-06-09T10:30:00+00:00"),
-        ("2021-06-09 10:30:00", "2021-06-09T10:30:00+00:00"),
+        ("2021-06-09 10:30:00", "2021-06-09T10:30:00"),
         ("Wed, 09 Jun 2021 21:40:43 +0000", "2021-06-09T21:40:43+00:00"),
-        ("Fri, 04 Jun 2021 10:00:00 EDT", "2021-06-04T14:00:00+00:00"),
+        ("Fri, 04 Jun 2021 10:00:00 EDT", "2021-06-04T10:00:00-04:00"),
+        ("2021-06-09T21:30:00-04:00", "2021-06-09T21:30:00-04:00"),  # late evening stays on its own day
         ("Thursday, April 2, 2020", "2020-04-02"),
         ("not a date", None),
         ("", None),
@@ -220,14 +221,14 @@ def test_json_lines_records_bad_lines_skipped():
     # Neither id nor url: the file path and the record's position (the 5th JSON line).
     assert third.article_id == sha12(f"{path}#4")
     assert (third.title, third.date, texts(third)) == (
-        "Record without id or url", "2021-06-04T14:00:00+00:00", ["Only a plain paragraph."]
+        "Record without id or url", "2021-06-04T10:00:00-04:00", ["Only a plain paragraph."]
     )
 
 
 def test_json_array_with_wordpress_style_fields():
     first, second = extract_file(FIXTURES / "ext_records.json")
     assert (first.article_id, first.title, first.date, first.author, first.url) == (
-        sha12("3001"), "Readout \u2013 Call with the Prime Minister", "2021-06-09T10:00:00+00:00",
+        sha12("3001"), "Readout \u2013 Call with the Prime Minister", "2021-06-09T10:00:00",
         "Press Office, Ned Price", "https://example.gov/wp-style/",
     )
     assert first.blocks == (Block("The President spoke with the Prime Minister."), Block("Trade", "li"),
@@ -277,7 +278,7 @@ def test_rss_items():
     assert first.blocks == (Block("The United States is sanctioning a shipping network."),
                             Block("VESSEL NAME: Example Star", bold_label="VESSEL NAME:"))
     assert (second.article_id, second.date, second.author) == (
-        sha12("https://example.gov/oceans-day/"), "2021-06-08T18:00:00+00:00", None
+        sha12("https://example.gov/oceans-day/"), "2021-06-08T14:00:00-04:00", None
     )
     assert texts(second) == ["Today we celebrate the oceans.", "We protect them together."]
 
@@ -285,7 +286,7 @@ def test_rss_items():
 def test_atom_entries():
     first, second = extract_file(FIXTURES / "ext_feed.atom")
     assert (first.article_id, first.title, first.date, first.author, first.url) == (
-        sha12("urn:example:entry:1"), "Briefing on the Summit", "2021-06-09T14:30:00+00:00", "Ned Price",
+        sha12("urn:example:entry:1"), "Briefing on the Summit", "2021-06-09T10:30:00-04:00", "Ned Price",
         "https://example.gov/briefing-summit/",
     )
     assert first.blocks == (Block("MR PRICE: Good afternoon.", bold_label="MR PRICE:"),

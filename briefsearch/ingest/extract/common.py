@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 
 from briefsearch.text.normalize import clean_line
 
@@ -45,8 +45,9 @@ _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def iso_date(value) -> str | None:
     """ISO 8601 for a date or datetime written any common way; None when it is not a date.
 
-    A date alone stays "YYYY-MM-DD"; a datetime becomes UTC "YYYY-MM-DDTHH:MM:SS+00:00"
-    (a datetime without a zone is taken as UTC).
+    A date alone stays "YYYY-MM-DD". A datetime keeps the source's own clock and offset
+    ("2021-06-09T21:30:00-04:00", "Z" written "+00:00"; no offset when the source gave none), so
+    its first ten characters are the calendar day the source meant, never shifted to UTC.
     """
     if value is None:
         return None
@@ -59,17 +60,18 @@ def iso_date(value) -> str | None:
         except ValueError:
             return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        has_time = True
+        moment = datetime.fromisoformat(_ISO_Z.sub("+00:00", text))
+        has_time = "T" in text or " " in text.strip()
     except ValueError:
         moment, has_time = _parse_loose(text)
     if moment is None or not 1800 <= moment.year <= 2200:
         return None
     if not has_time:
         return moment.date().isoformat()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    return moment.replace(microsecond=0).isoformat()
+
+
+_ISO_Z = re.compile(r"(?<=\d)Z$")
 
 
 def _parse_loose(text: str) -> tuple[datetime | None, bool]:

@@ -264,11 +264,14 @@ def _content_root(soup: BeautifulSoup) -> Tag:
 
 
 _META_TITLE = ("og:title", "twitter:title", "dc.title", "dcterms.title")
+# Published dates first, in order of trust; modified dates only when nothing says when it was published.
 _META_DATE = (
     "article:published_time", "og:article:published_time", "datepublished", "date", "dc.date", "dc.date.issued",
-    "dcterms.date", "dcterms.issued", "dcterms.created", "pubdate", "publishdate", "publish-date",
-    "publication_date", "parsely-pub-date", "sailthru.date", "article.published", "article:modified_time",
+    "dcterms.date", "dcterms.issued", "dcterms.created", "pubdate", "publishdate", "publish-date", "publish_date",
+    "publication_date", "parsely-pub-date", "sailthru.date", "article.published", "citation_publication_date",
+    "citation_date", "originalpublicationdate",
 )
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 _META_AUTHOR = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "parsely-author", "sailthru.author")
 _META_URL = ("og:url", "twitter:url")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
@@ -294,9 +297,8 @@ def _page_metadata(soup: BeautifulSoup) -> dict[str, str]:
     titles = [values.get(key) for key in _META_TITLE] + [_first_text(page_title)]
     title = next((clean_line(t) for t in titles if t and clean_line(t)), "")
     meta["title"] = strip_site_suffix(title, site_name)
-    meta["date"] = next(filter(None, (iso_date(values.get(key)) for key in _META_DATE if values.get(key))), None)
-    if meta["date"] is None:
-        meta["date"] = _time_element_date(soup)
+    linked = _linked_data(soup)
+    meta["date"] = _page_date(soup, values, linked)
     author = next((values[key] for key in _META_AUTHOR if values.get(key) and not values[key].startswith("http")), None)
     meta["author"] = clean_line(_BY.sub("", author or _byline(soup) or "")) or None
     url = canonical or next((values[key] for key in _META_URL if values.get(key)), None)
@@ -304,11 +306,80 @@ def _page_metadata(soup: BeautifulSoup) -> dict[str, str]:
     return meta
 
 
-def _time_element_date(soup: BeautifulSoup) -> str | None:
-    moment = soup.find("time")
-    if moment is None:
+def _page_date(soup: BeautifulSoup, values: dict[str, str], linked: list[dict]) -> str | None:
+    """When the page says it was published, from its own evidence: JSON-LD ``datePublished``, the
+    published-date meta tags, a ``<time>`` marked as the publication date, any ``<time>``, then
+    the text and URL (htmldate, when installed); a modified date only when nothing else is found."""
+    for node in linked:
+        found = iso_date(_plain(node.get("datePublished") or node.get("dateCreated")))
+        if found:
+            return found
+    found = next(filter(None, (iso_date(values.get(key)) for key in _META_DATE if values.get(key))), None)
+    if found:
+        return found
+    published = soup.find("time", attrs={"itemprop": "datePublished"}) or soup.find("time", attrs={"pubdate": True})
+    for moment in ([published] if published is not None else []) + soup.find_all("time", limit=5):
+        found = iso_date(moment.get("datetime") or moment.get_text(" "))
+        if found:
+            return found
+    modified = next(filter(None, (iso_date(_plain(node.get("dateModified"))) for node in linked)), None) or next(
+        filter(None, (iso_date(values.get(key)) for key in _META_MODIFIED if values.get(key))), None)
+    found = _htmldate(soup)
+    if found and not (modified and modified[:10] == found[:10]):
+        return found
+    return modified  # with its time, when that is the day htmldate settled on too
+
+
+def _htmldate(soup: BeautifulSoup) -> str | None:
+    """The day htmldate reads in the page's text and URL (its heuristics, not its meta reading,
+    which the rules above already did), or None when it is not installed or finds nothing."""
+    try:
+        from htmldate import find_date
+    except ImportError:
         return None
-    return iso_date(moment.get("datetime") or moment.get_text(" "))
+    try:
+        found = find_date(str(soup), original_date=True, extensive_search=True, deferred_url_extractor=True)
+    except Exception:  # noqa: BLE001 - a date heuristic must never cost the page
+        return None
+    return iso_date(found)
+
+
+def _linked_data(soup: BeautifulSoup) -> list[dict]:
+    """The JSON-LD objects of the page that describe it (articles and web pages), outermost first."""
+    import json
+
+    found: list[dict] = []
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        text = _CDATA.sub("", script.string or "")
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        pending = [data]
+        while pending and len(found) < 50:
+            item = pending.pop(0)
+            if isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    pending.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+                kinds = item.get("@type") or ()
+                kinds = [kinds] if isinstance(kinds, str) else kinds
+                if any(isinstance(k, str) and (k.endswith(("Article", "Posting", "WebPage")) or k in _LINKED_KINDS) for k in kinds):
+                    found.append(item)
+    return found
+
+
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+_LINKED_KINDS = frozenset({"Report", "NewsArticle", "BlogPosting", "CreativeWork", "Event", "PressRelease"})
+
+
+def _plain(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name")
+    return value if isinstance(value, str) else None
 
 
 def _byline(soup: BeautifulSoup) -> str | None:

@@ -1,0 +1,68 @@
+"""Reading pages as a reader would: dates from the page's own evidence on the source's calendar
+day, front matter, hidden content, furniture ids, server extensions, skipped types and duplicates."""
+
+from __future__ import annotations
+
+import json
+
+from briefsearch.ingest.extract import extract_articles
+from briefsearch.ingest.sources import SourceFile
+from tests.helpers import invoke
+
+
+def page(name: str, text: str):
+    [article] = extract_articles(SourceFile(name, len(text), 0), text)
+    return article
+
+
+def html(head: str = "", body: str = "<p>The Secretary met the Foreign Minister today.</p>") -> str:
+    return f"<!DOCTYPE html><html><head><title>Readout of a Call</title>{head}</head><body><main>{body}</main></body></html>"
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+def test_a_late_evening_time_stays_on_the_sources_day_with_its_exact_time():
+    article = page("a.html", html('<meta property="article:published_time" content="2021-06-09T21:30:00-04:00">'))
+    assert article.date == "2021-06-09T21:30:00-04:00"  # 01:30 UTC on June 10, but June 9 where it was said
+
+
+def test_published_is_preferred_over_modified_in_linked_data_and_meta():
+    linked = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Readout of a Call",
+              "dateModified": "2021-07-01T08:00:00Z", "datePublished": "2021-06-09T10:00:00-04:00"}
+    head = (f'<meta property="article:modified_time" content="2021-07-02T08:00:00Z">'
+            f'<script type="application/ld+json"><![CDATA[{json.dumps(linked)}]]></script>')
+    assert page("a.html", html(head)).date == "2021-06-09T10:00:00-04:00"
+    assert page("b.html", html('<meta property="article:modified_time" content="2021-07-02T08:00:00Z">'
+                               '<meta name="pubdate" content="2021-06-09">')).date == "2021-06-09"
+
+
+def test_a_modified_date_is_used_only_when_nothing_says_when_it_was_published():
+    assert page("a.html", html('<meta property="article:modified_time" content="2021-07-02T08:00:00Z">')).date \
+        == "2021-07-02T08:00:00+00:00"
+
+
+def test_time_element_and_visible_dateline():
+    assert page("a.html", html(body='<p>By Staff</p><time datetime="2020-04-02T17:00:00-04:00">April 2</time>'
+                                    '<p>The task force met today in the Situation Room.</p>')).date == "2020-04-02T17:00:00-04:00"
+    dateline = html(body="<h1>Readout of a Call</h1><p>June 9, 2021</p><p>The Secretary met the Foreign Minister today "
+                         "to discuss the joint threat assessment and energy security in Europe.</p>")
+    assert page("c.html", dateline).date == "2021-06-09"
+
+
+def test_no_date_on_the_page_gives_none():
+    assert page("a.html", html()).date is None
+
+
+def test_since_until_and_date_field_use_the_sources_day(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "late.html").write_text(html('<meta property="article:published_time" content="2021-06-09T21:30:00-04:00">',
+                                           "<p>Evening statement on energy security.</p>"), encoding="utf-8")
+    index = tmp_path / "index"
+    assert invoke("index", folder, "--index", index, "--jobs", "1").exit_code == 0
+    hits = lambda *args: json.loads(invoke("query", "energy", "--index", index, "--format", "json", *args).stdout)["hits"]  # noqa: E731
+    assert [h["date"] for h in hits("--since", "2021-06-09", "--until", "2021-06-09")] == ["2021-06-09T21:30:00-04:00"]
+    assert hits("--since", "2021-06-10") == []
+    assert len(json.loads(invoke("query", "energy date:2021-06-09", "--index", index, "--format", "json").stdout)["hits"]) == 1
+    assert "2021-06-09" in invoke("query", "energy", "--index", index).output
