@@ -15,7 +15,10 @@ import sys
 
 import click
 
+from briefsearch.engine import ENGINES
 from briefsearch.present.render import FORMATS
+
+ENGINE_NAMES = tuple(sorted(ENGINES))
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INCOMPATIBLE, EXIT_CORRUPT, EXIT_STRICT = 1, 2, 4, 5, 6
 EXIT_IO, EXIT_BUSY, EXIT_INTERRUPTED = 74, 75, 130
@@ -26,6 +29,7 @@ def _exit_code(error: Exception) -> int:
 
     table = [
         (e.QuerySyntaxError, EXIT_USAGE), (e.QueryTooExpensive, EXIT_USAGE), (e.SourceError, EXIT_USAGE),
+        (e.UsageError, EXIT_USAGE),
         (e.IncompatibleIndex, EXIT_INCOMPATIBLE), (e.CorruptIndex, EXIT_CORRUPT),
         (e.DiskFull, EXIT_IO), (e.IndexBusy, EXIT_BUSY),
     ]
@@ -117,8 +121,10 @@ def cli():
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes that write the index (default: one per core, up to 4; 1 writes in-process).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line and warnings.")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None,
+              help="Search engine of a new or --rebuild index (default whoosh); an existing index keeps its own.")
 @handle_errors
-def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, jobs, quiet):
+def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, jobs, quiet, engine):
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
     import signal
 
@@ -129,7 +135,7 @@ def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker
     bar = _progress_bar() if sys.stderr.isatty() and not quiet else None
     try:
         summary = index_paths(list(paths), index_dir, rebuild=rebuild, wait=wait, prune=prune,
-                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides, batch_files=batch_files, jobs=jobs,
+                              max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides, batch_files=batch_files, jobs=jobs, engine=engine,
                               progress=bar.update if bar else None)
     finally:
         if bar:
@@ -236,7 +242,7 @@ def stats(index_dir, fmt):
     from briefsearch.present.listings import index_stats
 
     s = index_stats(index_dir)
-    record = {"articles": s.articles, "paragraphs": s.paragraphs, "speakers": s.speakers, "topics": s.topics,
+    record = {"engine": s.engine, "articles": s.articles, "paragraphs": s.paragraphs, "speakers": s.speakers, "topics": s.topics,
               "first_date": s.first_date, "last_date": s.last_date, "bytes": s.bytes}
     if fmt == "json":
         click.echo(json.dumps(record, indent=2))
@@ -249,7 +255,7 @@ def stats(index_dir, fmt):
             f"{s.articles:,} articles, {s.paragraphs:,} paragraphs from {s.sources:,} files\n"
             f"{s.speakers:,} speakers, {s.topics:,} topics\n"
             f"dates {s.first_date or '–'} to {s.last_date or '–'}\n"
-            f"{s.bytes / 1e6:.1f} MB in {index_dir}/ ({s.generation})"
+            f"{s.bytes / 1e6:.1f} MB in {index_dir}/ ({s.generation}, {s.engine} engine)"
         )
 
 

@@ -59,3 +59,11 @@ class SkippedFile(BriefsearchError):
 
 class NotFound(BriefsearchError):
     """A paragraph or article id is not in the index."""
+
+
+class EngineUnavailable(BriefsearchError):
+    """The engine an index was built with (or that was asked for) is an optional extra that is not installed."""
+
+
+class UsageError(BriefsearchError):
+    """Options that do not fit the index they are given for."""

@@ -138,4 +138,5 @@ class IndexStats:
     bytes: int
     sources: int = 0
     generation: str = ""
+    engine: str = ""  # the search engine the index was built with
     extra: dict = field(default_factory=dict)

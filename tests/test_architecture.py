@@ -20,8 +20,8 @@ LAYERS = {
     "cli": 7, "__main__": 7,
 }
 # Third-party imports allowed only in these rooms.
-THIRD_PARTY = {"whoosh": {"engine.whoosh"}, "click": {"cli"}, "bs4": {"ingest.extract"}, "lxml": {"ingest.extract"},
-               "htmldate": {"ingest.extract"}}
+THIRD_PARTY = {"whoosh": {"engine.whoosh"}, "tantivy": {"engine.tantivy"}, "click": {"cli"}, "bs4": {"ingest.extract"},
+               "lxml": {"ingest.extract"}, "htmldate": {"ingest.extract"}}
 
 
 def _dotted(path: Path) -> str:

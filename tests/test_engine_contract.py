@@ -164,3 +164,92 @@ def test_the_engine_names_its_commit_point_and_its_files(engine, tmp_path, seed_
     reader = engine.reader(generation)
     assert reader.check() == []
     reader.close()
+
+
+# --- the same answers from every engine --------------------------------------------------------
+
+QUERY_KINDS = (
+    "missile defense", '"joint threat assessment"', '"missile defense"~3', '"defense missile"~3', "iran OR iraq",
+    "iran AND sanctions", "iran -iraq", "iran NOT iraq", "+iran deal", "(iran OR iraq) sanctions", "sanction*",
+    "missle~", "secretery~", "speaker:tauscher limitations", 'topic:"missile defense"', "title:(iran deal)",
+    "date:2021-06 iran", "date:2021..2022-02", "U.S.-Russia relations", "10:30 briefing", "the", '"department of state"',
+    '"foreign minister"~3', "ukrain*", "human rights -china", "title:briefing", "(russia OR ukraine) AND security",
+    '"press availability"', "speaker:blinken", "covid vaccines", "secretary OR minister",
+)
+
+
+@pytest.fixture(scope="module")
+def real_sources(seed_paragraphs):
+    """The seed article and, when the shared data is there, 80 State Department press releases."""
+    from tests.conftest import STATE_DEPT
+
+    sources = [seed_paragraphs]
+    if STATE_DEPT.exists():
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="tantivy-contract-"))
+        lines = STATE_DEPT.read_text(encoding="utf-8").splitlines()[:80]
+        (folder / "state.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        enricher = Enricher()
+        for source in find_sources([str(folder)])[0]:
+            paragraphs, entry = ingest_file(source, enricher, 20_000_000)
+            sources.append((source.path, paragraphs, entry))
+    return sources
+
+
+@pytest.fixture(scope="module")
+def every_engine(real_sources, tmp_path_factory):
+    """A reader of the same paragraphs for each engine briefsearch has (installed)."""
+    readers = {}
+    for name in sorted(ENGINES):
+        try:
+            engine = engine_named(name)
+        except Exception as error:  # noqa: BLE001 - an optional engine that is not installed
+            pytest.skip(f"engine {name} unavailable: {error}")
+        readers[name] = engine.reader(_generation(engine, tmp_path_factory.mktemp(name), real_sources))
+    yield readers
+    for reader in readers.values():
+        reader.close()
+
+
+def _matches(reader, text, within=None):
+    from briefsearch.query.language import parse_query
+
+    found = reader.search(reader.compile(parse_query(text)), within=within, limit=100_000)
+    return found.total, {p.id for p, _ in found.hits}
+
+
+@pytest.mark.parametrize("text", QUERY_KINDS)
+def test_every_query_kind_matches_the_same_paragraphs_in_every_engine(every_engine, text):
+    answers = {name: _matches(reader, text) for name, reader in every_engine.items()}
+    first = next(iter(answers.values()))
+    assert all(answer == first for answer in answers.values()), {n: (t, len(ids)) for n, (t, ids) in answers.items()}
+    assert first[0] == len(first[1])
+
+
+def test_filters_and_facet_counts_are_the_same_in_every_engine(every_engine):
+    from briefsearch.query.language import parse_date_range
+
+    results = {}
+    for name, reader in every_engine.items():
+        day = parse_date_range("2021-06")
+        filters = {"speaker": qt.Term("Ellen Tauscher", "speaker"), "topic": qt.Term("Iran", "topic"),
+                   "date": qt.DateRange(day.start, day.end)}
+        answer = {}
+        for label, node in filters.items():
+            within = reader.compile(node)
+            answer[label] = _matches(reader, "the OR security", within)
+            answer[label + " speakers"] = reader.facet_counts("speaker", within)
+        for facet in ("speaker", "topic", "acronym", "flag"):
+            answer[facet] = reader.facet_counts(facet)
+        answer["totals"] = {k: v for k, v in vars(reader.totals()).items() if k != "bytes"}
+        answer["per article"] = [p.article_id for p, _ in reader.search(
+            reader.compile(qt.Term("security")), limit=20, per_article=True).hits]
+        results[name] = answer
+    first = next(iter(results.values()))
+    for name, answer in results.items():
+        for key in first:
+            if key == "per article":
+                assert len(answer[key]) == len(set(answer[key])) == len(first[key]), (name, key)
+            else:
+                assert answer[key] == first[key], (name, key)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from importlib import import_module
 
 from briefsearch.engine.api import Engine
-from briefsearch.errors import IncompatibleIndex
+from briefsearch.errors import EngineUnavailable, IncompatibleIndex
 
 DEFAULT_ENGINE = "whoosh"
-ENGINES = {"whoosh": "briefsearch.engine.whoosh"}
+ENGINES = {"whoosh": "briefsearch.engine.whoosh", "tantivy": "briefsearch.engine.tantivy"}
+EXTRAS = {"tantivy": "tantivy"}  # engines whose library is an optional extra of the package
 
 
 def engine_named(name: str) -> Engine:
@@ -23,4 +24,9 @@ def engine_named(name: str) -> Engine:
         known = ", ".join(sorted(ENGINES))
         raise IncompatibleIndex(f"The index was built with the engine {name!r}, which this briefsearch does not have "
                                 f"(it has: {known}) — run: briefsearch index --rebuild") from None
-    return import_module(module).ENGINE
+    try:
+        return import_module(module).ENGINE
+    except ModuleNotFoundError as error:
+        if name not in EXTRAS or error.name != EXTRAS[name]:
+            raise
+        raise EngineUnavailable(f"The {name} engine needs the {EXTRAS[name]} package — run: pip install 'briefsearch[{name}]'") from None

@@ -125,19 +125,22 @@ class Generation:
 
     def record_checksums(self, engine: Engine) -> None:
         """After a commit: sha256 of every engine file (they never change once written, so only new
-        files are hashed)."""
+        files are hashed, and the commit point, which an engine may replace under the same name)."""
         known = self._json(CHECKSUMS_NAME) or {}
+        point = engine.commit_point(self.path).name
         current = {}
         for path in sorted(p for p in self.path.iterdir() if p.is_file() and engine.is_engine_file(p.name)):
-            current[path.name] = known.get(path.name) or _sha256(path)
+            current[path.name] = (path.name != point and known.get(path.name)) or _sha256(path)
         write_atomic(self.path / CHECKSUMS_NAME, json.dumps(current, indent=1, sort_keys=True))
 
-    def verify_checksums(self, committed: Callable[[str], bool] | None = None) -> list[str]:
+    def verify_checksums(self, committed: Callable[[str], bool] | None = None, commit_point: str | None = None) -> list[str]:
         """Files whose bytes differ from what was recorded at commit, or that are missing.
 
         ``committed`` (from the engine) tells which names the live commit uses: a process killed
         between a commit and the recording of its checksums leaves entries for files that commit's
-        merge deleted, which are history, not damage.
+        merge deleted, which are history, not damage. For the same reason, ``commit_point`` (an
+        engine's commit file that keeps its name, as tantivy's ``meta.json``) may be one commit
+        newer than its record: that is so when the live commit uses files never recorded.
         """
         try:
             known = json.loads((self.path / CHECKSUMS_NAME).read_text(encoding="utf-8"))
@@ -146,8 +149,12 @@ class Generation:
         except ValueError:
             return [f"{self.name}/{CHECKSUMS_NAME} is unreadable"]
         problems = []
+        newer = commit_point is not None and committed is not None and any(
+            p.is_file() and p.name not in known and p.name != commit_point and committed(p.name) for p in self.path.iterdir())
         for name, digest in sorted(known.items()):
             if committed is not None and not committed(name):
+                continue
+            if newer and name == commit_point:
                 continue
             path = self.path / name
             if not path.exists():

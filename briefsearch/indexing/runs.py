@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 from briefsearch import __version__
 from briefsearch.engine import DEFAULT_ENGINE, engine_named
-from briefsearch.errors import BriefsearchError, SkippedFile, SourceError
+from briefsearch.errors import BriefsearchError, SkippedFile, SourceError, UsageError
 from briefsearch.indexing.generation import Generation
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
 from briefsearch.models import IndexSummary
@@ -114,7 +114,8 @@ class Ingest:
 
     def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
                  max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
-                 batch_files: int | None = None, jobs: int | None = None):
+                 batch_files: int | None = None, jobs: int | None = None,
+                 engine: str | None = None):
         self.store = IndexDir(index_dir)
         self.jobs = max(1, jobs or default_jobs())
         self.rebuild = rebuild
@@ -124,7 +125,8 @@ class Ingest:
         self.overrides = overrides
         self.batch_files = max(1, batch_files or BATCH_FILES)
         self.counts = _Counts()
-        self.engine = engine_named(DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
+        self.engine_asked = engine  # only for a new or rebuilt index; an existing one keeps its stamp's
+        self.engine = engine_named(engine or DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
         self._unmerged = False  # a batch was committed without merging segments
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
@@ -154,6 +156,9 @@ class Ingest:
             else:
                 generation = self.store.live()
                 self.engine = generation.engine()
+                if self.engine_asked and self.engine_asked != self.engine.name and not first_build:
+                    raise UsageError(f"The index at {self.store.display()} uses the {self.engine.name} engine; --engine "
+                                     f"{self.engine_asked} applies when an index is created — add --rebuild to switch")
                 recovered += self._recover(generation)
                 reader = self.engine.reader(generation.path)
                 try:

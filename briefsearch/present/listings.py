@@ -29,6 +29,7 @@ def index_stats(index_dir: str | os.PathLike) -> IndexStats:
             bytes=totals.bytes,
             sources=totals.sources,
             generation=searcher.generation.name,
+            engine=searcher.generation.stamp().engine,
         )
 
 
@@ -40,7 +41,7 @@ def check_index(index_dir) -> list[str]:
     generation = IndexDir(index_dir).live()
     engine = generation.engine()
     try:
-        problems = generation.verify_checksums(engine.committed_files(generation.path))
+        problems = generation.verify_checksums(engine.committed_files(generation.path), engine.commit_point(generation.path).name)
         reader = engine.reader(generation.path)
     except CorruptIndex as error:
         return generation.verify_checksums() + [str(error)]

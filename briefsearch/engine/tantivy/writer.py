@@ -1,0 +1,90 @@
+"""The tantivy writer of a generation: replace and delete the paragraphs of source files, commit.
+
+tantivy indexes in its own threads (``jobs`` of them) and merges segments in background threads
+after a commit, rewriting ``meta.json`` when a merge ends. So that a commit is a fixed state (its
+checksums recorded right after it stay true), ``commit`` waits for the merges it started and
+drops the tantivy writer; the next change opens a new one. tantivy's own writer lock
+(``.tantivy-writer.lock``, released by the kernel when a process dies) sits under briefsearch's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefsearch.engine.tantivy.directory import open_index
+from briefsearch.engine.tantivy.schema import paragraph_document, source_document
+from briefsearch.errors import IndexBusy
+from briefsearch.models import Paragraph
+
+HEAP_BYTES_PER_THREAD = 64_000_000  # tantivy's indexing buffer; it needs at least 15 MB a thread
+
+
+class TantivyWriter:
+    """Adds and replaces the paragraphs of source files; ``commit`` makes a batch durable."""
+
+    def __init__(self, generation: Path, jobs: int = 1):
+        self.generation = Path(generation)
+        self.index = open_index(self.generation)
+        self.jobs = max(1, min(jobs, 4))
+        self._writer = None
+        self._pending = False
+
+    def _w(self):
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size=HEAP_BYTES_PER_THREAD * self.jobs, num_threads=self.jobs)
+            except ValueError as error:
+                if "LockBusy" in str(error):
+                    raise IndexBusy(f"Another process is writing to the index in {self.generation} — wait for it") from None
+                raise
+        return self._writer
+
+    def replace_source(self, path: str, paragraphs: list[Paragraph], manifest_entry: dict, existed: bool) -> None:
+        """Delete what ``path`` contributed (if it was indexed) and add its new paragraphs."""
+        writer = self._w()
+        self._pending = True
+        if existed:
+            writer.delete_documents_by_term("source", path)
+        for paragraph in paragraphs:
+            writer.add_document(paragraph_document(paragraph))
+        writer.add_document(source_document(path, manifest_entry))
+
+    def delete_source(self, path: str) -> None:
+        self._pending = True
+        self._w().delete_documents_by_term("source", path)
+
+    def pending(self) -> bool:
+        return self._pending
+
+    def commit(self, merge: bool = True) -> None:
+        """Make the pending batch durable (tantivy fsyncs the segments, then swaps ``meta.json``),
+        then wait for the merges it started. ``merge`` is for engines that merge on request."""
+        if self._writer is None or not self._pending:
+            return
+        self._writer.commit()
+        self._pending = False
+        self._finish()
+
+    def _finish(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.wait_merging_threads()  # consumes the writer and frees tantivy's lock
+
+    def merge(self) -> None:
+        """tantivy merges after every commit by itself (and ``commit`` waits for it)."""
+
+    def cancel(self) -> None:
+        self._pending = False
+        if self._writer is not None:
+            try:
+                self._writer.rollback()
+            except Exception:  # noqa: BLE001 - after a failed commit: still free the lock
+                pass
+            try:
+                self._finish()
+            except Exception:  # noqa: BLE001
+                self._writer = None
+
+    def close(self) -> None:
+        self.cancel()
+        self.index = None
