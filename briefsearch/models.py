@@ -42,6 +42,13 @@ class Article:
     outlet: str | None = None  # who published it: "The White House", "U.S. Department of State", ...
 
 
+# Who speaks in a paragraph, and how: a transcript turn (opening remarks, a statement read out), an
+# answer to a question, a question from the floor, a written statement in its author's voice, a
+# direct quote in prose, reported speech (a readout: "Secretary Blinken emphasized ..."), or none
+# (captions, schedules, lists, stage directions, timestamps).
+SPEECH_KINDS = ("turn", "answer", "question", "statement", "quote", "reported", "none")
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """The unit of search: one paragraph with its article's metadata and its enrichment."""
@@ -61,6 +68,12 @@ class Paragraph:
     is_quote: bool = False  # holds a direct quote of the speaker
     is_turn: bool = False  # a transcript turn (labelled or continuing one)
     is_question: bool = False  # a question from the floor
+    # The kind of speech (``SPEECH_KINDS``): "turn", "answer", "question", "statement", "quote",
+    # "reported" or "none"; None when the paragraph was not enriched.
+    speech: str | None = None
+    speaker_role: str | None = None  # the speaker's office as the text gives it ("Department Spokesperson")
+    answers_to: str | None = None  # an answer: the id of the (first paragraph of the) question it answers
+    answered_by: str | None = None  # a question: the id of the first paragraph of the answer it got
     topics: tuple[str, ...] = ()
     acronyms: tuple[tuple[str, str], ...] = ()  # (short, long) definitions made in this paragraph
 

@@ -175,6 +175,7 @@ QUERY_KINDS = (
     "date:2021-06 iran", "date:2021..2022-02", "U.S.-Russia relations", "10:30 briefing", "the", '"department of state"',
     '"foreign minister"~3', "ukrain*", "human rights -china", "title:briefing", "(russia OR ukraine) AND security",
     '"press availability"', "speaker:blinken", "covid vaccines", "secretary OR minister",
+    "answers:russia", 'answers:"nord stream"', "questions:(sanctions iran)", "speech:answer", "speech:statement iran",
 )
 
 
@@ -240,7 +241,7 @@ def test_filters_and_facet_counts_are_the_same_in_every_engine(every_engine):
             within = reader.compile(node)
             answer[label] = _matches(reader, "the OR security", within)
             answer[label + " speakers"] = reader.facet_counts("speaker", within)
-        for facet in ("speaker", "topic", "acronym", "flag"):
+        for facet in ("speaker", "topic", "acronym", "flag", "speech"):
             answer[facet] = reader.facet_counts(facet)
         answer["totals"] = {k: v for k, v in vars(reader.totals()).items() if k != "bytes"}
         answer["per article"] = [p.article_id for p, _ in reader.search(
@@ -253,3 +254,59 @@ def test_filters_and_facet_counts_are_the_same_in_every_engine(every_engine):
                 assert len(answer[key]) == len(set(answer[key])) == len(first[key]), (name, key)
             else:
                 assert answer[key] == first[key], (name, key)
+
+@pytest.fixture(scope="module")
+def briefing_paragraphs(tmp_path_factory):
+    """One real State Department press briefing (questions and answers) through the real ingest."""
+    import json
+
+    from tests.conftest import STATE_DEPT, require
+
+    record = next(line for line in require(STATE_DEPT).read_text(encoding="utf-8").splitlines()
+                  if json.loads(line)["title"].startswith("Department Press Briefing"))
+    path = tmp_path_factory.mktemp("briefing") / "briefing.jsonl"
+    path.write_text(record + "\n", encoding="utf-8")
+    sources, _ = find_sources([str(path)])
+    paragraphs, entry = ingest_file(sources[0], Enricher(), 20_000_000)
+    return sources[0].path, paragraphs, entry
+
+
+def _longest_word(text: str) -> str:
+    import re
+
+    return max(re.findall(r"[A-Za-z]{6,}", text), key=len)
+
+
+def test_answers_are_found_by_their_question_and_questions_by_their_answer(engine, tmp_path, briefing_paragraphs):
+    from briefsearch.text.analysis import analyze
+
+    path, paragraphs, entry = briefing_paragraphs
+    by_id = {p.id: p for p in paragraphs}
+    asked = [p for p in paragraphs if p.speech == "question" and p.answered_by]
+    assert len(asked) >= 10
+    question = asked[len(asked) // 2]
+    answer = by_id[question.answered_by]
+    assert answer.speech == "answer" and by_id[answer.answers_to].speech == "question"
+    reader = engine.reader(_generation(engine, tmp_path, [briefing_paragraphs]))
+    try:
+        word = _longest_word(question.text)
+        found = reader.search(reader.compile(qt.Term(word, "answers")), limit=200)
+        assert answer.id in {p.id for p, _ in found.hits}
+        for p, _ in found.hits:  # every hit answers a question holding the word
+            assert p.speech == "answer"
+            question_words = {t for q in paragraphs if q.answered_by == by_id[p.answers_to].answered_by
+                              for t in analyze(q.text)}
+            assert analyze(word)[0] in question_words
+
+        word = _longest_word(" ".join(p.text for p in paragraphs if p.answers_to == answer.answers_to))
+        found = reader.search(reader.compile(qt.Term(word, "questions")), limit=200)
+        assert question.id in {p.id for p, _ in found.hits}
+        assert all(p.speech == "question" and p.answered_by for p, _ in found.hits)
+
+        kinds = reader.facet_counts("speech")
+        assert kinds["answer"] == sum(p.speech == "answer" for p in paragraphs) > 0
+        assert kinds["question"] == len([p for p in paragraphs if p.speech == "question"])
+        answers = reader.search(reader.compile(qt.Term("answer", "speech")), limit=1000)
+        assert answers.total == kinds["answer"] and all(p.speech == "answer" for p, _ in answers.hits)
+    finally:
+        reader.close()

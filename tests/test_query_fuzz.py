@@ -49,7 +49,7 @@ def test_any_query_text_searches_or_is_a_usage_error(searcher, text):
     (['"missile defense'], 'Unbalanced quote at character 1: close the phrase with another "'),
     (["NOT", "NOT", "missile"], '"NOT" must be followed by a word to exclude, e.g. NOT iraq'),
     (["missile", "ANDMAYBE", "ANDNOT", "(", ")"], "Empty group: put some words between the parentheses"),
-    (["foo:bar"], 'Unknown field "foo:" — use one of speaker:, topic:, title:, date:'),
+    (["foo:bar"], 'Unknown field "foo:" — use one of speaker:, topic:, title:, date:, speech:, answers:, questions:'),
     (["speaker:"], '"speaker:" needs a value right after the colon, e.g. speaker:price'),
     (["(" * 480 + "missile" + ")" * 480], "Too many nested parentheses: use at most 16 levels"),
     (["”"], "Unbalanced quote at character 1: this closing quote has no opening one"),

@@ -156,6 +156,17 @@ def test_transcript_labels_and_continuations():
     ]
     assert [p.is_question for p in result] == [False, False, False, True, True, False, False, False, True, False, False]
     assert [p.is_turn for p in result] == [False, True, True, True, True, True, False, True, True, True, False]
+    assert [p.speech for p in result] == ["none", "turn", "turn", "question", "question", "answer", "none", "answer",
+                                          "question", "answer", "none"]
+
+
+def test_each_answer_knows_its_question_and_each_question_its_answer():
+    article, paragraphs = make_article(BRIEFING, author="Ned Price, Department Spokesperson")
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert [(p.position, p.answers_to, p.answered_by) for p in result if p.answers_to or p.answered_by] == [
+        (4, None, "a1#p6"), (5, None, "a1#p6"), (6, "a1#p4", None), (8, "a1#p4", None),
+        (9, None, "a1#p10"), (10, "a1#p9", None),
+    ]
 
 
 def test_registry_resolves_a_later_article_that_only_says_mr_price():

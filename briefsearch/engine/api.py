@@ -12,7 +12,14 @@ Facets are the paragraph properties a reader can count and filter on:
 - ``speaker``: the canonical speaker name;
 - ``topic``: a topic label, lower-cased;
 - ``acronym``: a definition the text makes, as ``definition_value(short, long)``;
-- ``flag``: ``quote``, ``turn`` or ``question``.
+- ``flag``: ``quote``, ``turn`` or ``question``;
+- ``speech``: the kind of speech (``models.SPEECH_KINDS``: ``answer``, ``statement``, ...).
+
+Besides the paragraph text and title, the query structure names these fields (``query.tree``):
+``speaker``, ``topic``, ``speech`` (the facet, one value), ``answers`` (answer
+paragraphs whose question holds the words: ``exchange_texts`` gives each answer its question's
+text) and ``questions`` (question paragraphs whose answer holds the words). Words in ``answers``
+and ``questions`` are analysed like the paragraph text; a phrase there means all its words.
 """
 
 from __future__ import annotations
@@ -24,7 +31,42 @@ from typing import Protocol
 
 from briefsearch.models import Paragraph
 
-FACETS = ("speaker", "topic", "acronym", "flag")
+FACETS = ("speaker", "topic", "acronym", "flag", "speech")
+
+# How much of a linked question or answer an engine indexes with each paragraph of the exchange.
+EXCHANGE_CHARS = 4000
+
+
+def exchange_texts(paragraphs: Iterable[Paragraph]) -> dict[str, tuple[str, str]]:
+    """Paragraph id -> (text of the question it answers, text of the answer it got), for the
+    paragraphs of one source that take part in a question-and-answer exchange.
+
+    An answer paragraph's ``answers_to`` names the question's first paragraph; each paragraph of
+    the question names the answer's first paragraph in ``answered_by``. The whole question (all
+    its paragraphs) goes with every paragraph of the answer, and the whole answer with every
+    paragraph of the question, each cut at ``EXCHANGE_CHARS``. Engines index the first under the
+    ``answers`` field and the second under ``questions``.
+    """
+    paragraphs = list(paragraphs)
+    by_id = {p.id: p for p in paragraphs}
+    questions: dict[str, list[str]] = {}  # answer's first paragraph id -> question texts
+    answers: dict[str, list[str]] = {}  # question's first paragraph id -> answer texts
+    for p in paragraphs:
+        if p.answered_by:
+            questions.setdefault(p.answered_by, []).append(p.text)
+        if p.answers_to:
+            answers.setdefault(p.answers_to, []).append(p.text)
+    found: dict[str, tuple[str, str]] = {}
+    for p in paragraphs:
+        asked = answer = ""
+        if p.answers_to and p.answers_to in by_id:
+            first = by_id[p.answers_to].answered_by
+            asked = " ".join(questions.get(first, ()))[:EXCHANGE_CHARS]
+        if p.answered_by and p.answered_by in by_id:
+            answer = " ".join(answers.get(by_id[p.answered_by].answers_to or "", ()))[:EXCHANGE_CHARS]
+        if asked or answer:
+            found[p.id] = (asked, answer)
+    return found
 
 
 def definition_value(short: str, long: str) -> str:

@@ -22,7 +22,7 @@ def hit_record(hit: Hit) -> dict:
         "rank": hit.rank, "score": hit.score, "id": p.id, "article_id": p.article_id, "title": p.title,
         "date": p.date, "author": p.author, "source": p.source, "url": p.url, "paragraph": p.position,
         "speaker": p.speaker, "topics": list(p.topics), "text": p.text, "snippet": plain(hit.snippet),
-        "is_quote": p.is_quote, "is_turn": p.is_turn, "is_question": p.is_question,
+        "is_quote": p.is_quote, "is_turn": p.is_turn, "is_question": p.is_question, **speech_record(p),
     }
     if hit.context:
         record["context"] = [paragraph_record(c) for c in hit.context]
@@ -33,8 +33,14 @@ def paragraph_record(p: Paragraph) -> dict:
     return {
         "id": p.id, "article_id": p.article_id, "title": p.title, "date": p.date, "author": p.author,
         "source": p.source, "url": p.url, "paragraph": p.position, "speaker": p.speaker,
-        "topics": list(p.topics), "text": p.text,
+        "topics": list(p.topics), "text": p.text, **speech_record(p),
     }
+
+
+def speech_record(p: Paragraph) -> dict:
+    """Who speaks and how: the kind of speech, the speaker's role, the question-answer links."""
+    return {"speech": p.speech, "speaker_role": p.speaker_role, "answers_to": p.answers_to,
+            "answered_by": p.answered_by}
 
 
 def render_marks(snippet: str, color: bool) -> str:

@@ -2,7 +2,9 @@
 
 Syntax: words (all of them, ranked), ``"exact phrases"``, ``"phrase"~N`` (words within N moves),
 ``OR``, ``AND``, ``NOT x`` / ``-x``, ``+x`` (required), parentheses, trailing-``*`` prefixes,
-``word~`` (fuzzy, one edit), and the fields ``speaker:``, ``topic:``, ``title:``, ``date:``.
+``word~`` (fuzzy, one edit), and the fields ``speaker:``, ``topic:``, ``title:``, ``date:``,
+``speech:`` (the kind of speech), ``answers:`` (answers by the words of their question) and
+``questions:`` (questions by the words of their answer).
 The structure is ``tree``'s; nothing here knows the engine, which compiles the structure itself.
 """
 
@@ -22,8 +24,9 @@ MAX_DEPTH = 16
 MAX_WILDCARDS = 8
 MIN_PREFIX_CHARS = 2
 MAX_SLOP = 50
-FIELDS = ("speaker", "topic", "title", "date")
-_EXAMPLES = {"speaker": "speaker:price", "topic": "topic:iran", "title": "title:briefing", "date": "date:2021-06"}
+FIELDS = ("speaker", "topic", "title", "date", "speech", "answers", "questions")
+_EXAMPLES = {"speaker": "speaker:price", "topic": "topic:iran", "title": "title:briefing", "date": "date:2021-06",
+             "speech": "speech:answer", "answers": 'answers:(pelosi taiwan)', "questions": "questions:taiwan"}
 
 # --- tokens ----------------------------------------------------------------------------------
 
@@ -212,7 +215,7 @@ class _Parser:
             if len(words) > MAX_PHRASE_WORDS:
                 raise QueryTooExpensive(f"Phrase too long ({len(words)} words): use at most {MAX_PHRASE_WORDS}")
             self.count_terms(len(words))
-            if field in ("speaker", "topic"):
+            if field in ("speaker", "topic", "speech"):
                 return Term(" ".join(words), field)
             if len(words) == 1 and token.slop == 0:
                 return Term(words[0], field)

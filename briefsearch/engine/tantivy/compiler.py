@@ -64,8 +64,12 @@ class Compiled:
     checks: tuple[OrderCheck, ...] = ()  # what every match must also satisfy
 
 
+# Query fields searched by words, and the tantivy field holding them (default: the paragraph text).
+_TEXT_FIELDS = {"title": "title", "answers": "asked", "questions": "answered"}
+
+
 def _field(node) -> str:
-    return "title" if node.field == "title" else "text"
+    return _TEXT_FIELDS.get(node.field, "text")
 
 
 def fuzzy_pattern(term: str) -> str:
@@ -113,10 +117,14 @@ class Compiler:
             return _all([self._term_query("speaker_words", w) for w in words])
         if node.field == "topic":
             return self._term_query("topics", topic_value(node.text))
+        if node.field == "speech":
+            return self._term_query("speech", node.text.strip().lower())
         field_name = _field(node)
         terms = analyze(node.text)
         if not terms:
             return None
+        if field_name in ("asked", "answered"):  # no positions there: several terms are all of them
+            return _all([self._term_query(field_name, t) for t in terms])
         if node.fuzzy and len(terms) == 1:
             return self._fuzzy(field_name, terms[0])
         if len(terms) == 1:
@@ -154,7 +162,7 @@ class Compiler:
                         set(terms) if field_name == "text" else set(), cost, checks)
 
     def _phrase(self, node: ql.Phrase, required: bool):
-        if node.field in ("speaker", "topic"):
+        if node.field in ("speaker", "topic", "speech", "answers", "questions"):
             return self._term(ql.Term(" ".join(node.words), node.field), required)
         terms = analyze(" ".join(node.words))
         if not terms:

@@ -24,10 +24,10 @@ from briefsearch.engine.api import definition_value
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, analyze
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TERMS_TOKENIZER = "whitespace"
 
-FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags"}
+FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech"}
 
 
 def build_schema() -> tantivy.Schema:
@@ -43,6 +43,11 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("topics", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("acronyms", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("flags", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field("speech", tokenizer_name="raw", index_option="basic", fast=True)
+    # an answer's question and a question's answer (``engine.api.exchange_texts``), as index terms:
+    # what the query fields ``answers:`` and ``questions:`` search
+    builder.add_text_field("asked", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
+    builder.add_text_field("answered", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_integer_field("day", indexed=True, fast=True)
     builder.add_text_field("source", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("meta", stored=True)  # a manifest record's path and entry, JSON
@@ -53,7 +58,7 @@ def build_schema() -> tantivy.Schema:
 SCHEMA_DESCRIPTION = (
     f"tantivy;format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};tokenizer={TERMS_TOKENIZER};"
     "fields=id:raw,key:u64,kind:raw,paragraph:bytes,text:terms,title:terms,speaker:raw,speaker_words:terms,"
-    "topics:raw,acronyms:raw,flags:raw,day:i64,source:raw,meta:bytes"
+    "topics:raw,acronyms:raw,flags:raw,speech:raw,asked:terms,answered:terms,day:i64,source:raw,meta:bytes"
 )
 SCHEMA_FINGERPRINT = hashlib.sha256(SCHEMA_DESCRIPTION.encode()).hexdigest()[:16]
 
@@ -83,8 +88,10 @@ def terms_text(text: str, stem: bool = True) -> str:
     return " ".join(analyze(text, stem))
 
 
-def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_terms: str | None = None) -> tantivy.Document:
-    """The tantivy document of one paragraph (``terms``: its text's ``terms_text``, if already made)."""
+def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_terms: str | None = None,
+                       exchange: tuple[str, str] = ("", "")) -> tantivy.Document:
+    """The tantivy document of one paragraph (``terms``: its text's ``terms_text``, if already made;
+    ``exchange``: its question's and its answer's text, ``engine.api.exchange_texts``)."""
     doc = tantivy.Document()
     doc.add_text("id", paragraph.id)
     doc.add_unsigned("key", paragraph_key(paragraph.id))
@@ -104,6 +111,13 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
     for name, on in (("quote", paragraph.is_quote), ("turn", paragraph.is_turn), ("question", paragraph.is_question)):
         if on:
             doc.add_text("flags", name)
+    if paragraph.speech:
+        doc.add_text("speech", paragraph.speech)
+    asked, answered = exchange
+    if asked:
+        doc.add_text("asked", terms_text(asked))
+    if answered:
+        doc.add_text("answered", terms_text(answered))
     if paragraph.date:
         try:
             doc.add_integer("day", day_number(paragraph.date))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefsearch.engine.tantivy.directory import open_index
+from briefsearch.engine.api import exchange_texts
 from briefsearch.engine.tantivy.schema import paragraph_document, source_document
 from briefsearch.errors import IndexBusy
 from briefsearch.models import Paragraph
@@ -45,8 +46,9 @@ class TantivyWriter:
         self._pending = True
         if existed:
             writer.delete_documents_by_term("source", path)
+        exchanges = exchange_texts(paragraphs)
         for paragraph in paragraphs:
-            writer.add_document(paragraph_document(paragraph))
+            writer.add_document(paragraph_document(paragraph, exchange=exchanges.get(paragraph.id, ("", ""))))
         writer.add_document(source_document(path, manifest_entry))
 
     def delete_source(self, path: str) -> None:

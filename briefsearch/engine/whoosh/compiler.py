@@ -15,6 +15,8 @@ from briefsearch.query import tree as ql
 from briefsearch.text.analysis import analyze
 
 MAX_PREFIX_EXPANSION = 512
+# Query fields searched by words, and the Whoosh field holding them (default: the paragraph text).
+_TEXT_FIELDS = {"title": "title", "answers": "asked", "questions": "answered"}
 
 
 class Compiler:
@@ -35,7 +37,9 @@ class Compiler:
             return _all([wq.Term("speaker_words", w) for w in words])
         if node.field == "topic":
             return wq.Term("topics", node.text.strip().lower())
-        field = "title" if node.field == "title" else "text"
+        if node.field == "speech":
+            return wq.Term("speech", node.text.strip().lower())
+        field = _TEXT_FIELDS.get(node.field, "text")
         terms = analyze(node.text)
         if not terms:
             return None
@@ -43,13 +47,15 @@ class Compiler:
             return wq.FuzzyTerm(field, terms[0], maxdist=1, prefixlength=1)
         if len(terms) == 1:
             return wq.Term(field, terms[0])
+        if field in ("asked", "answered"):
+            return _all([wq.Term(field, t) for t in terms])
         return wq.Phrase(field, terms)
 
     def _prefix(self, node: ql.Prefix):
         prefix = "".join(analyze(node.text, stem=False))
         if not prefix:
             return None
-        field = "title" if node.field == "title" else "text"
+        field = _TEXT_FIELDS.get(node.field, "text")
         expanded = list(islice(self.reader.expand_prefix(field, prefix), MAX_PREFIX_EXPANSION + 1))
         if len(expanded) > MAX_PREFIX_EXPANSION:
             raise QueryTooExpensive(f'"{node.text}*" matches more than {MAX_PREFIX_EXPANSION} words: type more letters before the *')
@@ -59,12 +65,14 @@ class Compiler:
         return wq.Or([wq.Term(field, w) for w in words])
 
     def _phrase(self, node: ql.Phrase):
-        if node.field in ("speaker", "topic"):
+        if node.field in ("speaker", "topic", "speech"):
             return self._term(ql.Term(" ".join(node.words), node.field))
         terms = analyze(" ".join(node.words))
         if not terms:
             return None
-        field = "title" if node.field == "title" else "text"
+        if node.field in ("answers", "questions"):  # no positions there: a phrase is all its words
+            return _all([wq.Term(_TEXT_FIELDS[node.field], t) for t in terms])
+        field = _TEXT_FIELDS.get(node.field, "text")
         if len(terms) == 1:
             return wq.Term(field, terms[0])
         return wq.Phrase(field, terms, slop=1 + node.slop)

@@ -16,9 +16,9 @@ from briefsearch.engine.whoosh.analyzer import name_analyzer, text_analyzer
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
-FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags"}
+FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech"}
 
 
 def build_schema() -> Schema:
@@ -36,6 +36,11 @@ def build_schema() -> Schema:
         # ``definition_value`` terms, for counting and expansion (commas separate them)
         acronyms=KEYWORD(commas=True, lowercase=True, scorable=False),
         flags=KEYWORD(),
+        speech=ID(),  # the kind of speech (models.SPEECH_KINDS)
+        # an answer's question and a question's answer (``engine.api.exchange_texts``): what the
+        # query fields ``answers:`` and ``questions:`` search
+        asked=TEXT(analyzer=text_analyzer(), phrase=False),
+        answered=TEXT(analyzer=text_analyzer(), phrase=False),
         day=ID(sortable=True),
         source=ID(stored=True),  # the file: what a re-index replaces; stored on manifest records
         meta=STORED(),  # a manifest record's entry
@@ -46,13 +51,14 @@ def build_schema() -> Schema:
 SCHEMA_DESCRIPTION = (
     f"format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};"
     "fields=id:ID,kind:ID,paragraph,article_id:ID,text:TEXT,title:TEXT,speaker:ID,speaker_words:TEXT,"
-    "topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,day:ID,source:ID,meta"
+    "topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,speech:ID,asked:TEXT,answered:TEXT,day:ID,source:ID,meta"
 )
 SCHEMA_FINGERPRINT = hashlib.sha256(SCHEMA_DESCRIPTION.encode()).hexdigest()[:16]
 
 
-def paragraph_fields(paragraph: Paragraph) -> dict:
-    """The Whoosh document of one paragraph."""
+def paragraph_fields(paragraph: Paragraph, exchange: tuple[str, str] = ("", "")) -> dict:
+    """The Whoosh document of one paragraph; ``exchange`` is (its question's text, its answer's
+    text) when it takes part in one (``engine.api.exchange_texts``)."""
     flags = [name for name, on in (("quote", paragraph.is_quote), ("turn", paragraph.is_turn), ("question", paragraph.is_question)) if on]
     fields = {
         "id": paragraph.id,
@@ -70,6 +76,13 @@ def paragraph_fields(paragraph: Paragraph) -> dict:
         fields["speaker_words"] = paragraph.speaker
     if paragraph.date:
         fields["day"] = paragraph.date[:10]
+    if paragraph.speech:
+        fields["speech"] = paragraph.speech
+    asked, answered = exchange
+    if asked:
+        fields["asked"] = asked
+    if answered:
+        fields["answered"] = answered
     return fields
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from briefsearch.engine.api import exchange_texts
 from briefsearch.engine.whoosh.directory import open_index
 from briefsearch.engine.whoosh.schema import paragraph_fields
 from briefsearch.models import Paragraph
@@ -41,8 +42,9 @@ class WhooshWriter:
         writer = self._w()
         if existed:
             writer.delete_by_term("source", path)
+        exchanges = exchange_texts(paragraphs)
         for paragraph in paragraphs:
-            writer.add_document(**paragraph_fields(paragraph))
+            writer.add_document(**paragraph_fields(paragraph, exchanges.get(paragraph.id, ("", ""))))
         writer.add_document(id="source:" + path, kind="source", source=path, meta=json.dumps(manifest_entry, sort_keys=True))
 
     def delete_source(self, path: str) -> None:

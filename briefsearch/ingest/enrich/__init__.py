@@ -94,7 +94,7 @@ class Enricher:
         """New paragraphs (same order) with speaker, flags, topics and acronyms filled."""
         from briefsearch.ingest.enrich.acronyms import find_definitions
         from briefsearch.ingest.enrich.names import people_in_creator, surname_keys
-        from briefsearch.ingest.enrich.speakers import QUESTION, article_context, attribute_article
+        from briefsearch.ingest.enrich.speakers import QUESTION, article_context, attribute_article, link_exchanges
         from briefsearch.ingest.enrich.topics import assign_topics
 
         texts = [p.text for p in paragraphs]
@@ -107,15 +107,19 @@ class Enricher:
         attributions = attribute_article(ctx, self.resolver, texts, self.state.gender_of)
         topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
                                [who.is_question for who in attributions])
+        links = link_exchanges(attributions)
         enriched = []
-        for paragraph, who, labels in zip(paragraphs, attributions, topics):
+        for paragraph, who, labels, (asked, answer) in zip(paragraphs, attributions, topics, links):
             definitions = tuple(find_definitions(paragraph.text))
             if who.speaker and who.speaker != QUESTION:
                 self.state.add_speaker(who.speaker, who.alias, who.gender)
                 self._learn_person(who.speaker)
             enriched.append(dataclasses.replace(
                 paragraph, speaker=who.speaker, is_quote=who.is_quote, is_turn=who.is_turn,
-                is_question=who.is_question, topics=labels, acronyms=definitions))
+                is_question=who.is_question, topics=labels, acronyms=definitions,
+                speech="answer" if asked is not None else who.speech, speaker_role=who.role,
+                answers_to=paragraphs[asked].id if asked is not None else None,
+                answered_by=paragraphs[answer].id if answer is not None else None))
         return enriched
 
     def _learn_person(self, name: str) -> None:

@@ -99,6 +99,8 @@ class Attribution:
     is_question: bool = False
     alias: str | None = None  # the surface form the speaker was found by ("MR PRICE", "Ms. Tauscher")
     gender: str | None = None
+    speech: str = "none"  # models.SPEECH_KINDS; turns after a question become "answer" in link_exchanges
+    role: str | None = None  # the speaker's office as the label or text gives it
 
 
 def normalise_alias(text: str) -> str:
@@ -430,7 +432,8 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
                 results.append(Attribution())
                 continue
             current = Attribution(speaker, is_turn=True, is_question=question, alias=None if question else surface,
-                                  gender=parsed.gender)
+                                  gender=parsed.gender, speech="question" if question else "turn",
+                                  role=parsed.role or None)
             results.append(current)
             continue
         if transcript and _END.match(text):
@@ -448,7 +451,46 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
         if found.speaker:
             speaker = resolver.override(found.alias, found.speaker)
             gender = found.gender or gender_of(speaker)
-            found = Attribution(speaker, is_quote=found.is_quote, alias=found.alias, gender=gender)
+            found = Attribution(speaker, is_quote=found.is_quote, alias=found.alias, gender=gender,
+                                speech="quote" if found.is_quote else "reported")
             ctx.recent.append((speaker, gender))
         results.append(found)
     return results
+
+
+# Turns that run a briefing rather than answer: they neither answer a question nor end the answer.
+_CHAIR_ROLES = frozenset({"Moderator", "Operator"})
+
+
+def link_exchanges(attributions: list[Attribution]) -> list[tuple[int | None, int | None]]:
+    """Questions linked to their answers, by paragraph position: for each paragraph
+    (position of the question it answers, position of the answer it got), either or both None.
+
+    A turn is a labelled paragraph and its continuations (one ``Attribution`` object). After a
+    question turn, the turns of other speakers up to the next question are its answer: each of
+    their paragraphs answers the question's first paragraph, and each paragraph of the question
+    points to the answer's first paragraph. A moderator's or operator's turn in between answers
+    nothing. Turns are relabelled "answer" (``Attribution.speech``) by the caller from this.
+    """
+    links: list[tuple[int | None, int | None]] = [(None, None)] * len(attributions)
+    question: list[int] = []  # positions of the open question's paragraphs
+    answer_start: int | None = None
+    previous = None
+    for position, who in enumerate(attributions):
+        same_turn = who is previous
+        previous = who
+        if not who.is_turn:
+            continue
+        if who.is_question:
+            if not same_turn and (answer_start is not None or not question):
+                question, answer_start = [], None  # a new question (a follow-up after an answer)
+            question.append(position)
+            continue
+        if not question or who.speaker in _CHAIR_ROLES:
+            continue
+        if answer_start is None:
+            answer_start = position
+            for asked in question:
+                links[asked] = (None, answer_start)
+        links[position] = (question[0], None)
+    return links
