@@ -273,3 +273,76 @@ def test_quoted_spans_give_the_quote_text(seed):
     quote = by_start(seed, "\u201cWe cannot agree to any limitations")
     assert quoted_spans(quote.text) == ["We cannot agree to any limitations on our missile defense deployments."]
     assert quoted_spans('the so-called "war fund" was frozen') == []
+
+
+# -- written statements and readouts (real pages of the shared exports) ----------------------------
+
+def _shared_article(export: str, title: str):
+    """One record of a shared export, by its title, through the real extraction and chunking."""
+    from briefsearch.ingest.chunking import chunk_article
+    from briefsearch.ingest.extract import extract_articles
+    from briefsearch.ingest.sources import SourceFile
+
+    path = SHARED / export / "items.jsonl"
+    if not path.is_file():
+        pytest.skip(f"shared data not found: {path}")
+    line = next(l for l in path.read_text(encoding="utf-8").splitlines() if json.loads(l)["title"] == title)
+    [article] = extract_articles(SourceFile(str(path), len(line), 0), line)
+    return article, chunk_article(article)
+
+
+def test_a_presidential_statement_speaks_in_the_presidents_voice():
+    article, paragraphs = _shared_article(
+        "whitehouse_briefing_room", "Statement by President Joe Biden on the First Anniversary of George Floyd’s Murder")
+    enricher = Enricher(EnrichmentState())
+    result = enricher.enrich(article, paragraphs)
+    body = [p for p in result if p.text.strip() != "###"]
+    assert len(body) >= 8
+    assert {(p.speaker, p.speech, p.speaker_role) for p in body} == {("Joe Biden", "statement", "President")}
+    # Once the collection has met his full name, the statement is his under that one name.
+    enricher = Enricher(EnrichmentState(people={"biden": "Joseph R. Biden"}))
+    assert {p.speaker for p in enricher.enrich(article, paragraphs) if p.text.strip() != "###"} == {"Joseph R. Biden"}
+    assert [(p.speaker, p.speech) for p in result if p.text.strip() == "###"] == [(None, "none")]
+
+
+def test_a_statement_under_the_secretarys_name_is_his_and_its_byline_line_is_not():
+    article, paragraphs = _shared_article("state_dept_press_releases", "Yemen National Day")
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert result[0].text == "Antony J. Blinken, Secretary of State" and result[0].speaker is None
+    assert {(p.speaker, p.speech, p.speaker_role) for p in result[1:]} == {
+        ("Antony J. Blinken", "statement", "Secretary of State")}
+
+
+def test_a_readout_reports_its_principal_not_the_other_party():
+    article, paragraphs = _shared_article("state_dept_press_releases", "Secretary Blinken’s Call with Afghan President Ghani")
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert [(p.speaker, p.speech) for p in result] == [
+        (None, "none"), (None, "none"), ("Antony J. Blinken", "reported")]
+    assert not any(p.is_quote for p in result)
+
+
+def test_a_spokespersons_statement_on_a_meeting_reports_the_one_who_met():
+    article, paragraphs = _shared_article(
+        "whitehouse_briefing_room",
+        "Statement by NSC Spokesperson Emily Horne on National Security Advisor Jake Sullivan’s Meeting with "
+        "Minister of External Affairs Subrahmanyam Jaishankar of India")
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert (result[0].speaker, result[0].speech, result[0].speaker_role) == (
+        "Jake Sullivan", "reported", "National Security Advisor")
+
+
+def test_a_letter_is_signed_by_its_author():
+    texts = ["Dear Madam Speaker: (Dear Madam President:)",
+             "I am enclosing a copy of the Executive Order I have issued.",
+             "Sincerely, JOSEPH R. BIDEN JR."]
+    article, paragraphs = make_article(texts, title="Letter to the Speaker of the House of Representatives",
+                                       author="The White House")
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert [(p.speaker, p.speech) for p in result] == [(None, "none"), ("Joseph R. Biden", "statement"), (None, "none")]
+
+
+def test_timestamps_carry_no_speaker():
+    texts = ["4:22 P.M. EDT", "THE PRESIDENT: Thank you all.", "4:40 P.M. EDT"]
+    article, paragraphs = make_article(texts, title="Remarks by President Biden", author="The White House")
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert [p.speaker for p in result][0] is None and result[2].speaker is None

@@ -114,7 +114,16 @@ def full_names_in_run(run: str) -> tuple[str, ...]:
         else:
             i = j
     # In "Missile Defense Ellen Tauscher" the pairs are ("Missile Defense", "Ellen Tauscher"):
-    # a run names one person, so only the last full name of a run counts.
+    # a run names one person, so only the last full name of a run counts; and that name ends the
+    # run when it can ("Cyber Anne Neuberger" is Anne Neuberger, not "Cyber Anne").
+    if names and not names[-1].endswith(tokens[-1]) and len(tokens) >= 3:
+        given = len(tokens) - 2
+        while given > 0 and (is_initial(tokens[given]) or tokens[given].lower() in PARTICLES):
+            given -= 1
+        last, first = tokens[-1], tokens[given]
+        if (last.lower() not in NOT_NAME_WORDS and not is_initial(last) and first.lower() not in NOT_NAME_WORDS
+                and not is_initial(first) and first.lower() not in PARTICLES and given > 0):
+            return (" ".join(tokens[given:]),)
     return tuple(names[-1:])
 
 

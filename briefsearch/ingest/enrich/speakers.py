@@ -28,16 +28,22 @@ from briefsearch.text.normalize import fold_punctuation
 QUESTION = "Question"
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_LABEL = re.compile(rf"^\s*(?P<label>[{_UPPER}][{_UPPER}'’.\-]*(?:\s+[{_UPPER}][{_UPPER}'’.\-]*){{0,7}})\s*:")
+_LABEL = re.compile(rf"^\s*(?P<label>[{_UPPER}][{_UPPER}'’.\-]*(?:\s+[{_UPPER}][{_UPPER}'’.\-]*){{0,7}})"
+                    r"\s*(?:\((?P<aff>[^()]{1,60})\))?\s*:")
 _Q_LABEL = re.compile(r"^\s*Q(?:\s*:|\.?\s)\s*(?=\S)")
 _END = re.compile(r"^\s*(?:END\b|#\s*#\s*#|###)")
 _STAGE = re.compile(r"^\s*[(\[][^()\[\]]{0,80}[)\]]\s*$")
 
 QUESTION_LABELS = frozenset({"QUESTION", "Q", "QUESTIONER", "QUESTIONS"})
+# Roles whose turns are the questions of an interview: linked to the answers like "Q".
+ASKING_ROLES = frozenset({"Interviewer", "Host"})
+# Abbreviated offices in labels ("SEN. ROB PORTMAN (R-OH)").
+_LABEL_OFFICES = {"SEN": "SENATOR", "REP": "REPRESENTATIVE", "GOV": "GOVERNOR", "AMB": "AMBASSADOR"}
 # Labels that name a role, never a person: they stay as title-cased role names.
 GENERIC_ROLE_WORDS = frozenset(
     "OFFICIAL OFFICIALS MODERATOR OPERATOR INTERPRETER PARTICIPANT PARTICIPANTS STAFF GUEST AUDIENCE "
-    "ANNOUNCER NARRATOR PANELIST REPORTER VOICE VOICES CROWD STAFFER AIDE AIDES".split()
+    "ANNOUNCER NARRATOR PANELIST REPORTER VOICE VOICES CROWD STAFFER AIDE AIDES OFFICER CLERK WITNESS "
+    "INTERVIEWER HOST".split()
 )
 # All-caps field labels that are not speakers (sanctions lists, memos, schedules).
 DENY_FIRST_WORDS = frozenset(
@@ -49,6 +55,7 @@ DENY_FIRST_WORDS = frozenset(
     RELEASE AGENDA TOPIC TOPICS WASHINGTON EMBARGOED FOR IMMEDIATE PRESS OFFICE U S US WHEREAS
     PROCLAMATION SEC PART TABLE FIGURE ANNEX APPENDIX PHOTO PHOTOS VIDEO AUDIO LINK WEBSITE
     RELATED ALSO SEE NB PS EDITOR EDITORS CORRECTION ORIGINAL TEXT SUMMARY KEY HIGHLIGHTS
+    EXAMINATION CROSS-EXAMINATION REDIRECT RECROSS DIRECT EXHIBIT RECESS
     """.split()
 )
 
@@ -112,7 +119,8 @@ def normalise_alias(text: str) -> str:
 def parse_label(raw: str) -> Label | None:
     """Read an all-caps label; None when it is a field label (VESSEL NAME) and not a speaker."""
     norm = normalise_alias(raw)
-    words = norm.split()
+    words = [_LABEL_OFFICES.get(w, w) for w in norm.split()]
+    norm = " ".join(words)
     if not words or len(words) > 8 or any(ch.isdigit() for ch in norm):
         return None
     if norm in QUESTION_LABELS:
@@ -120,7 +128,8 @@ def parse_label(raw: str) -> Label | None:
     if words[0] in DENY_FIRST_WORDS:
         return None
     if any(w in GENERIC_ROLE_WORDS for w in words):
-        return Label(norm, "role", role=title_case_name(norm).replace(" Of ", " of ").replace(" The ", " the "))
+        role = title_case_name(norm).replace(" Of ", " of ").replace(" The ", " the ")
+        return Label(norm, "role", role=role.removeprefix("The "))
     honorific = words[0].lower() if words[0].lower() in HONORIFIC_GENDER else None
     rest = words[1:] if honorific or words[0] == "THE" else words
     # Everything up to the last role word is the role: "EXTERNAL AFFAIRS MINISTER JAISHANKAR".
@@ -134,6 +143,8 @@ def parse_label(raw: str) -> Label | None:
     name = title_case_name(" ".join(rest))
     if honorific or role_words:
         return Label(norm, "person", honorific, role, name, gender)
+    if len(rest) >= 2 and full_names_in_run(name) == (name,):
+        return Label(norm, "name", None, "", name, None)  # "SEN. ROB PORTMAN", "Jennifer Granholm:"
     return Label(norm, "bare", None, "", name, None)
 
 
@@ -146,6 +157,72 @@ def read_label(text: str) -> tuple[str, Label] | None:
     if _Q_LABEL.match(text):
         return ("Q", Label("Q", "question"))
     return None
+
+
+# Labels of other institutions' records, read only in an article where at least two paragraphs
+# open with one: "Mr. LEWIS. We will ...", "Chairman INOUYE." alone in its paragraph, "The
+# CHAIRMAN.", "Mr. Nebenzia (Russian Federation):", "Jennifer Granholm:", "[00:00:12] Host:".
+_TIME_PREFIX = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\d{1,2}:\d{2}:\d{2})?\s*"
+_HONORIFICS = r"Mr|Mrs|Ms|Dr|Miss|Mme|Sir|Dame|Prof"
+_OFFICES = (r"Chairman|Chairwoman|Chair|Senator|Sen|Representative|Rep|Congressman|Congresswoman|Judge|Chief Justice|"
+            r"Justice|Commissioner|Secretary|Ambassador|General|Admiral|Lieutenant Colonel|Colonel|Major|Captain|Governor|"
+            r"Mayor|Speaker|Prime Minister|Minister|Vice President|President|Delegate|Lord|Lady|Baroness|Professor")
+_SURNAME = r"[A-Z][A-Za-z'’\-]*[A-Za-z]"
+_AFFILIATION = r"(?:\s*\((?P<aff>[^()]{1,60})\))?"
+_MIXED_PERSON = re.compile(
+    rf"^\s*{_TIME_PREFIX}(?P<label>(?:(?:{_HONORIFICS})\.?|{_OFFICES})\s+{_SURNAME}(?:\s+{_SURNAME}){{0,2}})"
+    rf"{_AFFILIATION}\s*(?P<sep>[.:])(?=\s|$)")
+_MIXED_ROLE = re.compile(rf"^\s*{_TIME_PREFIX}(?P<label>The\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?){_AFFILIATION}\s*(?P<sep>[.:])(?=\s|$)")
+_MIXED_NAME = re.compile(
+    rf"^\s*{_TIME_PREFIX}(?P<label>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+{_SURNAME}){{1,2}}){_AFFILIATION}\s*(?P<sep>:)\s")
+_MIXED_GENERIC = re.compile(
+    rf"^\s*{_TIME_PREFIX}(?P<label>Interviewer|Host|Moderator|Reporter|Audience Member|Questioner|Question|Announcer|"
+    rf"Narrator|Guest|Operator){_AFFILIATION}\s*(?P<sep>:)")
+_ANSWER_LABEL = re.compile(r"^\s*A\.\s+(?=\S)")
+_WITNESS = re.compile(rf"^(?P<name>[A-Z][A-Za-z.'’\- ]{{3,60}}?),\s+(?:having been|was|being)\s+(?:first\s+)?duly sworn")
+_LABEL_ALONE = re.compile(r"^\s*\S.{0,80}?[.:]\s*$")
+
+
+def read_other_label(text: str) -> tuple[str, Label] | None:
+    """A label in the forms other institutions' transcripts use (see ``_MIXED_PERSON``)."""
+    for pattern in (_MIXED_PERSON, _MIXED_ROLE, _MIXED_GENERIC, _MIXED_NAME):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        surface = match.group("label")
+        if pattern is _MIXED_ROLE and match.group("sep") == "." and not surface.split()[1].isupper():
+            continue  # "The President." in prose; "The CHAIRMAN." is a label
+        if pattern is _MIXED_NAME and full_names_in_run(surface) != (" ".join(surface.split()),):
+            continue
+        label = parse_label(surface)
+        if label is not None and label.kind != "bare":
+            return surface, label
+    return None
+
+
+def _witness(texts: list[str]) -> str | None:
+    """The deponent a deposition's "A." lines belong to: "MARGARET ELLIS, having been first duly sworn"."""
+    for text in texts[:20]:
+        match = _WITNESS.match(text.strip())
+        if match:
+            return title_case_name(match.group("name")) if match.group("name").isupper() else match.group("name")
+    return None
+
+
+def transcript_labels(texts: list[str]) -> list[tuple[str, Label] | None]:
+    """Each paragraph's label: the State/White House forms, and the other institutions' forms
+    when at least two paragraphs of the article open with one of those."""
+    labels = [read_label(text) for text in texts]
+    other = [None if label else read_other_label(text) for text, label in zip(texts, labels)]
+    # One such label is enough in an article that is a transcript already ("The PRESIDING OFFICER:").
+    if sum(1 for found in other if found) >= (1 if any(labels) else 2):
+        labels = [label or found for label, found in zip(labels, other)]
+    if any(label and label[0] == "Q" for label in labels):  # a deposition: "A." answers the "Q."
+        witness = _witness(texts)
+        for i, text in enumerate(texts):
+            if labels[i] is None and _ANSWER_LABEL.match(text):
+                labels[i] = ("A", Label("A", "witness", name=witness or "Witness"))
+    return labels
 
 
 class ArticleContext:
@@ -217,7 +294,11 @@ class Resolver:
         full = self._known(ctx, key) or self._known(ctx, last)
         if full:
             return self.canonical(full)
+        if len(name.split()) >= 2 and full_names_in_run(name) == (name,):
+            return self.canonical(name)  # "SEN. ROB PORTMAN": the label gives the full name
         if honorific in ("mr", "ms", "mrs", "dr", "miss"):
+            if honorific != "dr" and re.search(rf"\bDr\.?\s+{re.escape(name)}\b", ctx.text):
+                honorific = "dr"  # one person: "Mr. HILL." in a record that calls him Dr. Hill
             return f"{honorific.capitalize()}. {name}"
         return f"{role} {name}".strip()
 
@@ -240,6 +321,10 @@ class Resolver:
             return label.role
         if label.kind == "title":
             return self.title_holder(ctx, label.role) or f"The {label.role}"
+        if label.kind == "witness":
+            return self.canonical(label.name) if label.name != "Witness" else label.name
+        if label.kind == "name":
+            return self.canonical(label.name)
         if label.kind == "bare":  # "SECRETAR BLINKEN" (a typo): only a known surname makes it a speaker
             found = self._known(ctx, label.name.split()[-1].lower())
             return self.canonical(found) if found else None
@@ -415,18 +500,28 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
 
     ``gender_of(name)`` gives a known speaker's gender from the registry (or None).
     """
-    labels = [read_label(text) for text in texts]
+    labels = transcript_labels(texts)
     transcript = any(label is not None for label in labels)
+    if not transcript:
+        voiced = voiced_article(ctx, resolver, texts)
+        if voiced is not None:
+            return voiced
     results: list[Attribution] = []
     current: Attribution | None = None
     resolved: dict[str, str | None] = {}  # label -> speaker, once per article
+    holders: dict[str, str] = {}  # role -> who holds it, from the labels read so far ("chairman")
     for position, (text, label) in enumerate(zip(texts, labels)):
         if label is not None:
             surface, parsed = label
             if parsed.raw not in resolved:
-                resolved[parsed.raw] = resolver.override(surface, resolver.label(ctx, parsed))
+                if parsed.kind == "title" and parsed.role.lower() in holders:  # "The CHAIRMAN." after "Chairman INOUYE."
+                    resolved[parsed.raw] = holders[parsed.role.lower()]
+                else:
+                    resolved[parsed.raw] = resolver.override(surface, resolver.label(ctx, parsed))
             speaker = resolved[parsed.raw]
-            question = parsed.kind == "question"
+            if parsed.kind == "person" and parsed.role and speaker:
+                holders.setdefault(parsed.role.lower(), speaker)
+            question = parsed.kind == "question" or speaker in ASKING_ROLES
             if speaker is None:  # an all-caps lead-in we cannot tie to anyone: not a turn
                 current = None
                 results.append(Attribution())
@@ -436,7 +531,7 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
                                   role=parsed.role or None)
             results.append(current)
             continue
-        if transcript and _END.match(text):
+        if transcript and (_END.match(text) or looks_like_timestamp(text)):
             current = None
             results.append(Attribution())
             continue
@@ -473,6 +568,8 @@ def link_exchanges(attributions: list[Attribution]) -> list[tuple[int | None, in
     nothing. Turns are relabelled "answer" (``Attribution.speech``) by the caller from this.
     """
     links: list[tuple[int | None, int | None]] = [(None, None)] * len(attributions)
+    # In a deposition only the witness ("A.") answers; the examining counsel's remarks do not.
+    witnesses = {who.speaker for who in attributions if who.alias == "A"}
     question: list[int] = []  # positions of the open question's paragraphs
     answer_start: int | None = None
     previous = None
@@ -486,7 +583,7 @@ def link_exchanges(attributions: list[Attribution]) -> list[tuple[int | None, in
                 question, answer_start = [], None  # a new question (a follow-up after an answer)
             question.append(position)
             continue
-        if not question or who.speaker in _CHAIR_ROLES:
+        if not question or who.speaker in _CHAIR_ROLES or (witnesses and who.speaker not in witnesses):
             continue
         if answer_start is None:
             answer_start = position
@@ -494,3 +591,92 @@ def link_exchanges(attributions: list[Attribution]) -> list[tuple[int | None, in
                 links[asked] = (None, answer_start)
         links[position] = (question[0], None)
     return links
+
+
+def _resolve_run(ctx: ArticleContext, resolver: Resolver, run: str) -> tuple[str | None, str | None]:
+    """(canonical name, role) of a name or role phrase from a title: "Press Secretary Jen Psaki"
+    -> ("Jen Psaki", "Press Secretary"); "the President" -> whom the article calls President."""
+    run = " ".join(run.replace("’", "'").split())
+    run = re.sub(r"^(?:U\.S\.|US|the|The)\s+", "", run)
+    words = run.split()
+    if words and all(w.lower().rstrip(".,") in ROLE_WORDS for w in words):
+        return resolver.title_holder(ctx, " ".join(words)), " ".join(words)
+    full = full_names_in_run(run)
+    if full and full[0].split()[0] in words:
+        role_words = words[: words.index(full[0].split()[0])]
+    else:
+        role_words = []
+        for word in words:
+            if word.lower().rstrip(".,") not in ROLE_WORDS:
+                break
+            role_words.append(word)
+    role = " ".join(w for w in role_words if w.lower().rstrip(".") not in HONORIFIC_GENDER).strip(" ,") or None
+    speaker = resolver.mention(ctx, None, run)
+    return speaker, role
+
+
+_STATE_LEADS = re.compile(r"^(?:The|the)\s+((?:Deputy\s+|Vice\s+|Under\s+|Assistant\s+)?(?:Secretary|President|Ambassador|"
+                          r"Prime Minister|Special Envoy|Envoy|Administrator|Counselor|Coordinator|Advisor|Adviser))\b")
+_TOGETHER = re.compile(r"\b(?:[Tt]he two (?:leaders|sides|officials|ministers|men|women)|[Bb]oth (?:leaders|sides)|"
+                       r"[Tt]he leaders|[Tt]hey (?:discussed|agreed|reaffirmed|affirmed|welcomed|committed|expressed|"
+                       r"noted|underscored|emphasized|pledged|reviewed|exchanged|also))\b")
+
+
+def voiced_article(ctx: ArticleContext, resolver: Resolver, texts: list[str]) -> list[Attribution] | None:
+    """Attributions of an unlabelled article that speaks in one voice: a readout's principal on
+    the paragraphs that report them (others' reported words go to them), a statement's author on
+    every paragraph but the frame. None when the article is neither."""
+    from briefsearch.ingest.enrich.voices import is_frame, readout_principal, signature_name, statement_voice
+
+    principal = readout_principal(ctx.title)
+    if principal:
+        speaker, role = _resolve_run(ctx, resolver, principal)
+        if speaker:
+            return _readout(ctx, resolver, texts, speaker, role or None)
+    voice = statement_voice(ctx.title, ctx.author, texts)
+    if voice is None:
+        return None
+    speaker, role = _resolve_run(ctx, resolver, voice.who)
+    if not speaker:
+        return None
+    role = voice.role or role
+    speech = "statement" if voice.kind == "statement" else "turn"
+    signature = signature_name(texts)
+    results = []
+    for text in texts:
+        if is_frame(text, ctx.author, signature) or _STAGE.match(text) or looks_like_timestamp(text):
+            results.append(Attribution())
+        else:
+            results.append(Attribution(speaker, speech=speech, role=role, is_quote=False))
+    return results
+
+
+def _readout(ctx, resolver, texts, speaker: str, role: str | None) -> list[Attribution]:
+    from briefsearch.ingest.enrich.voices import is_frame
+
+    keys = {k for k in surname_keys(speaker)}
+    surname = speaker.split()[-1]
+    results = []
+    for text in texts:
+        if is_frame(text, ctx.author, None) or _STAGE.match(text):
+            results.append(Attribution())
+            continue
+        lead = _STATE_LEADS.match(text.strip())
+        mentions = surname in text or any(k in text.lower().split() for k in keys)
+        if mentions or (lead and (role is None or lead.group(1).split()[-1] in role)) or _TOGETHER.search(text):
+            results.append(Attribution(speaker, speech="reported", role=role))
+            continue
+        found = prose_attribution(ctx, resolver, text)
+        if found.speaker:
+            results.append(Attribution(found.speaker, speech="reported", alias=found.alias, gender=found.gender))
+        else:
+            results.append(Attribution())
+    return results
+
+
+_TIMESTAMP = re.compile(r"^\s*[(\[]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s*[Mm]\.?)?\s*(?:[A-Z]{2,4})?\s*\)?\.?\s*$")
+
+
+def looks_like_timestamp(text: str) -> bool:
+    """A time line such as "4:22 P.M. EDT" or "(12:03 p.m.)": no one says it."""
+    return bool(_TIMESTAMP.match(text))
