@@ -346,3 +346,24 @@ def test_timestamps_carry_no_speaker():
     article, paragraphs = make_article(texts, title="Remarks by President Biden", author="The White House")
     result = Enricher(EnrichmentState()).enrich(article, paragraphs)
     assert [p.speaker for p in result][0] is None and result[2].speaker is None
+
+
+# -- other institutions' transcripts (hand-typed fixture in their label forms) ---------------------
+
+OTHER = json.loads((ROOT / "tests" / "fixtures" / "other_transcripts.json").read_text(encoding="utf-8"))["transcripts"]
+
+
+@pytest.mark.parametrize("transcript", OTHER, ids=[t["institution"][:40] for t in OTHER])
+def test_other_institutions_label_forms(transcript):
+    enricher = Enricher(EnrichmentState(people=dict(transcript.get("people", {}))))
+    article, paragraphs = make_article(transcript["paragraphs"], title=transcript["title"])
+    result = enricher.enrich(article, paragraphs)
+    assert [[p.speaker, p.speech] for p in result] == transcript["speakers"]
+
+
+def test_an_interviews_answers_are_linked_to_the_interviewers_questions():
+    [interview] = [t for t in OTHER if t["institution"].startswith("Radio interview")]
+    article, paragraphs = make_article(interview["paragraphs"], title=interview["title"])
+    result = Enricher(EnrichmentState()).enrich(article, paragraphs)
+    assert [(p.answers_to, p.answered_by) for p in result[:5]] == [
+        (None, "a1#p2"), ("a1#p1", None), (None, "a1#p4"), ("a1#p3", None), ("a1#p3", None)]
