@@ -46,10 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import engines as engine_defs  # noqa: E402
 from benchlib import report  # noqa: E402
-from benchlib.corpus import build_corpus  # noqa: E402
+from benchlib.corpus import build_archive_corpus, build_corpus  # noqa: E402
 from benchlib.measure import dir_bytes  # noqa: E402
 from benchlib.queries import make_queries  # noqa: E402
-from benchlib.runs import BenchError, measure_cold, measure_indexing, measure_warm  # noqa: E402
+from benchlib.runs import BenchError, corpus_name, measure_cold, measure_indexing, measure_warm  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +67,13 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true",
                         help="10k paragraphs only, 2 indexing runs, 10 cold runs (routine checks)")
     parser.add_argument("--skip-baselines", action="store_true", help="measure briefsearch only")
+    parser.add_argument("--baselines", default="whoosh,fts5,tantivy",
+                        help="baselines to measure: whoosh (textbook Whoosh), fts5 (SQLite FTS5), tantivy (raw tantivy)")
+    parser.add_argument("--engines", default="whoosh,tantivy",
+                        help="briefsearch's engines to measure (index --engine), e.g. tantivy")
+    parser.add_argument("--archive", action="store_true",
+                        help="also (or, with --sizes none, only) the real-archive corpus: the Markdown White House "
+                             "archive and both exports, indexed in place")
     parser.add_argument("--skip-briefsearch", action="store_true", help="measure the baselines only")
     parser.add_argument("--json", metavar="OUT", help="write every figure to this JSON file")
     parser.add_argument("--workdir", default="/tmp/briefsearch-bench",
@@ -81,7 +88,10 @@ def parse_args(argv=None):
                         help="also measure the briefsearch package under ROOT (a changed copy), as 'bs NAME'")
     args = parser.parse_args(argv)
     default_sizes = "10k" if args.quick else "10k,100k,1m"
-    args.sizes = [parse_size(s) for s in (args.sizes or default_sizes).split(",") if s.strip()]
+    sizes = args.sizes or default_sizes
+    args.sizes = [] if sizes == "none" else [parse_size(s) for s in sizes.split(",") if s.strip()]
+    args.baselines = [b for b in args.baselines.split(",") if b]
+    args.engines = [e for e in args.engines.split(",") if e]
     if args.index_runs is None:
         args.index_runs = 2 if args.quick else 3
     args.cold_runs = args.cold_runs or (10 if args.quick else 12)
@@ -95,14 +105,14 @@ def log(message: str) -> None:
 def choose_engines(corpus, args) -> tuple[list, list[str]]:
     engines, notes = [], []
     if not args.skip_baselines:
-        engines += [engine_defs.textbook_whoosh(corpus), engine_defs.sqlite_fts5(corpus)]
+        engines += [engine_defs.BASELINES[name](corpus) for name in args.baselines]
     if not args.skip_briefsearch:
         root = Path(args.briefsearch_root).resolve()
         reason = engine_defs.briefsearch_unavailable(root)
         if reason:
             notes.append(f"briefsearch not measured: it does not import from {root} ({reason})")
         else:
-            engines.append(engine_defs.briefsearch(corpus, root))
+            engines += [engine_defs.briefsearch(corpus, root, engine=name) for name in args.engines]
         for spec in args.compare:
             name, _, other = spec.partition("=")
             reason = engine_defs.briefsearch_unavailable(Path(other).resolve())
@@ -113,10 +123,15 @@ def choose_engines(corpus, args) -> tuple[list, list[str]]:
     return engines, notes
 
 
-def bench_size(size: int, args) -> dict:
+def bench_size(size: int | None, args) -> dict:
+    """One corpus: ``size`` paragraphs of the shared exports, or (None) the real archives."""
     workdir = Path(args.workdir)
     started = time.perf_counter()
-    corpus = build_corpus(workdir, size, args.seed, make_queries)
+    if size is None:
+        corpus = build_archive_corpus(workdir, args.seed, make_queries)
+        size = corpus.size
+    else:
+        corpus = build_corpus(workdir, size, args.seed, make_queries)
     log(f"corpus {size:,}: {corpus.articles:,} articles in {len(corpus.files)} files, "
         f"{'reused' if corpus.reused else f'built in {time.perf_counter() - started:.1f} s'}")
     engines, notes = choose_engines(corpus, args)
@@ -137,7 +152,7 @@ def bench_size(size: int, args) -> dict:
     result = {"size": size, "articles": corpus.articles, "files": len(corpus.files),
               "resampled": corpus.resampled, "corpus_dir": str(corpus.root), "notes": notes,
               "indexing": indexing, "warm": warm, "cold": cold,
-              "engines": {e.key: e.label for e in engines}}
+              "engines": {e.key: e.label for e in engines}, "archive": bool(corpus.sources)}
     print_size(result, engines, baselines)
     return result
 
@@ -146,7 +161,7 @@ def reused_indexes(engines, corpus, index_root: Path) -> dict:
     """``--index-runs 0``: query the indexes an earlier run left in the work dir (indexing not timed)."""
     out = {}
     for engine in engines:
-        index_dir = index_root / f"{engine.key}-{corpus.size}"
+        index_dir = index_root / f"{engine.key}-{corpus_name(corpus)}"
         if not index_dir.is_dir():
             raise BenchError(f"--index-runs 0: no index from an earlier run at {index_dir}")
         out[engine.key] = {"index_dir": str(index_dir), "reused": True, "index_bytes": dir_bytes(index_dir)}
@@ -155,6 +170,8 @@ def reused_indexes(engines, corpus, index_root: Path) -> dict:
 
 def print_size(result: dict, engines, baselines) -> None:
     kind = "resampled articles" if result["resampled"] else "real articles"
+    if result.get("archive"):
+        kind = "real articles of the Markdown White House archive and both exports"
     print(f"\n=== {result['size']:,} paragraphs ({result['articles']:,} {kind}, "
           f"{result['files']} files) ===")
     print("Each figure is followed by its ratio to each baseline (figure ÷ baseline's figure).\n")
@@ -168,6 +185,8 @@ def print_size(result: dict, engines, baselines) -> None:
     for engine in engines:
         if not engine.is_baseline:
             print(report.goals_table(result, engine.key, engine.label), "\n")
+            if engine.key.endswith("-tantivy"):
+                print(report.tantivy_goals_table(result, engine.key, engine.label), "\n")
     for note in result["notes"]:
         print(f"note: {note}")
     sys.stdout.flush()
@@ -181,7 +200,7 @@ def main(argv=None) -> int:
           f"{', '.join(f'{s:,}' for s in args.sizes)}, seed {args.seed}, work dir {args.workdir}")
     results = []
     try:
-        for size in args.sizes:
+        for size in args.sizes + ([None] if args.archive else []):
             results.append(bench_size(size, args))
     except BenchError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)

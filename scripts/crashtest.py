@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TANTIVY_SEGMENT = re.compile(r"^[0-9a-f]{32}\.")
 ITEMS = ROOT.parent / "shared" / "data" / "state_dept_press_releases" / "items.jsonl"
 QUERIES = ("iran", "sanctions", "Blinken", '"press availability"', "secretary OR minister", "ukrain*",
            "NATO allies", "human rights -china", "title:briefing", '"foreign minister"~3', "climate crisis",
@@ -56,9 +58,12 @@ def build_corpus(folder: Path, files: int, records: int, items: Path = ITEMS) ->
     return sorted(paths, key=os.fsencode)  # the indexer's order
 
 
+ENGINE = "whoosh"  # --engine: the engine of the indexes built
+
+
 def index_command(corpus: Path, index_dir: Path, batch: int, rebuild: bool = False) -> list[str]:
     command = [sys.executable, "-m", "briefsearch", "index", str(corpus), "--index", str(index_dir),
-               "--batch-files", str(batch), "-q"]
+               "--batch-files", str(batch), "-q", "--engine", ENGINE]
     return command + (["--rebuild"] if rebuild else [])
 
 
@@ -81,7 +86,8 @@ def committed_states(done: int, total: int, batch: int) -> set[int]:
 
 
 def commit_files(index_dir: Path) -> set[str]:
-    """Names that appear when a commit starts writing: segment files and temp TOCs."""
+    """Names that appear when a commit starts writing: segment files and temp TOCs (Whoosh), segment
+    files (tantivy)."""
     names = set()
     try:
         generations = [p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("gen-")]
@@ -89,7 +95,8 @@ def commit_files(index_dir: Path) -> set[str]:
         return names
     for generation in generations:
         try:
-            names.update(f"{generation.name}/{n}" for n in os.listdir(generation) if n.endswith(".seg") or ".toc" in n)
+            names.update(f"{generation.name}/{n}" for n in os.listdir(generation) if n.endswith(".seg") or ".toc" in n
+                         or TANTIVY_SEGMENT.match(n))
         except FileNotFoundError:
             pass
     return names
@@ -197,12 +204,15 @@ def main() -> None:
     parser.add_argument("--batch-files", type=int, default=4, help="files per committed batch")
     parser.add_argument("--max-delay", type=float, default=8.0, help="longest random delay before a kill (s)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engine", default="whoosh", help="the engine of the indexes built (whoosh, tantivy)")
     parser.add_argument("--items", type=Path, default=ITEMS, help="JSON Lines records to build the corpus from")
     parser.add_argument("--workdir", help="keep the corpus and index here (default: a temp folder, removed)")
     parser.add_argument("--query-worker", nargs=2, metavar=("TARGET_FILE", "STOP_FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.query_worker:
         return query_worker(*args.query_worker)
+    global ENGINE
+    ENGINE = args.engine
     if not args.items.exists():
         raise SystemExit(f"shared data not found: {args.items}")
     sys.path.insert(0, str(ROOT))
@@ -228,7 +238,7 @@ def main() -> None:
         for path in files:
             prefix.append(prefix[-1] + per_file[path])
         print(f"corpus: {len(files)} files, {prefix[-1]:,} paragraphs; reference build {time.perf_counter() - started:.0f} s; "
-              f"batches of {args.batch_files} files", flush=True)
+              f"batches of {args.batch_files} files; engine {ENGINE}", flush=True)
 
         point(target_file, index_dir)
         queries = subprocess.Popen([sys.executable, __file__, "--query-worker", str(target_file), str(stop_file)],

@@ -104,15 +104,26 @@ def acronym_definitions(values) -> dict[str, set[str]]:
     return out
 
 
+_long_forms_of: list = [None, {}]  # the definitions last inverted, and their inversion
+
+
+def _long_forms(definitions: dict[str, set[str]]) -> dict[str, set[str]]:
+    """long form → short forms, inverted once per definitions (a reader's, read once per reader)."""
+    if _long_forms_of[0] is not definitions:
+        by_long: dict[str, set[str]] = {}
+        for short, longs in definitions.items():
+            for long in longs:
+                by_long.setdefault(long, set()).add(short)
+        _long_forms_of[:] = [definitions, by_long]
+    return _long_forms_of[1]
+
+
 def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str],
                     weight: float = DEFAULT_POLICY.expansion_weight):
     """Let an acronym find its long form and a long form find its acronym, ranked ``weight`` as high."""
     if not definitions:
         return node
-    by_long: dict[str, set[str]] = {}
-    for short, longs in definitions.items():
-        for long in longs:
-            by_long.setdefault(long, set()).add(short)
+    by_long = _long_forms(definitions)
 
     def visit(n):
         if isinstance(n, ql.Term) and n.field is None and not n.fuzzy:

@@ -71,6 +71,8 @@ class Searcher:
         self._reader = None
         self._acronyms_of = None  # the reader _acronym_cache was read from
         self._acronym_cache: dict[str, set[str]] = {}
+        self._vocabulary_of = None  # the reader _vocabulary was read with
+        self._vocabulary = None
         self._open()
 
     def _open(self) -> None:
@@ -132,7 +134,7 @@ class Searcher:
             warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
         hits = tuple(self._hit(rank, paragraph, score, ranking.terms, options.context, reader)
                      for rank, (paragraph, score) in enumerate(rows, 1))
-        suggestion = self._suggest(text) if ranking.total < policy.suggest_below else None
+        suggestion = self._suggest(text, reader) if ranking.total < policy.suggest_below else None
         return SearchResult(query=text, total=ranking.total, hits=hits, expansions=tuple(expansions),
                             warnings=tuple(warnings), suggestion=suggestion,
                             explain="  then: ".join(ranking.queries))
@@ -217,15 +219,18 @@ class Searcher:
         ranking.tiers[: len(head)] = [ranking.tiers[i] for i in order]
         ranking.queries.append(f"re-ranked with {query.describe()}")
 
-    def _suggest(self, text: str) -> str | None:
+    def _suggest(self, text: str, reader) -> str | None:
         """A corrected query from the collection's vocabulary, when the query found little."""
         from briefsearch.query.spelling import suggest
         from briefsearch.text.vocabulary import Vocabulary
 
-        counts = self.generation.vocabulary()
-        if counts is None:
+        if self._vocabulary_of is not reader:  # read once per reader: it changes only with a commit
+            counts = self.generation.vocabulary()
+            self._vocabulary = Vocabulary.from_dict(counts) if counts is not None else None
+            self._vocabulary_of = reader
+        if self._vocabulary is None:
             return None
-        return suggest(text, Vocabulary.from_dict(counts))
+        return suggest(text, self._vocabulary)
 
     def _acronyms(self, reader) -> dict[str, set[str]]:
         """The acronym definitions of the open generation, read once per reader."""

@@ -200,6 +200,12 @@ class Corpus:
     queries_file: Path
     resampled: bool
     reused: bool
+    sources: tuple[Path, ...] = ()  # the real files indexed in place (the archive corpus), else docs_dir
+
+    @property
+    def index_paths(self) -> tuple[Path, ...]:
+        """What ``briefsearch index`` is given."""
+        return self.sources or (self.docs_dir,)
 
 
 def source_fingerprint(sources=SOURCES) -> list:
@@ -270,3 +276,84 @@ def _write_paragraphs(path: Path, chosen: list[dict]) -> list[dict]:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 flat.append(row)
     return flat
+
+
+# --- the real-archive corpus -----------------------------------------------------------------
+
+ARCHIVE = SHARED_DATA / "whitehouse_archive_md"
+ARCHIVE_SOURCES = (ARCHIVE, *SOURCES)
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_TITLE = re.compile(r"^title:\s*(.*(?:\n  .*)*)", re.M)
+
+
+def _markdown_article(path: Path) -> tuple[str, str | None, list[str]]:
+    """(title, date, paragraph texts) of one archive page, split on blank lines (for the baselines)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    title, date = path.stem, None
+    front = _FRONT.match(text)
+    if front:
+        head = front.group(1)
+        found = _TITLE.search(head)
+        if found:
+            title = " ".join(found.group(1).replace("\\\n", " ").split()).strip("\"'").replace("\\_", " ").replace("\\", "")
+        day = re.search(r"^date:\s*'?([0-9-]{10})", head, re.M)
+        date = day.group(1) if day else None
+        text = text[front.end():]
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
+    return title, date, [p for p in paragraphs if p]
+
+
+def build_archive_corpus(workdir: Path, seed: int, make_queries) -> Corpus:
+    """The real archives as they are: the Markdown White House archive and both exports, indexed
+    in place (nothing resampled, nothing copied). ``paragraphs.jsonl`` (for the baselines and the
+    queries) holds their paragraphs split as the corpus builder splits them: export bodies by block
+    tags, Markdown pages on blank lines."""
+    root = Path(workdir) / f"corpus-archive-seed{seed}"
+    md_files = sorted(ARCHIVE.rglob("*.md"))
+    params = {"version": CORPUS_VERSION, "archive": True, "seed": seed, "sources": source_fingerprint(SOURCES),
+              "archive_files": len(md_files), "queries_version": getattr(make_queries, "version", 0)}
+    manifest = root / "manifest.json"
+    if manifest.exists():
+        stored = json.loads(manifest.read_text())
+        if stored.get("params") == params:
+            return _archive_from_manifest(root, stored, reused=True)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    flat = []
+    with open(root / "paragraphs.jsonl", "w", encoding="utf-8") as out:
+        def emit(row):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            flat.append(row)
+
+        articles = 0
+        for article in read_articles(SOURCES):
+            articles += 1
+            record = article.record
+            article_id = str(record.get("id") or record.get("link") or articles)
+            for position, p in enumerate(article.paragraphs, 1):
+                emit({"id": f"{article_id}#p{position}", "article_id": article_id, "title": record.get("title") or "",
+                      "date": record.get("published"), "speaker": p.speaker, "topic": p.topic, "body": p.text})
+        for path in md_files:
+            if path.name == "README.md":
+                continue
+            articles += 1
+            title, date, paragraphs = _markdown_article(path)
+            speaker = ""
+            for position, text in enumerate(paragraphs, 1):
+                key = speaker_key(html.escape(text))
+                speaker = key if key is not None else speaker
+                emit({"id": f"{path.stem}#p{position}", "article_id": path.stem, "title": title, "date": date,
+                      "speaker": speaker, "topic": "", "body": text})
+    (root / "queries.json").write_text(json.dumps(make_queries(flat, seed), indent=1))
+    stored = {"params": params, "articles": articles, "paragraphs": len(flat), "pool_paragraphs": len(flat),
+              "resampled": False, "files": [str(p) for p in ARCHIVE_SOURCES]}
+    manifest.write_text(json.dumps(stored, indent=1))
+    return _archive_from_manifest(root, stored, reused=False)
+
+
+def _archive_from_manifest(root: Path, stored: dict, reused: bool) -> Corpus:
+    return Corpus(
+        root=root, size=stored["paragraphs"], articles=stored["articles"],
+        files=tuple(Path(p) for p in stored["files"]), docs_dir=root, paragraphs_file=root / "paragraphs.jsonl",
+        queries_file=root / "queries.json", resampled=False, reused=reused, sources=ARCHIVE_SOURCES,
+    )

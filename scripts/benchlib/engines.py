@@ -62,6 +62,13 @@ def sqlite_fts5(corpus) -> Engine:
     return _script_engine("fts5", "SQLite FTS5", "sqlite_fts5.py", corpus)
 
 
+def raw_tantivy(corpus) -> Engine:
+    return _script_engine("tantivy", "tantivy raw", "raw_tantivy.py", corpus)
+
+
+BASELINES = {"whoosh": textbook_whoosh, "fts5": sqlite_fts5, "tantivy": raw_tantivy}
+
+
 def briefsearch_env(root: Path) -> dict:
     return child_env([root, HERE.parent])
 
@@ -83,18 +90,21 @@ def _cold_args(idx, query) -> list[str]:
     return args
 
 
-def briefsearch(corpus, root: Path, entry_point: bool = False, name: str = "") -> Engine:
+def briefsearch(corpus, root: Path, entry_point: bool = False, name: str = "", engine: str = "whoosh") -> Engine:
     """briefsearch indexed with its CLI, queried warm via Searcher and cold via the CLI.
 
-    ``name`` labels a second copy of the package (``--compare NAME=ROOT``) measured side by side.
+    ``name`` labels a second copy of the package (``--compare NAME=ROOT``) measured side by side;
+    ``engine`` is the search engine of the index it builds (``index --engine``).
     """
     launcher = [sys.executable, "-m", "briefsearch"]
     key, label = ("briefsearch", "briefsearch") if not name else (f"briefsearch@{name}", f"bs {name}")
+    if engine != "whoosh":
+        key, label = f"{key}-{engine}", f"{label} {engine}"
     if entry_point:
         launcher, key, label = [shutil.which("briefsearch")], "briefsearch-cli", "briefsearch (entry point)"
     return Engine(
         key=key, label=label,
-        index_cmd=[*launcher, "index", str(corpus.docs_dir), "--index"],
+        index_cmd=[*launcher, "index", *map(str, corpus.index_paths), "--engine", engine, "--index"],
         warm_cmd=[sys.executable, str(HERE / "briefsearch_warm.py")],
         cold_cmd=lambda idx, q: [*launcher, *_cold_args(idx, q)],
         env=briefsearch_env(root), cwd=str(root), is_baseline=False,

@@ -110,3 +110,35 @@ def goals_table(size_result: dict, key: str, label_of_engine: str = "briefsearch
         lines.append(f"  {'met ' if mine >= 2 * whoosh else 'MISS'}  indexing >= 2x textbook Whoosh: "
                      f"{fmt(mine / whoosh)}x")
     return "\n".join(lines)
+
+
+MB_LIMIT_INDEX = 2 ** 30
+
+
+def tantivy_goals_table(size_result: dict, key: str, label_of_engine: str) -> str:
+    """Each goal of issue 17 for briefsearch's tantivy engine as met or MISS, with the figure (the
+    1M-only goals are shown at every size, marked as such)."""
+    warm, indexing, cold = (size_result.get(s, {}) for s in ("warm", "indexing", "cold"))
+    lines = [f"Goals (issue 17) for {label_of_engine}:"]
+
+    def line(ok, text):
+        lines.append(f"  {'met ' if ok else 'MISS'}  {text}")
+
+    raw = warm.get("tantivy")
+    mine = warm.get(key)
+    if raw and mine:
+        for stat in ("p50_ms", "p95_ms"):
+            ratio = mine[stat] / raw[stat] if raw[stat] else float("inf")
+            line(ratio <= 3, f"warm {stat[:3]} within 3x of raw tantivy: {fmt(mine[stat])} ms = {fmt(ratio)}x")
+    if mine:
+        line(mine["p95_ms"] <= 10, f"warm p95 <= 10 ms (set for 1M): {fmt(mine['p95_ms'])} ms")
+    if cold.get(key):
+        line(cold[key]["median_s"] <= 0.10, f"cold query <= 0.10 s median (set for 1M): {fmt(cold[key]['median_s'])} s")
+    if indexing.get(key) and not indexing[key].get("reused"):
+        figures = indexing[key]
+        line(figures["paragraphs_per_s"] >= 5000, f"indexing >= 5,000 paragraphs/s (set for 1M): {fmt(figures['paragraphs_per_s'])}")
+        line(figures["tree_rss"] <= MB_LIMIT_INDEX, f"indexing peak RSS <= 1 GB (process tree): {fmt(figures['tree_rss'] / MB)} MB")
+    if indexing.get(key) and indexing.get("fts5"):
+        mine_bytes, fts = indexing[key]["index_bytes"], indexing["fts5"]["index_bytes"]
+        line(mine_bytes <= fts, f"index size <= FTS5's: {fmt(mine_bytes / MB)} MB = {fmt(mine_bytes / fts)}x")
+    return "\n".join(lines)

@@ -29,7 +29,7 @@ def measure_indexing(engines, corpus, index_root: Path, runs: int, log) -> dict:
     samples = {e.key: [] for e in engines}
     for n in range(runs):
         for engine in engines:
-            index_dir = index_root / f"{engine.key}-{corpus.size}"
+            index_dir = index_root / f"{engine.key}-{corpus_name(corpus)}"
             shutil.rmtree(index_dir, ignore_errors=True)
             run = _checked(engine, run_child(engine.index_cmd + [str(index_dir)], cwd=engine.cwd,
                                              env=engine.env, sample_tree=True), "indexing")
@@ -38,7 +38,7 @@ def measure_indexing(engines, corpus, index_root: Path, runs: int, log) -> dict:
                 f"peak {run.peak_rss / 2**20:.0f} MB")
     out = {}
     for engine in engines:
-        index_dir = index_root / f"{engine.key}-{corpus.size}"
+        index_dir = index_root / f"{engine.key}-{corpus_name(corpus)}"
         seconds = median([r.seconds for r in samples[engine.key]])
         size = dir_bytes(index_dir)
         out[engine.key] = {
@@ -52,6 +52,11 @@ def measure_indexing(engines, corpus, index_root: Path, runs: int, log) -> dict:
             "files": sum(1 for f in index_dir.rglob("*") if f.is_file()),
         }
     return out
+
+
+def corpus_name(corpus) -> str:
+    """How a corpus's indexes are named in the work dir: its size, or "archive"."""
+    return "archive" if corpus.sources else str(corpus.size)
 
 
 def _engine_paragraphs(run) -> int | None:

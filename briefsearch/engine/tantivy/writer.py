@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefsearch.engine.tantivy.directory import open_index
 from briefsearch.engine.api import exchange_texts
-from briefsearch.engine.tantivy.schema import paragraph_document, source_document
+from briefsearch.engine.tantivy.schema import paragraph_document, source_document, terms_text
 from briefsearch.errors import IndexBusy
 from briefsearch.models import Paragraph
 
@@ -47,8 +47,13 @@ class TantivyWriter:
         if existed:
             writer.delete_documents_by_term("source", path)
         exchanges = exchange_texts(paragraphs)
+        titles: dict[str, str] = {}  # an article's title is analysed once, not once per paragraph
         for paragraph in paragraphs:
-            writer.add_document(paragraph_document(paragraph, exchange=exchanges.get(paragraph.id, ("", ""))))
+            title = titles.get(paragraph.title)
+            if title is None:
+                title = titles[paragraph.title] = terms_text(paragraph.title)
+            writer.add_document(paragraph_document(paragraph, title_terms=title,
+                                                   exchange=exchanges.get(paragraph.id, ("", ""))))
         writer.add_document(source_document(path, manifest_entry))
 
     def delete_source(self, path: str) -> None:
