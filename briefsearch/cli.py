@@ -37,8 +37,15 @@ def _exit_code(error: Exception) -> int:
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(f"briefsearch: {message}", err=True)
+    click.echo(f"briefsearch: {safe(message)}", err=True)
     sys.exit(code)
+
+
+def safe(text: str) -> str:
+    """One line for the terminal: control sequences in names (a crafted file name) shown, not run."""
+    from briefsearch.present.render import terminal_safe
+
+    return terminal_safe(str(text), newlines=False)
 
 
 def handle_errors(command):
@@ -123,8 +130,11 @@ def cli():
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line and warnings.")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None,
               help="Search engine of a new or --rebuild index (default whoosh); an existing index keeps its own.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow every symlink, also out of the indexed folders and to folders (default: only file links that stay inside them).")
 @handle_errors
-def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, jobs, quiet, engine):
+def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker_overrides, batch_files, jobs, quiet, engine,
+          follow_links):
     """Index files and folders (default ./seeds): HTML, text, JSON/JSONL, RSS/Atom."""
     import signal
 
@@ -136,14 +146,22 @@ def index(paths, index_dir, rebuild, wait, prune, strict, max_file_size, speaker
     try:
         summary = index_paths(list(paths), index_dir, rebuild=rebuild, wait=wait, prune=prune,
                               max_file_size=max_file_size * 1_000_000, overrides=speaker_overrides, batch_files=batch_files, jobs=jobs, engine=engine,
-                              progress=bar.update if bar else None)
+                              follow_links=follow_links, progress=bar.update if bar else None)
     finally:
         if bar:
             bar.close()
     for note in summary.recovered:
-        click.echo(f"recovered from an interrupted run: removed {note}", err=True)
+        click.echo(f"recovered from an interrupted run: removed {safe(note)}", err=True)
     for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {safe(warning)}", err=True)
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    if summary.skipped_by:
+        reasons: dict[str, list[str]] = {}
+        for reason, extension, files in summary.skipped_by:
+            reasons.setdefault(reason, []).append(f"{extension} {files}")
+        click.echo(f"{summary.skipped} skipped: " + "; ".join(f"{reason} ({', '.join(counts)})"
+                                                              for reason, counts in reasons.items()), err=True)
     click.echo(
         f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, {summary.removed} removed, "
         f"{summary.skipped} skipped files; {summary.paragraphs:,} paragraphs written, "
@@ -202,7 +220,7 @@ def query(words, index_dir, limit, speaker, topic, since, until, per_article, co
     if explain:
         click.echo(f"engine query: {result.explain}", err=True)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {safe(warning)}", err=True)
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}", err=True)
     if fmt == "text" and not result.hits:
@@ -255,7 +273,7 @@ def stats(index_dir, fmt):
             f"{s.articles:,} articles, {s.paragraphs:,} paragraphs from {s.sources:,} files\n"
             f"{s.speakers:,} speakers, {s.topics:,} topics\n"
             f"dates {s.first_date or '–'} to {s.last_date or '–'}\n"
-            f"{s.bytes / 1e6:.1f} MB in {index_dir}/ ({s.generation}, {s.engine} engine)"
+            f"{s.bytes / 1e6:.1f} MB in {safe(index_dir)}/ ({s.generation}, {s.engine} engine)"
         )
 
 
@@ -269,9 +287,9 @@ def check(index_dir):
     problems = check_index(index_dir)
     if problems:
         for problem in problems:
-            click.echo(f"damaged: {problem}", err=True)
+            click.echo(f"damaged: {safe(problem)}", err=True)
         fail(f"the index at {index_dir}/ is damaged ({len(problems)} problems) — rebuild it: briefsearch index --rebuild PATH ...", EXIT_CORRUPT)
-    click.echo(f"index at {index_dir}/ is sound")
+    click.echo(f"index at {safe(index_dir)}/ is sound")
 
 
 @cli.command()

@@ -139,6 +139,8 @@ class IndexSummary:
     seconds: float = 0.0
     warnings: tuple[str, ...] = ()
     recovered: tuple[str, ...] = ()
+    skipped_by: tuple[tuple[str, str, int], ...] = ()  # (reason, extension, files), most first
+    notes: tuple[str, ...] = ()  # how the run was told to behave ("symlinks followed ...")
 
 
 @dataclass(frozen=True)

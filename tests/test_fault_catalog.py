@@ -75,3 +75,160 @@ def test_5_csv_cells_never_start_a_formula_in_any_command(tmp_path):
         assert listing.exit_code == 0
         assert all(not c or c[0] not in "=+-@" for row in csv_rows(listing.stdout) for c in row.values())
     assert paragraph_count(index_dir) == before == 3
+
+
+# --- 2. deeply nested JSON ---------------------------------------------------------------------
+
+GOOD_RECORD = json.dumps({"title": "Tariff talks", "body": "The trade ministers resumed the tariff talks in Geneva."})
+PLAN = "Sanctions plan\n\nThe ministers agreed on a new sanctions plan for the region on Tuesday.\n"
+
+
+def test_2_deeply_nested_json_costs_its_record_or_file_not_the_run(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    (corpus / "export.jsonl").write_text(GOOD_RECORD + "\n" + deep + "\n")
+    (corpus / "deep.json").write_text(deep)
+    result = invoke("index", corpus, "--index", index_dir)
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    assert f"warning: {corpus / 'deep.json'}: skipped (no readable JSON records)" in result.stderr
+    assert result.stdout.startswith("1 new, 0 changed, 1 unchanged, 0 removed, 1 skipped files; 1 paragraphs written, 2 in the index")
+    assert paragraph_count(index_dir) == 2
+    assert invoke("query", "tariff", "--index", index_dir).stdout.count("#p") == 1
+    again = invoke("index", corpus, "--index", index_dir)  # and every later run goes on too
+    assert again.exit_code == 0 and paragraph_count(index_dir) == 2
+
+
+def test_2_any_parser_failure_skips_the_file_with_its_reason(tmp_path, monkeypatch):
+    """Whatever a parser raises on one file (here a RecursionError from a page's parse), that file
+    is skipped, warned about and counted; the run goes on and exits 0 (6 with --strict)."""
+    from briefsearch.ingest import extract
+
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    (corpus / "page.html").write_text("<html><body><p>Border talks resumed in Geneva.</p></body></html>")
+    real = extract._html_page
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(extract, "_html_page", too_deep)
+    result = invoke("index", corpus, "--index", index_dir, "--strict")
+    assert result.exit_code == 6, result.output
+    assert f"warning: {corpus / 'page.html'}: skipped (nested too deeply to read)" in result.stderr
+    assert "1 skipped: nested too deeply to read (.html 1)" in result.stderr
+    assert result.stdout.startswith("0 new, 0 changed, 1 unchanged, 0 removed, 1 skipped files")
+    monkeypatch.setattr(extract, "_html_page", real)
+    assert invoke("index", corpus, "--index", index_dir).stdout.startswith("1 new, 0 changed, 1 unchanged")
+    assert paragraph_count(index_dir) == 2
+
+
+# --- 3. a file that becomes a FIFO after the walk ----------------------------------------------
+
+
+def test_3_a_file_swapped_for_a_fifo_after_the_walk_is_skipped_not_waited_on(tmp_path, monkeypatch):
+    import os
+    import threading
+
+    from briefsearch.ingest import sources
+
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    talks = corpus / "talks.txt"
+    talks.write_text("Border talks\n\nNegotiators resumed border talks in Geneva this week.\n")
+    real_find = sources.find_sources
+
+    def walk_then_swap(paths, **options):
+        found = real_find(paths, **options)
+        talks.unlink()
+        os.mkfifo(talks)  # a FIFO where the walk saw a file
+        return found
+
+    monkeypatch.setattr(sources, "find_sources", walk_then_swap)
+    rescued = []
+
+    def watchdog():  # if the open blocks, unblock it so that the test fails instead of hanging
+        if not done.wait(30):
+            rescued.append(True)
+            os.close(os.open(talks, os.O_WRONLY | os.O_NONBLOCK))
+
+    done = threading.Event()
+    threading.Thread(target=watchdog, daemon=True).start()
+    result = invoke("index", corpus, "--index", index_dir, "--strict")
+    done.set()
+    assert not rescued, "index blocked opening the FIFO"
+    assert result.exit_code == 6, result.output
+    assert f"warning: {talks}: skipped (not a regular file)" in result.stderr
+    assert result.stdout.startswith("0 new, 0 changed, 1 unchanged, 0 removed, 1 skipped files; 0 paragraphs written, 1 in the index")
+
+
+# --- 4. reads sized to the file, not to the limit ----------------------------------------------
+
+
+def test_4_a_high_size_limit_does_not_size_the_read(tmp_path):
+    lines = "\n".join(json.dumps({"title": f"Release {n}", "body": f"Statement number {n} on the tariff talks."})
+                      for n in range(300))
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    (corpus / "export.jsonl").write_text(lines + "\n")  # about 25 KB
+    result = invoke("index", corpus, "--index", index_dir, "--max-file-size", 1500)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1 new, 0 changed, 1 unchanged, 0 removed, 0 skipped files; 300 paragraphs written, 301 in the index")
+    assert paragraph_count(index_dir) == 301
+
+
+# --- 8. escape sequences in file names and fields ----------------------------------------------
+
+
+def test_8_escape_sequences_in_names_are_shown_not_run(tmp_path):
+    evil = "brief\x1b]0;pwned\x07\x1b[2J.txt"
+    corpus, index_dir = build(tmp_path, {evil: PLAN, "blank\x1b[31m.txt": ""})
+    result = invoke("index", corpus, "--index", index_dir)
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert f"warning: {corpus}/blank\\x1b[31m.txt: skipped (empty file)" in result.stderr
+    hit = json.loads(invoke("query", "sanctions", "--index", index_dir, "--format", "jsonl").stdout)
+    assert hit["source"].endswith(evil)  # the data keeps the name; JSON escapes it
+    shown = invoke("show", hit["id"], "--index", index_dir)
+    assert shown.exit_code == 0
+    assert "\x1b" not in shown.output and "\x07" not in shown.output
+    assert "brief\\x1b]0;pwned\\x07\\x1b[2J.txt" in shown.stdout
+    assert "\x1b" not in invoke("query", "sanctions", "--index", index_dir).output
+    assert paragraph_count(index_dir) == 1
+
+
+# --- 10. file symlinks out of the indexed folder -----------------------------------------------
+
+
+def test_10_a_file_link_out_of_the_folder_is_not_followed_unless_asked(tmp_path):
+    secret = tmp_path / "elsewhere" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n")
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    (corpus / "passwd.txt").symlink_to(secret)
+    (corpus / "plan-again.txt").symlink_to(corpus / "plan.txt")  # inside: followed (and indexed once)
+    result = invoke("index", corpus, "--index", index_dir, "--strict")
+    assert result.exit_code == 6, result.output
+    assert (f"warning: {corpus / 'passwd.txt'}: skipped (link to a file outside the indexed folders; not followed "
+            "(--follow-links follows it))") in result.stderr
+    assert result.stdout.startswith("0 new, 0 changed, 1 unchanged, 0 removed, 1 skipped files; 0 paragraphs written, 1 in the index")
+    assert "No paragraphs match." in invoke("query", "nologin", "--index", index_dir).stderr
+
+    followed = invoke("index", corpus, "--index", index_dir, "--follow-links")
+    assert followed.exit_code == 0, followed.output
+    assert "note: symlinks followed wherever they lead (--follow-links)" in followed.stderr
+    assert followed.stdout.startswith("1 new, 0 changed, 1 unchanged, 0 removed, 0 skipped files; 1 paragraphs written, 2 in the index")
+    assert paragraph_count(index_dir) == 2
+
+
+# --- 11. --strict counts what the walk skipped -------------------------------------------------
+
+
+def test_11_strict_counts_fifos_and_link_loops_met_by_the_walk(tmp_path):
+    import os
+
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    result = invoke("index", corpus, "--index", index_dir, "--strict")
+    assert result.exit_code == 6, result.output
+    assert f"warning: {corpus / 'pipe.txt'}: skipped (not a regular file)" in result.stderr
+    assert f"warning: {corpus / 'loop.txt'}: skipped (Too many levels of symbolic links)" in result.stderr
+    assert result.stdout.startswith("0 new, 0 changed, 1 unchanged, 0 removed, 2 skipped files; 0 paragraphs written, 1 in the index")
+    assert paragraph_count(index_dir) == 1

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from briefsearch.errors import SkippedFile, SourceError
+from briefsearch.ingest import sources
 from briefsearch.ingest.sources import SourceFile, find_sources, read_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -198,19 +199,20 @@ def test_too_large_file_is_skipped_with_the_option_to_raise(tmp_path):
 
 
 def fake_stat(monkeypatch, target: Path, size=None, mtime_shift=lambda call: 0) -> list[int]:
-    """Make os.stat report ``size`` and a shifted mtime for ``target`` only; returns the call log."""
-    real_stat = os.stat
+    """Make os.fstat of a descriptor opened on ``target`` report ``size`` and a shifted mtime;
+    returns the call log."""
+    real_fstat = os.fstat
     calls: list[int] = []
 
-    def stat(path, *args, **kwargs):
-        info = real_stat(path, *args, **kwargs)
-        if os.fspath(path) != str(target):
+    def fstat(fd):
+        info = real_fstat(fd)
+        if os.readlink(f"/proc/self/fd/{fd}") != str(target):
             return info
         calls.append(len(calls) + 1)
-        return SimpleNamespace(st_size=info.st_size if size is None else size,
+        return SimpleNamespace(st_mode=info.st_mode, st_size=info.st_size if size is None else size,
                                st_mtime_ns=info.st_mtime_ns + mtime_shift(len(calls)))
 
-    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "fstat", fstat)
     return calls
 
 
@@ -227,10 +229,10 @@ def test_unreadable_file_is_skipped_with_the_reason(tmp_path, monkeypatch):
     path = tmp_path / "secret.txt"
     path.write_text("text")
 
-    def denied(*args, **kwargs):
+    def denied(path):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("builtins.open", denied)
+    monkeypatch.setattr(sources, "_open_file", denied)
     with pytest.raises(SkippedFile) as caught:
         read_text(source_of(path))
     assert caught.value.reason == "unreadable: Permission denied"

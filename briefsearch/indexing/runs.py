@@ -12,7 +12,9 @@ stopped; the leftovers of a killed run are removed, under the writer lock, befor
 from __future__ import annotations
 
 import os
+import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -52,6 +54,21 @@ class _Counts:
     skipped: int = 0
     paragraphs: int = 0
     warnings: list[str] = field(default_factory=list)
+    # (reason, extension) -> files skipped for it, for the summary ("binary file (.txt 2)")
+    skipped_by: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, path: str, reason: str, warning: str | None = None) -> None:
+        """Count a skipped file under its reason's kind and its extension, and warn about it."""
+        self.skipped += 1
+        kind = re.split(r"[;:(]", reason, maxsplit=1)[0].strip() or reason
+        self.skipped_by[(kind, os.path.splitext(path)[1].lower() or "(none)")] += 1
+        self.warnings.append(warning or f"{path}: skipped ({reason})")
+
+    def skipped_summary(self) -> tuple[tuple[str, str, int], ...]:
+        """(reason, extension, files), most files first."""
+        return tuple((reason, ext, n) for (reason, ext), n in
+                     sorted(self.skipped_by.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _under(path: str, roots: Sequence[str]) -> bool:
@@ -115,7 +132,7 @@ class Ingest:
     def __init__(self, index_dir: str, *, rebuild: bool = False, progress: Callable[[Progress], None] | None = None,
                  max_file_size: int = 20_000_000, prune: bool = False, overrides: str | None = None,
                  batch_files: int | None = None, jobs: int | None = None,
-                 engine: str | None = None):
+                 engine: str | None = None, follow_links: bool = False):
         self.store = IndexDir(index_dir)
         self.jobs = max(1, jobs or default_jobs())
         self.rebuild = rebuild
@@ -124,6 +141,7 @@ class Ingest:
         self.prune = prune
         self.overrides = overrides
         self.batch_files = max(1, batch_files or BATCH_FILES)
+        self.follow_links = follow_links
         self.counts = _Counts()
         self.engine_asked = engine  # only for a new or rebuilt index; an existing one keeps its stamp's
         self.engine = engine_named(engine or DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
@@ -140,8 +158,11 @@ class Ingest:
         with WriterLock(self.store.root) as lock:
             lock.acquire(wait)
             recovered = tuple(self.store.clean_leftovers())
-            sources, walk_warnings = find_sources(roots)
-            self.counts.warnings.extend(walk_warnings)
+            sources, walk_skips = find_sources(roots, follow_links=self.follow_links)
+            for skip in walk_skips:  # a FIFO, a link loop, an unreadable folder: skipped like any file
+                self.counts.skip(getattr(skip, "path", ""), getattr(skip, "reason", "skipped"), str(skip))
+            if self.follow_links:
+                self.counts.notes.append("symlinks followed wherever they lead (--follow-links)")
 
             first_build = not self.rebuild and not self.store.exists()
             if first_build:
@@ -197,7 +218,9 @@ class Ingest:
             finally:
                 reader.close()
         c = self.counts
-        return IndexSummary(**{**vars(c), "warnings": tuple(c.warnings)}, total_paragraphs=total,
+        return IndexSummary(new=c.new, changed=c.changed, unchanged=c.unchanged, removed=c.removed, skipped=c.skipped,
+                            paragraphs=c.paragraphs, warnings=tuple(c.warnings), skipped_by=c.skipped_summary(),
+                            notes=tuple(c.notes), total_paragraphs=total,
                             seconds=time.perf_counter() - started, recovered=recovered)
 
     def _recover(self, generation: Generation) -> tuple[str, ...]:
@@ -262,30 +285,36 @@ class Ingest:
                 try:
                     known_sha256 = None if redo else (previous or {}).get("sha256")
                     ingested = ingest_file(source, enricher, self.max_file_size, previous_sha256=known_sha256)
-                    if ingested is None:
-                        self.counts.unchanged += 1  # touched, not changed: skip the work
-                    else:
-                        paragraphs, entry = ingested
-                        for paragraph in paragraphs:
-                            self.vocabulary.add_text(paragraph.text)
-                        paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
-                        writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
-                        if previous:
-                            self.counts.changed += 1
-                        else:
-                            self.counts.new += 1
-                        self.counts.paragraphs += len(paragraphs)
-                        status.paragraphs += len(paragraphs)
-                        batch_files += 1
-                        batch_paragraphs += len(paragraphs)
-                        if entry["encoding"] not in ("utf-8", "ascii"):
-                            self.counts.warnings.append(f"{source.path}: decoded as {entry['encoding']}")
                 except SkippedFile as skip:
+                    ingested = skip
+                except Exception as error:  # noqa: BLE001 - see below
+                    # A file that breaks a parser (nesting deeper than Python's stack, a parse tree
+                    # over memory, a codec or parser bug) is that file's problem, never the run's;
+                    # it is skipped, warned about and counted like any other.
+                    ingested = SkippedFile(_failure_reason(error))
+                if isinstance(ingested, SkippedFile):
                     # The paragraphs of an earlier, readable version stay until the file is readable
                     # again or gone: a passing problem must not empty the index.
-                    self.counts.skipped += 1
-                    self.counts.warnings.append(f"{source.path}: skipped ({skip.reason})"
-                                                + ("; its indexed paragraphs are kept" if previous else ""))
+                    self.counts.skip(source.path, ingested.reason, f"{source.path}: skipped ({ingested.reason})"
+                                     + ("; its indexed paragraphs are kept" if previous else ""))
+                elif ingested is None:
+                    self.counts.unchanged += 1  # touched, not changed: skip the work
+                else:
+                    paragraphs, entry = ingested
+                    for paragraph in paragraphs:
+                        self.vocabulary.add_text(paragraph.text)
+                    paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
+                    writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
+                    if previous:
+                        self.counts.changed += 1
+                    else:
+                        self.counts.new += 1
+                    self.counts.paragraphs += len(paragraphs)
+                    status.paragraphs += len(paragraphs)
+                    batch_files += 1
+                    batch_paragraphs += len(paragraphs)
+                    if entry["encoding"] not in ("utf-8", "ascii"):
+                        self.counts.warnings.append(f"{source.path}: decoded as {entry['encoding']}")
             status.files_done += 1
             if self.progress:
                 self.progress(status)
@@ -315,6 +344,18 @@ class Ingest:
         generation.write_enrichment(enricher.state.to_dict())
         generation.write_vocabulary(self.vocabulary.to_dict())
         generation.record_checksums(self.engine)
+
+
+def _failure_reason(error: BaseException) -> str:
+    """The skip reason of a file whose ingest raised ``error``."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(error, MemoryError):
+        return "too large to read in memory; lower its size or split it"
+    if isinstance(error, OSError):
+        return f"unreadable: {error.strerror or error}"
+    detail = " ".join(str(error).split())[:80]
+    return f"could not be read ({type(error).__name__}{': ' + detail if detail else ''})"
 
 
 def default_jobs() -> int:

@@ -1,13 +1,19 @@
 """Finding source files in the user's paths and reading them as clean text.
 
-The walk never follows directory symlinks and turns per-entry problems into warnings; reading
-sniffs binary files, decodes with detection and reports the encoding and the bytes' sha256.
+The walk follows a file symlink only when its target is inside one of the indexed folders, never
+a directory symlink (``follow_links`` lifts both, with loop detection), and turns per-entry
+problems into counted skips. Reading opens without blocking (a FIFO or device put in a file's
+place is refused, never waited on), checks the opened descriptor is a regular file, reads no more
+than the file's size, then sniffs binary files, decodes with detection and reports the encoding
+and the bytes' sha256. A file's memory is bounded by its size (at most ``max_bytes``) times about
+five: the bytes, the decoded text and its cleaned copy.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import os
 import stat
 from collections.abc import Sequence
@@ -70,10 +76,26 @@ def is_supported(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in SUPPORTED_EXTENSIONS
 
 
-def find_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[str]]:
+class WalkSkip(str):
+    """A path the walk skipped: reads as its warning line ("PATH: skipped (REASON)"), and keeps the
+    ``path`` and ``reason`` for the run's counts."""
+
+    path: str
+    reason: str
+
+    def __new__(cls, path: str, reason: str) -> "WalkSkip":
+        line = super().__new__(cls, f"{display_path(path)}: skipped ({reason})")
+        line.path, line.reason = display_path(path), reason
+        return line
+
+
+def find_sources(paths: Sequence[str], follow_links: bool = False) -> tuple[list[SourceFile], list[str]]:
     """The supported files under ``paths`` (files or folders), sorted, each file once.
 
-    Returns (sources, warnings). Raises SourceError when a path does not exist at all.
+    Returns (sources, skips): each skip a ``WalkSkip`` warning line. A file symlink met in a folder
+    is followed only when its target is inside one of the folders of ``paths`` (a link to
+    /etc/passwd is not); ``follow_links`` follows every link, folders too, each folder once.
+    Raises SourceError when a path does not exist at all.
     """
     for path in paths:
         if not os.path.exists(path):
@@ -81,14 +103,15 @@ def find_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[str]]:
     found: list[tuple[str, os.stat_result]] = []
     warnings: list[str] = []
     bases: dict[str, str] = {}
+    inside = [os.path.realpath(p) for p in paths if os.path.isdir(p)]
     for path in paths:
         start = len(found)
         if os.path.isdir(path):
-            _walk(path, found, warnings)
+            _walk(path, found, warnings, inside, follow_links)
         elif is_supported(path):
             _add_file(path, found, warnings)
         else:
-            warnings.append(f"{display_path(path)}: skipped (unsupported file type)")
+            warnings.append(WalkSkip(path, "unsupported file type"))
         base = os.path.dirname(os.path.normpath(path))
         for file_path, _ in found[start:]:
             bases.setdefault(file_path, base)
@@ -97,15 +120,25 @@ def find_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[str]]:
             for s in sources], warnings
 
 
-def _walk(folder: str, found: list, warnings: list[str]) -> None:
+def _inside(path: str, folders: Sequence[str]) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
+
+
+def _walk(folder: str, found: list, warnings: list[str], inside: Sequence[str] = (), follow_links: bool = False) -> None:
     pending = [folder]
+    visited: set[tuple[int, int]] = set()  # folders walked, when links are followed (loops)
     while pending:
         current = pending.pop()
         try:
+            if follow_links:
+                info = os.stat(current)
+                if (info.st_dev, info.st_ino) in visited:
+                    continue
+                visited.add((info.st_dev, info.st_ino))
             with os.scandir(current) as entries:
                 entries = list(entries)
         except OSError as error:
-            warnings.append(f"{display_path(current)}: skipped ({_reason(error)})")
+            warnings.append(WalkSkip(current, _reason(error)))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -114,34 +147,44 @@ def _walk(folder: str, found: list, warnings: list[str]) -> None:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(entry.path)
                 elif entry.is_symlink() and entry.is_dir():
-                    warnings.append(f"{display_path(entry.path)}: skipped (link to a folder; not followed)")
+                    if follow_links:
+                        pending.append(entry.path)
+                    else:
+                        warnings.append(WalkSkip(entry.path, "link to a folder; not followed"))
                 elif is_supported(entry.name):
-                    _add_file(entry.path, found, warnings)
+                    if (entry.is_symlink() and not follow_links
+                            and not _inside(os.path.realpath(entry.path), inside)):
+                        warnings.append(WalkSkip(entry.path, "link to a file outside the indexed folders; not followed "
+                                                             "(--follow-links follows it)"))
+                    else:
+                        _add_file(entry.path, found, warnings)
             except OSError as error:
-                warnings.append(f"{display_path(entry.path)}: skipped ({_reason(error)})")
+                warnings.append(WalkSkip(entry.path, _reason(error)))
 
 
 def _add_file(path: str, found: list, warnings: list[str]) -> None:
     try:
         info = os.stat(path)
     except OSError as error:
-        warnings.append(f"{display_path(path)}: skipped ({_reason(error)})")
+        warnings.append(WalkSkip(path, _reason(error)))
         return
     if stat.S_ISREG(info.st_mode):
         found.append((path, info))
     else:
-        warnings.append(f"{display_path(path)}: skipped (not a regular file)")
+        warnings.append(WalkSkip(path, "not a regular file"))
 
 
 def _unique(found: list[tuple[str, os.stat_result]]) -> list[SourceFile]:
-    """Sorted by path; a file reached twice (hard link, file symlink) is kept at its first path."""
-    seen: set[tuple[int, int]] = set()
+    """Sorted by path; a file reached twice (hard link, file symlink) is kept once, at its own
+    path rather than a link's, else at its first path."""
+    chosen: dict[tuple[int, int], str] = {}
+    infos: dict[str, os.stat_result] = {}
+    for path, info in sorted(found, key=lambda item: (os.path.islink(item[0]), os.fsencode(item[0]))):
+        infos[path] = info
+        chosen.setdefault((info.st_dev, info.st_ino), path)
     sources: list[SourceFile] = []
-    for path, info in sorted(found, key=lambda item: os.fsencode(item[0])):
-        key = (info.st_dev, info.st_ino)
-        if key in seen:
-            continue
-        seen.add(key)
+    for path in sorted(set(chosen.values()), key=os.fsencode):
+        info = infos[path]
         shown = display_path(path)
         sources.append(SourceFile(shown, info.st_size, info.st_mtime_ns, None if shown == path else path))
     return sources
@@ -169,24 +212,56 @@ def read_text(source: SourceFile, max_bytes: int = 20_000_000) -> tuple[str, str
     return text, encoding, hashlib.sha256(data).hexdigest()
 
 
+def _open_file(path: str) -> int:
+    """A descriptor for reading ``path`` that never blocks: a FIFO put in a file's place opens at
+    once (and is refused by the caller) instead of waiting for a writer forever."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+
 def _read_stable(path: str, max_bytes: int) -> bytes:
-    """The file's bytes, read again once if it changed while being read."""
+    """The file's bytes, read again once if it changed while being read.
+
+    The read is sized to the file (its size when opened, plus one byte to notice growth), never to
+    ``max_bytes``, and only a regular file is read: the checks are made on the opened descriptor,
+    so a file swapped for a FIFO, socket or device after the walk is refused, not waited on.
+    """
     for _attempt in range(2):
         try:
-            before = os.stat(path)
-            if before.st_size > max_bytes:
-                raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-            after = os.stat(path)
+            fd = _open_file(path)
         except OSError as error:
             raise SkippedFile(f"unreadable: {_reason(error)}") from None
+        try:
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode):
+                raise SkippedFile("not a regular file")
+            if before.st_size > max_bytes:
+                raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
+            data = _read_at_most(fd, before.st_size + 1)
+            after = os.fstat(fd)
+        except OSError as error:
+            raise SkippedFile(f"unreadable: {_reason(error)}") from None
+        finally:
+            os.close(fd)
         if len(data) > max_bytes:
             raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
         unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
         if unchanged and len(data) == after.st_size:
             return data
     raise SkippedFile("changed while being read")
+
+
+def _read_at_most(fd: int, count: int) -> bytes:
+    """Up to ``count`` bytes from ``fd`` (fewer at the end of the file); one buffer when one read
+    gets them all, as it does for a regular file."""
+    reader = io.FileIO(fd, closefd=False)
+    parts = []
+    while count > 0:
+        part = reader.read(count)
+        if not part:
+            break
+        parts.append(part)
+        count -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _megabytes(count: int) -> str:

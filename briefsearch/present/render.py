@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 
 from briefsearch.models import Hit, Paragraph, SearchResult
@@ -14,6 +15,26 @@ BOLD, RESET = "\x1b[1m", "\x1b[0m"
 FORMATS = ("text", "json", "jsonl", "csv")
 HIT_KEYS = ("rank", "score", "id", "article_id", "title", "date", "author", "source", "url",
             "paragraph", "speaker", "topics", "text", "snippet")
+
+
+# What a terminal would act on: C0 and C1 controls (ESC starts colour, title and clear-screen
+# sequences; CR and BS overwrite), DEL, and the bidi overrides that reorder what is shown.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_CONTROLS_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, newlines: bool = True) -> str:
+    """``text`` with every control sequence shown as ``\\xNN`` instead of acted on, so a crafted
+    file name or title cannot clear the screen or retitle the terminal. ``newlines=False`` also
+    escapes tabs and line breaks (one-line messages: a name cannot forge a second line)."""
+    pattern = _TERMINAL_CONTROLS if newlines else _TERMINAL_CONTROLS_AND_BREAKS
+    return pattern.sub(lambda m: "\\x%02x" % ord(m.group()) if ord(m.group()) < 256 else "\\u%04x" % ord(m.group()), text)
+
+
+def _safe_marked(snippet: str) -> str:
+    """``terminal_safe`` for a snippet, keeping its match marks."""
+    return MARK_START.join(MARK_END.join(terminal_safe(piece) for piece in part.split(MARK_END))
+                           for part in snippet.split(MARK_START))
 
 
 def hit_record(hit: Hit) -> dict:
@@ -68,17 +89,18 @@ def render_text(result: SearchResult, color: bool) -> str:
         lines.append(f"expanded: {note}")
     for hit in result.hits:
         p = hit.paragraph
-        head = [f"{hit.rank:>2}. [{hit.score:.2f}]", _b(p.title or "(untitled)", color)]
+        head = [f"{hit.rank:>2}. [{hit.score:.2f}]", _b(terminal_safe(p.title or "(untitled)", newlines=False), color)]
         meta = [m for m in (p.date[:10] if p.date else None, p.speaker, f"{p.article_id}#p{p.position}") if m]
         lines.append(" ".join(head))
-        lines.append("    " + " · ".join(meta))
+        lines.append("    " + terminal_safe(" · ".join(meta), newlines=False))
+        snippet = _safe_marked(hit.snippet)
         if hit.context:
             for c in hit.context:
                 marker = ">" if c.position == p.position else " "
-                body = render_marks(hit.snippet, color) if c.position == p.position else c.text
+                body = render_marks(snippet, color) if c.position == p.position else terminal_safe(c.text)
                 lines.extend(_indent(f"{marker} p{c.position}: {body}"))
         else:
-            lines.extend(_indent(render_marks(hit.snippet, color)))
+            lines.extend(_indent(render_marks(snippet, color)))
         lines.append("")
     shown = len(result.hits)
     if shown:
@@ -100,7 +122,7 @@ def render_paragraphs(paragraphs, focus: Paragraph, fmt: str) -> str:
         marker = ">" if p.id == focus.id else " "
         speaker = f"[{p.speaker}] " if p.speaker else ""
         lines.extend(_indent(f"{marker} p{p.position}: {speaker}{p.text}", "  "))
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line, newlines=False) for line in lines)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -135,7 +157,7 @@ def render_records(records: list[dict], fmt: str, keys, text_line) -> str:
         return "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
     if fmt == "csv":
         return records_csv(records, keys)
-    return "\n".join(text_line(r) for r in records)
+    return "\n".join(terminal_safe(text_line(r)) for r in records)
 
 
 def _b(text: str, color: bool) -> str:

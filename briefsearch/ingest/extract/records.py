@@ -153,7 +153,7 @@ def _json_records(text: str) -> tuple[list[tuple[int, object]], bool]:
     if stripped[:1] in ("[", "{"):
         try:
             data = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None  # JSON Lines, or broken: read line by line below
         else:
             if isinstance(data, list):
@@ -167,8 +167,8 @@ def _json_records(text: str) -> tuple[list[tuple[int, object]], bool]:
     for position, line in enumerate(line for line in text.split("\n") if line.strip()):
         try:
             records.append((position, json.loads(line)))
-        except ValueError:
-            continue
+        except (ValueError, RecursionError):
+            continue  # a broken or absurdly nested line costs that record only
     return records, False
 
 
