@@ -105,12 +105,12 @@ def write_jsonl(collection: collections_ir.Collection, folder: Path) -> Path:
     return path
 
 
-def index_collection(collection: collections_ir.Collection, index_dir: Path, work: Path) -> float:
-    """Index the collection through the user's ingest; returns the seconds it took."""
+def index_collection(collection: collections_ir.Collection, index_dir: Path, work: Path, engine: str = "whoosh") -> float:
+    """Index the collection through the user's ingest (with ``engine``); returns the seconds it took."""
     index_paths = _index_paths()
     source = write_jsonl(collection, work)
     start = time.perf_counter()
-    index_paths([str(source)], str(index_dir), rebuild=True)
+    index_paths([str(source)], str(index_dir), rebuild=True, engine=engine)
     return time.perf_counter() - start
 
 
@@ -209,7 +209,7 @@ def evaluate_collection(name: str, args, work: Path, use_briefsearch: bool) -> d
         if args.reuse_index and index_dir.exists():
             report["bs_index_s"] = 0.0
         else:
-            report["bs_index_s"] = index_collection(collection, index_dir, work)
+            report["bs_index_s"] = index_collection(collection, index_dir, work, args.engine)
         searcher = Searcher(str(index_dir))
         try:
             runs, report["bs_query_s"], report["bs_errors"] = run_queries(
@@ -217,7 +217,8 @@ def evaluate_collection(name: str, args, work: Path, use_briefsearch: bool) -> d
             )
         finally:
             searcher.close()
-        write_trec_run(args.out_dir / f"{name}.briefsearch.run", runs, "briefsearch")
+        suffix = "" if args.engine == "whoosh" else f"-{args.engine}"
+        write_trec_run(args.out_dir / f"{name}.briefsearch{suffix}.run", runs, f"briefsearch{suffix}")
         report["bs"] = irmetrics.evaluate(_ids(runs), collection.qrels)
     return report
 
@@ -243,6 +244,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="with --index-dir: search an existing index instead of rebuilding it")
     parser.add_argument("--limit", type=int, default=LIMIT, help="hits kept per query")
     parser.add_argument("--fts5-only", action="store_true", help="run the baseline only")
+    parser.add_argument("--engine", default="whoosh", help="briefsearch's search engine (index --engine): whoosh, tantivy")
     args = parser.parse_args(argv)
     args.collections = [c.strip().lower() for c in args.collections.split(",") if c.strip()]
     unknown = [c for c in args.collections if c not in collections_ir.READERS]
@@ -267,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.collections:
             reports.append(evaluate_collection(name, args, Path(tmp), use_briefsearch))
             print(_timing_line(reports[-1]), file=sys.stderr, flush=True)
+    if use_briefsearch:
+        print(f"briefsearch engine: {args.engine}")
     print_report(reports, use_briefsearch)
     print(f"\nrun files in {args.out_dir}; total {time.perf_counter() - started:.1f} s")
     return 0

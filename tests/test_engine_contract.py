@@ -310,3 +310,74 @@ def test_answers_are_found_by_their_question_and_questions_by_their_answer(engin
         assert answers.total == kinds["answer"] and all(p.speech == "answer" for p, _ in answers.hits)
     finally:
         reader.close()
+
+
+# --- the CLI on either engine, and the same faults ---------------------------------------------
+
+
+@pytest.fixture()
+def tantivy_index(tmp_path):
+    """The seed article indexed with ``--engine tantivy`` through the CLI."""
+    pytest.importorskip("tantivy")
+    import shutil
+
+    from tests.helpers import invoke
+
+    corpus = tmp_path / "seeds"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    index_dir = tmp_path / "index"
+    built = invoke("index", corpus, "--index", index_dir, "--engine", "tantivy")
+    assert built.exit_code == 0, built.output
+    return corpus, index_dir
+
+
+def test_the_engine_is_chosen_at_creation_and_kept_from_the_stamp(tantivy_index):
+    from tests.helpers import invoke, one_line_error
+
+    corpus, index_dir = tantivy_index
+    stats = invoke("stats", "--index", index_dir)
+    assert "tantivy engine" in stats.stdout and "27 paragraphs" in stats.stdout
+    found = invoke("query", "joint threat assessment", "--index", index_dir, "--format", "json")
+    assert found.exit_code == 0 and '"84825b66e5b0#p22"' in found.stdout.replace(" ", "")
+    assert invoke("check", "--index", index_dir).exit_code == 0
+    again = invoke("index", corpus, "--index", index_dir)  # no --engine: the stamp's
+    assert again.exit_code == 0 and again.stdout.startswith("0 new, 0 changed, 1 unchanged")
+    refused = invoke("index", corpus, "--index", index_dir, "--engine", "whoosh")
+    assert refused.exit_code == 2
+    assert "uses the tantivy engine; --engine whoosh applies when an index is created" in one_line_error(refused)
+    switched = invoke("index", corpus, "--index", index_dir, "--engine", "whoosh", "--rebuild")
+    assert switched.exit_code == 0
+    assert "whoosh engine" in invoke("stats", "--index", index_dir).stdout
+
+
+def _damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:1000] if how == "truncated" else bytes(len(data)))
+
+
+@pytest.mark.parametrize("how", ["truncated", "zeroed"])
+@pytest.mark.parametrize("target", ["largest file", "commit point"])
+def test_a_damaged_tantivy_index_is_reported_as_the_whoosh_one_is(tantivy_index, how, target):
+    """The faults of tests/test_reliability.py (run there on the default engine) on tantivy."""
+    from briefsearch.indexing.storage import IndexDir
+    from tests.helpers import invoke, one_line_error
+
+    corpus, index_dir = tantivy_index
+    generation = IndexDir(index_dir).live()
+    engine = generation.engine()
+    point = engine.commit_point(generation.path)
+    files = [p for p in generation.path.iterdir() if engine.is_engine_file(p.name) and p != point]
+    victim = point if target == "commit point" else max(files, key=lambda p: p.stat().st_size)
+    _damage(victim, how)
+
+    checked = invoke("check", "--index", index_dir)
+    assert checked.exit_code == 5 and "Traceback" not in checked.output
+    assert f"damaged: {victim.name} does not match its checksum" in checked.stderr
+    queried = invoke("query", "missile", "--index", index_dir)
+    assert queried.exit_code == 5
+    line = one_line_error(queried)
+    assert line.startswith(f"briefsearch: The index ") and "briefsearch index --rebuild" in line
+    assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0
+    assert invoke("check", "--index", index_dir).exit_code == 0
+    assert "tantivy engine" in invoke("stats", "--index", index_dir).stdout  # a rebuild keeps the engine

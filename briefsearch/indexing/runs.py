@@ -171,6 +171,8 @@ class Ingest:
                 self._publish(self._create_generation())
             fresh = self.rebuild
             if fresh:
+                if not self.engine_asked and self.store.exists():
+                    self.engine = self._live_engine()  # a rebuild keeps the engine unless told otherwise
                 generation = self._create_generation()
                 manifest: dict[str, dict] = {}
                 state = None
@@ -222,6 +224,13 @@ class Ingest:
                             paragraphs=c.paragraphs, warnings=tuple(c.warnings), skipped_by=c.skipped_summary(),
                             notes=tuple(c.notes), total_paragraphs=total,
                             seconds=time.perf_counter() - started, recovered=recovered)
+
+    def _live_engine(self):
+        """The engine the live generation's stamp names (the default when it cannot be read)."""
+        try:
+            return engine_named(self.store.live().stamp().engine)
+        except BriefsearchError:
+            return engine_named(DEFAULT_ENGINE)
 
     def _recover(self, generation: Generation) -> tuple[str, ...]:
         """Remove what a killed writer left in the live generation; re-record its checksums."""
