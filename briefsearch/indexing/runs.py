@@ -279,21 +279,40 @@ class Ingest:
         return Enricher(loaded, overrides_path=self.overrides)
 
     def _index_sources(self, sources, roots, manifest, writer, enricher, generation, gone=()) -> None:
-        from briefsearch.ingest.pipeline import ingest_file
+        from briefsearch.ingest.parallel import extracted_in_order
 
         status = Progress(files_total=len(sources))
-        batch_files = batch_paragraphs = 0
         articles = _KnownArticles(manifest, sources, gone)
+        plan = []  # (source, its manifest entry, unchanged?, the sha256 that means "unchanged")
         for source in sources:
-            status.current = source.path
             previous = manifest.get(source.path)
             redo = articles.must_redo(source.path)
-            if not redo and previous and previous.get("size") == source.size and previous.get("mtime_ns") == source.mtime_ns:
+            unchanged = bool(not redo and previous and previous.get("size") == source.size
+                             and previous.get("mtime_ns") == source.mtime_ns)
+            plan.append((source, previous, unchanged, None if redo else (previous or {}).get("sha256")))
+        # Extraction (read, parse, chunk) runs ahead in worker processes; enrichment and writing
+        # stay here, in file order (``ingest.parallel``).
+        extracted = extracted_in_order(((source, self.max_file_size, known) for source, _, unchanged, known in plan
+                                        if not unchanged), self.jobs)
+        try:
+            self._consume(plan, extracted, articles, writer, enricher, generation, status)
+        finally:
+            extracted.close()
+
+    def _consume(self, plan, extracted, articles, writer, enricher, generation, status) -> None:
+        from briefsearch.ingest.pipeline import enrich_extracted
+
+        batch_files = batch_paragraphs = 0
+        for source, previous, unchanged, _ in plan:
+            status.current = source.path
+            if unchanged:
                 self.counts.unchanged += 1
             else:
                 try:
-                    known_sha256 = None if redo else (previous or {}).get("sha256")
-                    ingested = ingest_file(source, enricher, self.max_file_size, previous_sha256=known_sha256)
+                    kind, value = next(extracted)
+                    if kind == "error":
+                        raise value
+                    ingested = enrich_extracted(value, enricher)
                 except SkippedFile as skip:
                     ingested = skip
                 except Exception as error:  # noqa: BLE001 - see below

@@ -19,6 +19,13 @@ def ingest_file(source, enricher, max_bytes: int, previous_sha256: str | None = 
 
     Raises SkippedFile when the file cannot be used (binary, empty, unreadable, ...).
     """
+    return enrich_extracted(extract_file(source, max_bytes, previous_sha256), enricher)
+
+
+def extract_file(source, max_bytes: int, previous_sha256: str | None = None):
+    """The first, stateless half of ``ingest_file``: read, extract, chunk. (articles with their
+    paragraphs, partial manifest entry), or None when the bytes equal ``previous_sha256``. Any
+    process can run it (``ingest.parallel``)."""
     from briefsearch.ingest.chunking import chunk_article
     from briefsearch.ingest.extract import extract_articles
     from briefsearch.ingest.sources import read_text
@@ -29,9 +36,18 @@ def ingest_file(source, enricher, max_bytes: int, previous_sha256: str | None = 
     if previous_sha256 == sha256:
         return None
     articles = extract_articles(source, text)
-    paragraphs: list[Paragraph] = []
-    for article in articles:
-        paragraphs.extend(enricher.enrich(article, chunk_article(article)))
     entry = {"size": source.size, "mtime_ns": source.mtime_ns, "sha256": sha256, "encoding": encoding,
-             "articles": len(articles), "paragraphs": len(paragraphs)}
-    return paragraphs, entry
+             "articles": len(articles)}
+    return [(article, chunk_article(article)) for article in articles], entry
+
+
+def enrich_extracted(extracted, enricher) -> tuple[list[Paragraph], dict] | None:
+    """The second half of ``ingest_file``: enrichment, which learns across the collection (speaker
+    registry, people) and so runs in one process, in file order."""
+    if extracted is None:
+        return None
+    articles, entry = extracted
+    paragraphs: list[Paragraph] = []
+    for article, chunks in articles:
+        paragraphs.extend(enricher.enrich(article, chunks))
+    return paragraphs, {**entry, "paragraphs": len(paragraphs)}

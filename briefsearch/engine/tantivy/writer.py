@@ -17,7 +17,11 @@ from briefsearch.engine.tantivy.schema import paragraph_document, source_documen
 from briefsearch.errors import IndexBusy
 from briefsearch.models import Paragraph
 
-HEAP_BYTES_PER_THREAD = 64_000_000  # tantivy's indexing buffer; it needs at least 15 MB a thread
+HEAP_BYTES = 128_000_000  # tantivy's indexing buffer
+# One indexing thread: with more, which documents land in which segment depends on timing, and so
+# does the order of paragraphs that score the same (-j 1 and -j 2 gave different top 50s). tantivy's
+# share of a build is small beside analysis; the other cores extract (``ingest.parallel``).
+THREADS = 1
 
 
 class TantivyWriter:
@@ -33,7 +37,7 @@ class TantivyWriter:
     def _w(self):
         if self._writer is None:
             try:
-                self._writer = self.index.writer(heap_size=HEAP_BYTES_PER_THREAD * self.jobs, num_threads=self.jobs)
+                self._writer = self.index.writer(heap_size=HEAP_BYTES, num_threads=THREADS)
             except ValueError as error:
                 if "LockBusy" in str(error):
                     raise IndexBusy(f"Another process is writing to the index in {self.generation} — wait for it") from None

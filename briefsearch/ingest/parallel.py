@@ -1,0 +1,98 @@
+"""Extraction in worker processes: the stateless half of ingest (read, extract, chunk) for the
+files of a run, handed back in file order.
+
+Enrichment learns across the collection (who a surname is, a speaker's aliases), so it stays in
+the indexing process, in file order, and results are the same as with one process. Extraction
+(HTML parsing above all) is most of the rest of a bulk build, and each file's is independent: file
+i goes to worker i mod n, and results are read back from worker i mod n, so the order never
+depends on timing. At most ``AHEAD`` files per worker are in flight, which bounds the memory of
+results not yet consumed. Workers ignore SIGINT (the parent handles Ctrl-C and stops them), end
+themselves when the parent is gone (checked every half second), and send back any exception, which
+is raised in the parent where the file is consumed, as if extraction had run there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue
+import signal
+from collections.abc import Iterable, Iterator
+
+from briefsearch.errors import WriterFailed
+from briefsearch.ingest.pipeline import extract_file
+
+AHEAD = 2
+_POLL = 0.5
+
+
+def _work(tasks, results, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        if os.getppid() != parent:
+            return
+        try:
+            task = tasks.get(timeout=_POLL)
+        except queue.Empty:
+            continue
+        if task is None:
+            return
+        try:
+            outcome = ("ok", extract_file(*task))
+        except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+            try:
+                pickle.dumps(error)
+            except Exception:  # noqa: BLE001
+                error = WriterFailed(f"Extracting {task[0].path} failed in a worker process ({type(error).__name__}: {error})")
+            outcome = ("error", error)
+        results.put(outcome)
+
+
+def extracted_in_order(tasks: Iterable[tuple], workers: int) -> Iterator[tuple[str, object]]:
+    """("ok", ``extract_file(*task)``) or ("error", the exception it raised) for each task, in
+    order, computed by ``workers`` processes (in this process when ``workers`` < 2)."""
+    tasks = list(tasks)
+    if workers < 2 or len(tasks) < 2:
+        for task in tasks:
+            try:
+                outcome = ("ok", extract_file(*task))
+            except Exception as error:  # noqa: BLE001 - raised by the consumer, in its turn
+                outcome = ("error", error)
+            yield outcome
+        return
+    workers = min(workers, len(tasks))
+    context = multiprocessing.get_context("fork")
+    pool = []
+    for _ in range(workers):
+        inbox, outbox = context.Queue(), context.Queue()
+        process = context.Process(target=_work, args=(inbox, outbox, os.getpid()), daemon=True)
+        process.start()
+        pool.append((process, inbox, outbox))
+    try:
+        sent = 0
+        for number in range(len(tasks)):
+            while sent < len(tasks) and sent < number + AHEAD * workers:
+                pool[sent % workers][1].put(tasks[sent])
+                sent += 1
+            yield _result(*pool[number % workers][::2])
+    finally:
+        for process, inbox, outbox in pool:
+            if process.is_alive():
+                process.terminate()
+        for process, inbox, outbox in pool:
+            process.join()
+            inbox.close()
+            outbox.close()
+
+
+def _result(process, outbox):
+    while True:
+        alive = process.is_alive()  # checked first: a result sent just before exiting is still read
+        try:
+            return outbox.get(timeout=_POLL)
+        except queue.Empty:
+            if not alive:
+                raise WriterFailed(f"An extraction worker process ended (exit code {process.exitcode}) — the index is "
+                                   "as of its last commit; run briefsearch index again") from None
