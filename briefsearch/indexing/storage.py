@@ -36,6 +36,7 @@ class IndexDir:
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
+        self._pointer: tuple | None = None  # (identity of CURRENT, its generation): read again only when replaced
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -45,6 +46,10 @@ class IndexDir:
     def current(self) -> Path:
         """The live generation directory; NoIndex when there is none."""
         try:
+            st = os.stat(self.root / CURRENT_NAME)
+            identity = (st.st_ino, st.st_mtime_ns, st.st_size)
+            if self._pointer is not None and self._pointer[0] == identity and self._pointer[1].is_dir():
+                return self._pointer[1]  # CURRENT is replaced (a new inode), never rewritten in place
             name = (self.root / CURRENT_NAME).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             raise NoIndex(f"No index at {self.display()} — run: briefsearch index") from None
@@ -52,6 +57,7 @@ class IndexDir:
             raise CorruptIndex(f"Cannot read {self.root / CURRENT_NAME} ({error.strerror}) — run: briefsearch index --rebuild") from None
         if not _GEN_RE.match(name) or not (self.root / name).is_dir():
             raise CorruptIndex(f"The index pointer {self.root / CURRENT_NAME} names a missing generation ({name!r}) — run: briefsearch index --rebuild")
+        self._pointer = (identity, self.root / name)
         return self.root / name
 
     def live(self) -> Generation:

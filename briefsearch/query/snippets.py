@@ -15,11 +15,9 @@ MARK_END = "\x03"
 
 def make_snippet(text: str, terms: set[str], width: int = 240) -> str:
     """A window of ``text`` around the matches of ``terms`` (index terms), matches marked."""
-    from briefsearch.text.analysis import analyze_spans
-
     if not text:
         return ""
-    matches = [(start, end, term) for term, start, end in analyze_spans(text) if term in terms] if terms else []
+    matches = _matches(text, terms) if terms else []
     if len(text) <= width:
         return _mark(text, 0, len(text), matches)
     spans = sentence_spans(text)
@@ -44,6 +42,18 @@ def make_snippet(text: str, terms: set[str], width: int = 240) -> str:
             end += 1
     snippet = _mark(text, start, end, matches).strip()
     return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
+
+
+def _matches(text: str, terms) -> list[tuple[int, int, str]]:
+    """(start, end, term) of the words of ``text`` whose index term is in ``terms``. The distinct
+    words are looked up first, and positions found only for those that match: the same as
+    filtering ``analyze_spans``, at a fraction of the cost (snippets were most of a warm query)."""
+    from briefsearch.text.analysis import TOKEN_RE, index_term
+
+    wanted = {word: term for word in set(TOKEN_RE.findall(text)) if (term := index_term(word)) in terms}
+    if not wanted:
+        return []
+    return [(m.start(), m.end(), wanted[m.group()]) for m in TOKEN_RE.finditer(text) if m.group() in wanted]
 
 
 def _mark(text: str, start: int, end: int, matches) -> str:
