@@ -157,6 +157,7 @@ class Ingest:
                 raise SourceError(f"No such file or folder: {root} — check the path")
         with WriterLock(self.store.root) as lock:
             lock.acquire(wait)
+            self._lock_fds = (lock.fileno(),)  # worker processes close their copy (see ingest.parallel)
             recovered = tuple(self.store.clean_leftovers())
             sources, walk_skips = find_sources(roots, follow_links=self.follow_links)
             for skip in walk_skips:  # a FIFO, a link loop, an unreadable folder: skipped like any file
@@ -293,7 +294,7 @@ class Ingest:
         # Extraction (read, parse, chunk) runs ahead in worker processes; enrichment and writing
         # stay here, in file order (``ingest.parallel``).
         extracted = extracted_in_order(((source, self.max_file_size, known) for source, _, unchanged, known in plan
-                                        if not unchanged), self.jobs)
+                                        if not unchanged), self.jobs, close_fds=getattr(self, "_lock_fds", ()))
         try:
             self._consume(plan, extracted, articles, writer, enricher, generation, status)
         finally:

@@ -172,6 +172,11 @@ class WriterLock:
         except (OSError, ValueError, KeyError):
             return "(holder unknown)"
 
+    def fileno(self) -> int | None:
+        """The descriptor the lock is held on (a forked process must close its copy: the kernel
+        keeps the lock while any process holds one)."""
+        return self._fd
+
     def release(self) -> None:
         if self._fd is None:
             return

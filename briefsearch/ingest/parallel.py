@@ -27,9 +27,14 @@ AHEAD = 2
 _POLL = 0.5
 
 
-def _work(tasks, results, parent: int) -> None:
+def _work(tasks, results, parent: int, close_fds: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for fd in close_fds:  # the parent's writer lock: a flock lives while any process holds it, and
+        try:  # a worker that outlived a killed parent kept the next run out (exit 75)
+            os.close(fd)
+        except OSError:
+            pass
     while True:
         if os.getppid() != parent:
             return
@@ -50,9 +55,10 @@ def _work(tasks, results, parent: int) -> None:
         results.put(outcome)
 
 
-def extracted_in_order(tasks: Iterable[tuple], workers: int) -> Iterator[tuple[str, object]]:
+def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = ()) -> Iterator[tuple[str, object]]:
     """("ok", ``extract_file(*task)``) or ("error", the exception it raised) for each task, in
-    order, computed by ``workers`` processes (in this process when ``workers`` < 2)."""
+    order, computed by ``workers`` processes (in this process when ``workers`` < 2), which close
+    the inherited descriptors ``close_fds`` (the writer lock) first."""
     tasks = list(tasks)
     if workers < 2 or len(tasks) < 2:
         for task in tasks:
@@ -67,7 +73,8 @@ def extracted_in_order(tasks: Iterable[tuple], workers: int) -> Iterator[tuple[s
     pool = []
     for _ in range(workers):
         inbox, outbox = context.Queue(), context.Queue()
-        process = context.Process(target=_work, args=(inbox, outbox, os.getpid()), daemon=True)
+        process = context.Process(target=_work, args=(inbox, outbox, os.getpid(), tuple(fd for fd in close_fds if fd is not None)),
+                                  daemon=True)
         process.start()
         pool.append((process, inbox, outbox))
     try:
