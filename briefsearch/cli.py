@@ -205,17 +205,28 @@ class _progress_bar:
 @click.option("--no-expand", is_flag=True, help="Do not expand acronyms (JTA ↔ joint threat assessment).")
 @click.option("--no-feedback", is_flag=True, help="Rank a query of four or more words by its own words only, without the words its best hits share.")
 @click.option("--explain", is_flag=True, help="Print the engine query on stderr.")
+@click.option("--sort", type=click.Choice(("relevance", "newest", "oldest")), default="relevance", show_default=True,
+              help="Order of the hits: by score, or by publication date (undated paragraphs last).")
+@click.option("--first", is_flag=True, help="Only the earliest matching paragraph, with two paragraphs of context (--sort oldest -n 1 -C 2).")
+@click.option("--source", metavar="OUTLET", help='Only paragraphs published by this outlet (any part of its name, e.g. "white house").')
 @format_option()
 @handle_errors
 def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, no_feedback,
-          explain, fmt):
-    """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:."""
+          explain, sort, first, source, fmt):
+    """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:.
+
+    \b
+    Example: the first time the White House mentioned Havana syndrome
+      briefsearch query '"havana syndrome"' --source "white house" --first
+    """
     from briefsearch.present.render import render_result
     from briefsearch.query.searcher import SearchOptions, search
 
+    if first:
+        sort, limit, context = "oldest", 1, context or 2
     options = SearchOptions(limit=limit, speaker=speaker, topic=topic, since=since, until=until,
                             per_article=per_article, context=context, expand=not no_expand,
-                            feedback=not no_feedback)
+                            feedback=not no_feedback, sort=sort, source=source)
     result = search(index_dir, " ".join(words), options)
     if explain:
         click.echo(f"engine query: {result.explain}", err=True)
@@ -354,6 +365,276 @@ def _echo_records(records, fmt, keys, text_line, empty_message) -> None:
         click.echo(empty_message, err=True)
         return
     click.echo(render_records(records, fmt, keys, text_line))
+
+
+# --- the reporter's workflow: cite, articles, read, timeline, export, alerts, batch ------------
+
+
+@cli.command()
+@click.argument("paragraph_id")
+@index_option
+@click.option("--style", type=click.Choice(("plain", "markdown", "bibtex", "csl-json")), default="plain", show_default=True,
+              help="Citation style.")
+@handle_errors
+def cite(paragraph_id, index_dir, style):
+    """Cite one paragraph: speaker (and role), the quote, title, outlet, date, URL and its id.
+
+    \b
+    Example:
+      briefsearch cite 4f0c2a9e1b7d#p12 --style markdown
+    """
+    from briefsearch.present.citations import citation, render_citation
+
+    click.echo(render_citation(citation(index_dir, paragraph_id), style))
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@index_option
+@click.option("--speaker", help="Only articles where this speaker speaks (any part of the name).")
+@click.option("--topic", help="Only articles with paragraphs on this topic.")
+@click.option("--source", metavar="OUTLET", help='Only articles of this outlet (any part of its name).')
+@click.option("--since", metavar="DATE", help="Only articles dated on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles dated on or before DATE.")
+@click.option("-n", "--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="Number of articles.")
+@format_option()
+@handle_errors
+def articles(words, index_dir, speaker, topic, source, since, until, limit, fmt):
+    """List articles, newest first: id, title, date, outlet, paragraphs and speakers.
+
+    With WORDS, only articles with paragraphs the search matches (counting those).
+
+    \b
+    Example: the State Department's articles of June 2021 where Ned Price speaks
+      briefsearch articles --source state --speaker price --since 2021-06 --until 2021-06
+    """
+    from briefsearch.present.reading import render_article_list
+    from briefsearch.query.articles import list_articles
+    from briefsearch.query.searcher import SearchOptions
+
+    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    total, records = list_articles(index_dir, " ".join(words) or None, options, limit=limit)
+    if not records and fmt == "text":
+        click.echo("No articles match.", err=True)
+        return
+    click.echo(render_article_list(total, records, fmt))
+
+
+@cli.command()
+@click.argument("article_id")
+@index_option
+@format_option()
+@handle_errors
+def read(article_id, index_dir, fmt):
+    """Print a whole article, every paragraph in order, each speaker's turn headed by the name.
+
+    \b
+    Example (an article id, or any paragraph id of it):
+      briefsearch read 4f0c2a9e1b7d
+    """
+    from briefsearch.present.reading import render_article
+    from briefsearch.query.articles import read_article
+
+    click.echo(render_article(read_article(index_dir, article_id), fmt))
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@index_option
+@click.option("--by", type=click.Choice(("speaker", "topic", "source")), help="Also count the top speakers, topics or sources.")
+@click.option("--interval", type=click.Choice(("auto", "day", "week", "month", "year")), default="auto", show_default=True,
+              help="Interval of the counts (auto: by the span of the matches).")
+@click.option("--top", type=click.IntRange(1, 20), default=5, show_default=True, help="How many series --by shows.")
+@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
+@click.option("--topic", help="Only paragraphs on this topic.")
+@click.option("--source", metavar="OUTLET", help="Only paragraphs of this outlet (any part of its name).")
+@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE.")
+@click.option("--plot", "plot_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Also draw the timeline into FILE (.svg, .png or .pdf; needs the [plot] extra).")
+@format_option()
+@handle_errors
+def timeline(words, index_dir, by, interval, top, speaker, topic, source, since, until, plot_path, fmt):
+    """Count matching paragraphs per day, week, month or year, empty intervals as 0.
+
+    \b
+    Example: who spoke of Griner, month by month, drawn into a picture
+      briefsearch timeline griner --by speaker --interval month --plot griner.svg
+    """
+    from briefsearch.present.timelines import render_timeline
+    from briefsearch.query.searcher import SearchOptions
+    from briefsearch.query.timeline import timeline as make_timeline
+
+    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    tl = make_timeline(index_dir, " ".join(words) or None, options, by=by, interval=interval, top=top)
+    if not tl.total and fmt == "text":
+        click.echo("No paragraphs match.", err=True)
+        return
+    click.echo(render_timeline(tl, fmt))
+    if plot_path:
+        from briefsearch.present.plots import plot_timeline
+
+        click.echo(f"drew {plot_timeline(tl, plot_path)}", err=True)
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@index_option
+@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
+@click.option("--topic", help="Only paragraphs on this topic.")
+@click.option("--source", metavar="OUTLET", help="Only paragraphs of this outlet (any part of its name).")
+@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE.")
+@click.option("--format", "fmt", type=click.Choice(("jsonl", "csv")), default="jsonl", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="Write to FILE (default: standard output).")
+@handle_errors
+def export(words, index_dir, speaker, topic, source, since, until, fmt, output):
+    """Every matching paragraph (the whole index without WORDS) with all its metadata, streamed.
+
+    CSV cells that a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe.
+
+    \b
+    Example: every State Department paragraph on Iran, for pandas or R
+      briefsearch export --topic iran --source state --format csv -o iran.csv
+    """
+    import json
+
+    from briefsearch.present.render import write_csv
+    from briefsearch.query.exports import EXPORT_KEYS, export_paragraphs, export_record
+    from briefsearch.query.searcher import SearchOptions
+
+    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    records = (export_record(p) for p in export_paragraphs(index_dir, " ".join(words) or None, options))
+    if fmt == "csv":
+        write_csv(records, EXPORT_KEYS, output)
+    else:
+        for record in records:
+            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+EXIT_NOTHING_NEW = 3
+
+
+@cli.group()
+def alerts():
+    """Saved searches that print only what was indexed since their last run.
+
+    \b
+    Example: every morning from cron, only what is new
+      briefsearch alerts add griner griner --source "white house"
+      briefsearch alerts run griner
+    """
+
+
+@alerts.command("add")
+@click.argument("name")
+@click.argument("words", nargs=-1, required=True)
+@index_option
+@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
+@click.option("--topic", help="Only paragraphs on this topic.")
+@click.option("--source", metavar="OUTLET", help="Only paragraphs of this outlet (any part of its name).")
+@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE (publication date).")
+@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE (publication date).")
+@handle_errors
+def alerts_add(name, words, index_dir, speaker, topic, source, since, until):
+    """Save a search as alert NAME; it reports what is indexed from now on.
+
+    \b
+    Example:
+      briefsearch alerts add havana '"havana syndrome"' --source "white house"
+    """
+    from briefsearch.present.alerts import describe_alert
+    from briefsearch.query.alerts import add_alert
+    from briefsearch.query.searcher import SearchOptions
+
+    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    click.echo(f"saved alert {describe_alert(add_alert(index_dir, name, ' '.join(words), options))}")
+
+
+@alerts.command("list")
+@index_option
+@format_option()
+@handle_errors
+def alerts_list(index_dir, fmt):
+    """The saved alerts with their queries and filters (example: briefsearch alerts list)."""
+    from briefsearch.present.alerts import alert_records, describe_alert
+    from briefsearch.query.alerts import list_alerts
+
+    saved = list_alerts(index_dir)
+    by_name = {a.name: a for a in saved}
+    _echo_records(alert_records(saved), fmt, ("name", "query", "speaker", "topic", "source", "since", "until", "last_run"),
+                  lambda r: describe_alert(by_name[r["name"]]), "No alerts saved (add one: briefsearch alerts add NAME QUERY).")
+
+
+@alerts.command("remove")
+@click.argument("name")
+@index_option
+@handle_errors
+def alerts_remove(name, index_dir):
+    """Delete alert NAME (example: briefsearch alerts remove havana)."""
+    from briefsearch.query.alerts import remove_alert
+
+    remove_alert(index_dir, name)
+    click.echo(f"removed alert {name}")
+
+
+@alerts.command("run")
+@click.argument("name", required=False)
+@index_option
+@click.option("--since", metavar="DATE", help="Report what was indexed since DATE instead of since the last run.")
+@format_option()
+@handle_errors
+def alerts_run(name, index_dir, since, fmt):
+    """Print the paragraphs indexed since each alert's last run (all alerts, or NAME).
+
+    Running twice in a row prints nothing the second time. Exit status: 0 when something new
+    was printed, 3 when nothing was new, others as for every command.
+
+    \b
+    Example (cron):
+      briefsearch alerts run --format jsonl >> news.jsonl
+    """
+    from briefsearch.present.alerts import render_news
+    from briefsearch.query.alerts import run_alerts
+
+    def deliver(news):
+        text = render_news(news, fmt)
+        if text:
+            click.echo(text.rstrip("\n") if fmt != "text" else text)
+        sys.stdout.flush()  # written before the watermark moves
+
+    delivered = run_alerts(index_dir, deliver, name=name, since=since)
+    if not any(news.paragraphs for news in delivered):
+        if fmt == "text":
+            click.echo("Nothing new.", err=True)
+        sys.exit(EXIT_NOTHING_NEW)
+
+
+@cli.command()
+@click.argument("terms_file", type=click.Path(dir_okay=False))
+@index_option
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="Write the CSV to FILE (default: standard output).")
+@handle_errors
+def batch(terms_file, index_dir, output):
+    """Run one search per row of a CSV file; write a CSV of counts, first and last date, top
+    speakers and the best paragraph per row.
+
+    The file needs a header row; its "query" column (or its first column) is the search, and
+    optional "speaker", "topic", "source", "since" and "until" columns filter each row.
+
+    \b
+    Example:
+      printf 'query,source\nGriner,white house\n"Havana syndrome",\n' > terms.csv
+      briefsearch batch terms.csv -o counts.csv
+    """
+    from briefsearch.present.render import write_csv
+    from briefsearch.query.batch import RESULT_COLUMNS, batch_search, read_terms
+
+    rows = read_terms(terms_file)
+    if not rows:
+        fail(f"{terms_file} has no rows below its header — add one search per row", EXIT_USAGE)
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    write_csv(batch_search(index_dir, rows), columns + [c for c in RESULT_COLUMNS if c not in columns], output)
 
 
 def main() -> None:

@@ -381,3 +381,81 @@ def test_a_damaged_tantivy_index_is_reported_as_the_whoosh_one_is(tantivy_index,
     assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0
     assert invoke("check", "--index", index_dir).exit_code == 0
     assert "tantivy engine" in invoke("stats", "--index", index_dir).stdout  # a rebuild keeps the engine
+
+
+@pytest.fixture(scope="module")
+def press_sources(tmp_path_factory, seed_paragraphs):
+    """The seed article (undated, no outlet) and 12 real State Department press releases."""
+    from tests.helpers import state_dept_corpus
+
+    folder = tmp_path_factory.mktemp("press") / "state"
+    [path] = state_dept_corpus(folder, files=1, records=12)
+    sources, _ = find_sources([str(path)])
+    paragraphs, entry = ingest_file(sources[0], Enricher(), 20_000_000)
+    return [seed_paragraphs, (sources[0].path, paragraphs, entry)]
+
+
+def test_date_orders_put_undated_paragraphs_last_and_keep_reading_order(engine, tmp_path, press_sources):
+    reader = engine.reader(_generation(engine, tmp_path, press_sources))
+    try:
+        query = reader.compile(qt.Term("secretary"))
+        by_score = reader.search(query, limit=10_000)
+        assert by_score.total > 20
+        for order, later in (("oldest", lambda a, b: a <= b), ("newest", lambda a, b: a >= b)):
+            found = reader.search(query, limit=10_000, order=order)
+            assert found.total == by_score.total
+            assert {p.id for p, _ in found.hits} == {p.id for p, _ in by_score.hits}
+            dates = [p.date for p, _ in found.hits]
+            dated = [d for d in dates if d]
+            assert dates[: len(dated)] == dated, "undated paragraphs come last"
+            assert all(later(a, b) for a, b in zip(dated, dated[1:]))
+            for (a, _), (b, _) in zip(found.hits, found.hits[1:]):
+                if a.article_id == b.article_id and a.date:
+                    assert a.position < b.position, "an article's paragraphs in reading order"
+            assert all(score > 0 for _, score in found.hits[:5])
+        first = reader.search(query, limit=1, order="oldest").hits[0][0]
+        assert first.date == min(p.date for p, _ in by_score.hits if p.date)
+    finally:
+        reader.close()
+
+
+def test_outlet_and_day_are_facets_and_filters(engine, tmp_path, press_sources):
+    state = press_sources[1][1]
+    reader = engine.reader(_generation(engine, tmp_path, press_sources))
+    try:
+        assert reader.facet_counts("outlet") == {"U.S. Department of State": len(state)}
+        assert reader.values("outlet") == ["U.S. Department of State"]
+        days = reader.facet_counts("date")
+        assert sum(days.values()) == len(state) and list(days) == sorted(days)
+        assert days[state[0].date[:10]] >= 1
+        query = reader.compile(qt.Term("secretary"))
+        outlet = reader.compile(qt.Term("U.S. Department of State", "outlet"))
+        within = reader.search(query, within=outlet, limit=10_000)
+        assert 0 < within.total < reader.search(query, limit=10_000).total  # the seed has no outlet
+        assert all(p.outlet == "U.S. Department of State" for p, _ in within.hits)
+        table = reader.facet_table("date", "outlet")
+        assert sum(table.values()) == len(state) and {o for _, o in table} == {"U.S. Department of State"}
+        by_speaker = reader.facet_table("speaker", "date", query)
+        speakers = reader.facet_counts("speaker", query)
+        assert {s for s, _ in by_speaker} <= set(speakers)
+        assert all(sum(n for (s, _), n in by_speaker.items() if s == name) <= speakers[name] for name in speakers)
+    finally:
+        reader.close()
+
+
+def test_matches_stream_every_match_and_article_reads_a_whole_article(engine, tmp_path, press_sources):
+    everything = [p for _, paragraphs, _ in press_sources for p in paragraphs]
+    reader = engine.reader(_generation(engine, tmp_path, press_sources))
+    try:
+        assert sorted(p.id for p in reader.matches(None)) == sorted(p.id for p in everything)
+        query = reader.compile(qt.Term("secretary"))
+        found = reader.search(query, limit=10_000)
+        assert sorted(p.id for p in reader.matches(query)) == sorted(p.id for p, _ in found.hits)
+        outlet = reader.compile(qt.Term("U.S. Department of State", "outlet"))
+        assert {p.outlet for p in reader.matches(None, within=outlet)} == {"U.S. Department of State"}
+        article_id = press_sources[1][1][-1].article_id
+        expected = [p for p in everything if p.article_id == article_id]
+        assert reader.article(article_id) == expected and len(expected) > 1
+        assert reader.article("000000000000") == []
+    finally:
+        reader.close()

@@ -13,13 +13,18 @@ Facets are the paragraph properties a reader can count and filter on:
 - ``topic``: a topic label, lower-cased;
 - ``acronym``: a definition the text makes, as ``definition_value(short, long)``;
 - ``flag``: ``quote``, ``turn`` or ``question``;
-- ``speech``: the kind of speech (``models.SPEECH_KINDS``: ``answer``, ``statement``, ...).
+- ``speech``: the kind of speech (``models.SPEECH_KINDS``: ``answer``, ``statement``, ...);
+- ``outlet``: who published the paragraph's article ("The White House"), as extracted;
+- ``date``: the paragraph's publication day, ``YYYY-MM-DD`` (undated paragraphs hold none).
 
 Besides the paragraph text and title, the query structure names these fields (``query.tree``):
 ``speaker``, ``topic``, ``speech`` (the facet, one value), ``answers`` (answer
 paragraphs whose question holds the words: ``exchange_texts`` gives each answer its question's
 text) and ``questions`` (question paragraphs whose answer holds the words). Words in ``answers``
 and ``questions`` are analysed like the paragraph text; a phrase there means all its words.
+
+Searches are ranked by score (``order="relevance"``) or by publication date (``"newest"``,
+``"oldest"``: undated paragraphs last either way, an article's paragraphs in reading order).
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from typing import Protocol
 
 from briefsearch.models import Paragraph
 
-FACETS = ("speaker", "topic", "acronym", "flag", "speech")
+FACETS = ("speaker", "topic", "acronym", "flag", "speech", "outlet", "date")
+ORDERS = ("relevance", "newest", "oldest")
 
 # How much of a linked question or answer an engine indexes with each paragraph of the exchange.
 EXCHANGE_CHARS = 4000
@@ -151,9 +157,10 @@ class Reader(Protocol):
         """Compile a ``query.language`` structure (prefixes expanded against this snapshot)."""
 
     def search(self, query: CompiledQuery, *, within: CompiledQuery | None = None, limit: int = 10,
-               per_article: bool = False, deadline: float | None = None) -> EngineHits:
-        """The best ``limit`` paragraphs of ``query`` by BM25F. ``within`` restricts without
-        scoring; ``per_article`` keeps each article's best paragraph only; ``deadline`` (seconds)
+               per_article: bool = False, deadline: float | None = None, order: str = "relevance") -> EngineHits:
+        """The best ``limit`` paragraphs of ``query`` by BM25F (or the first ``limit`` by date, with
+        their scores, for ``order`` "newest" or "oldest"). ``within`` restricts without scoring;
+        ``per_article`` keeps each article's best (or first) paragraph only; ``deadline`` (seconds)
         cuts a long search short and says so in ``timed_out``."""
 
     def score_paragraphs(self, query: CompiledQuery, paragraph_ids: Iterable[str]) -> dict[str, float]:
@@ -167,6 +174,17 @@ class Reader(Protocol):
 
     def paragraphs(self) -> Iterator[Paragraph]:
         """Every live paragraph, in the engine's order."""
+
+    def matches(self, query: CompiledQuery | None, within: CompiledQuery | None = None) -> Iterator[Paragraph]:
+        """Every live paragraph ``query`` matches (every one for None) within ``within``, in the
+        engine's order, read as they are consumed (an export of the whole index is streamed)."""
+
+    def article(self, article_id: str) -> list[Paragraph]:
+        """All the paragraphs of one article in reading order ([] when it is not in the index)."""
+
+    def facet_table(self, facet: str, by: str, within: CompiledQuery | None = None) -> dict[tuple[str, str], int]:
+        """(value of ``facet``, value of ``by``) → live paragraphs holding both (within ``within``);
+        a paragraph with several values of a facet counts once under each."""
 
     def facet_counts(self, facet: str, within: CompiledQuery | None = None) -> dict[str, int]:
         """Every value of ``facet`` with the number of live paragraphs holding it (within ``within``),

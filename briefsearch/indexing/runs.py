@@ -22,8 +22,10 @@ from briefsearch import __version__
 from briefsearch.engine import DEFAULT_ENGINE, engine_named
 from briefsearch.errors import BriefsearchError, SkippedFile, SourceError, UsageError
 from briefsearch.indexing.generation import Generation
+from briefsearch.indexing.ledger import LEDGER_FILE, Ledger, commit_marker, sync_ledger
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
 from briefsearch.models import IndexSummary
+from briefsearch.text.fingerprint import fingerprint
 from briefsearch.text.vocabulary import Vocabulary
 
 BATCH_FILES = 200
@@ -146,6 +148,7 @@ class Ingest:
         self.engine_asked = engine  # only for a new or rebuilt index; an existing one keeps its stamp's
         self.engine = engine_named(engine or DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
         self._unmerged = False  # a batch was committed without merging segments
+        self._written: list[tuple[str, str]] = []  # (paragraph id, fingerprint) not yet in the ledger
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
         from briefsearch.ingest.sources import find_sources
@@ -187,6 +190,8 @@ class Ingest:
                 reader = self.engine.reader(generation.path)
                 try:
                     manifest = reader.manifest()
+                    if (self.store.root / LEDGER_FILE).exists():  # catch up after a kill between commit and record
+                        sync_ledger(self.store.root, generation, reader).close()
                 finally:
                     reader.close()
                 state = generation.enrichment()
@@ -215,6 +220,7 @@ class Ingest:
             writer.close()
             if fresh:
                 generation = self._publish(generation)
+                self._record_ledger(generation)  # a rebuild's paragraphs are news only once it is live
             reader = self.engine.reader(generation.path)
             try:
                 total = reader.totals().paragraphs
@@ -334,6 +340,7 @@ class Ingest:
                         self.vocabulary.add_text(paragraph.text)
                     paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
                     writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
+                    self._written.extend((p.id, fingerprint(p.text)) for p in paragraphs)
                     if previous:
                         self.counts.changed += 1
                     else:
@@ -373,6 +380,15 @@ class Ingest:
         generation.write_enrichment(enricher.state.to_dict())
         generation.write_vocabulary(self.vocabulary.to_dict())
         generation.record_checksums(self.engine)
+        if not self.rebuild:
+            self._record_ledger(generation)
+
+    def _record_ledger(self, generation: Generation) -> None:
+        """Record the paragraphs written since the last record as indexed now (``indexing.ledger``)."""
+        with Ledger(self.store.root) as ledger:
+            ledger.record(self._written)
+            ledger.mark_synced(commit_marker(generation))
+        self._written = []
 
 
 def _failure_reason(error: BaseException) -> str:

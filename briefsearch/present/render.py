@@ -13,7 +13,7 @@ from briefsearch.query.snippets import MARK_END, MARK_START, plain
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 FORMATS = ("text", "json", "jsonl", "csv")
-HIT_KEYS = ("rank", "score", "id", "article_id", "title", "date", "author", "source", "url",
+HIT_KEYS = ("rank", "score", "id", "article_id", "title", "date", "author", "source", "outlet", "url",
             "paragraph", "speaker", "topics", "text", "snippet")
 
 
@@ -41,7 +41,7 @@ def hit_record(hit: Hit) -> dict:
     p = hit.paragraph
     record = {
         "rank": hit.rank, "score": hit.score, "id": p.id, "article_id": p.article_id, "title": p.title,
-        "date": p.date, "author": p.author, "source": p.source, "url": p.url, "paragraph": p.position,
+        "date": p.date, "author": p.author, "source": p.source, "outlet": p.outlet, "url": p.url, "paragraph": p.position,
         "speaker": p.speaker, "topics": list(p.topics), "text": p.text, "snippet": plain(hit.snippet),
         "is_quote": p.is_quote, "is_turn": p.is_turn, "is_question": p.is_question, **speech_record(p),
     }
@@ -53,7 +53,7 @@ def hit_record(hit: Hit) -> dict:
 def paragraph_record(p: Paragraph) -> dict:
     return {
         "id": p.id, "article_id": p.article_id, "title": p.title, "date": p.date, "author": p.author,
-        "source": p.source, "url": p.url, "paragraph": p.position, "speaker": p.speaker,
+        "source": p.source, "outlet": p.outlet, "url": p.url, "paragraph": p.position, "speaker": p.speaker,
         "topics": list(p.topics), "text": p.text, **speech_record(p),
     }
 
@@ -90,7 +90,7 @@ def render_text(result: SearchResult, color: bool) -> str:
     for hit in result.hits:
         p = hit.paragraph
         head = [f"{hit.rank:>2}. [{hit.score:.2f}]", _b(terminal_safe(p.title or "(untitled)", newlines=False), color)]
-        meta = [m for m in (p.date[:10] if p.date else None, p.speaker, f"{p.article_id}#p{p.position}") if m]
+        meta = [m for m in (p.date[:10] if p.date else None, p.outlet, p.speaker, f"{p.article_id}#p{p.position}") if m]
         lines.append(" ".join(head))
         lines.append("    " + terminal_safe(" · ".join(meta), newlines=False))
         snippet = _safe_marked(hit.snippet)
@@ -142,11 +142,16 @@ def csv_cell(value):
 
 def records_csv(records: list[dict], keys) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
+    write_csv(records, keys, buffer)
+    return buffer.getvalue().rstrip("\n")
+
+
+def write_csv(records, keys, out) -> None:
+    """Write ``records`` (any iterable, consumed as it goes) as CSV rows to the text stream ``out``."""
+    writer = csv.DictWriter(out, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
     writer.writerow({k: csv_cell(k) for k in keys})
     for record in records:
         writer.writerow({k: csv_cell(v) for k, v in record.items()})
-    return buffer.getvalue().rstrip("\n")
 
 
 def render_records(records: list[dict], fmt: str, keys, text_line) -> str:

@@ -46,6 +46,8 @@ class SearchOptions:
     expand: bool = True
     feedback: bool = True
     time_limit: float | None = TIME_LIMIT_SECONDS
+    sort: str = "relevance"  # or "newest", "oldest" (``engine.api.ORDERS``)
+    source: str | None = None  # the outlet: any part of its name, any case ("white house")
 
 
 @dataclass
@@ -107,22 +109,11 @@ class Searcher:
         options = options or SearchOptions()
         policy = self.policy
         warnings: list[str] = []
-        node = parse_query(text, warnings)
-        reader = self.reader
-        node, exclusions = split_exclusions(drop_stop_words(node, policy))
         expansions: list[str] = []
+        reader = self.reader
+        node, run, phrases = self._plan(reader, text, options, warnings, expansions)
         within = self._filter(reader, options)
-        primary, fallback = plan(node, policy)
-        if options.expand:
-            definitions = self._acronyms(reader)
-            primary = expand_acronyms(primary, definitions, expansions, policy.expansion_weight)
-            if fallback is not None:
-                fallback = expand_acronyms(fallback, definitions, [], policy.expansion_weight)
-        run = tiers(primary, fallback, policy)
-        phrases = quoted_phrases(primary)
-        if exclusions:
-            run = [ql.And((tier, *exclusions)) for tier in run]
-        rerank = options.feedback and wants_feedback(node, policy)
+        rerank = options.feedback and options.sort == "relevance" and wants_feedback(node, policy)
         ranking = self._rank(reader, run, phrases, within, options,
                              max(options.limit, policy.feedback_rerank) if rerank else options.limit)
         if rerank and ranking.rows and not ranking.timed_out:
@@ -139,6 +130,44 @@ class Searcher:
                             warnings=tuple(warnings), suggestion=suggestion,
                             explain="  then: ".join(ranking.queries))
 
+    def _plan(self, reader, text: str, options: SearchOptions, warnings: list, expansions: list):
+        """(the query's structure, its tiers in the order they run, its quoted phrases)."""
+        policy = self.policy
+        node = parse_query(text, warnings)
+        node, exclusions = split_exclusions(drop_stop_words(node, policy))
+        primary, fallback = plan(node, policy)
+        if options.expand:
+            definitions = self._acronyms(reader)
+            primary = expand_acronyms(primary, definitions, expansions, policy.expansion_weight)
+            if fallback is not None:
+                fallback = expand_acronyms(fallback, definitions, [], policy.expansion_weight)
+        run = tiers(primary, fallback, policy)
+        if exclusions:
+            run = [ql.And((tier, *exclusions)) for tier in run]
+        return node, run, quoted_phrases(primary)
+
+    def matching(self, text: str | None, options: SearchOptions | None = None):
+        """The paragraphs a search matches, as one query compiled against the open reader (None:
+        every paragraph): what a timeline, a facet, an export or an alert counts. That is the first
+        tier that matches anything (all the words, else at least two, else any), within the
+        filters; without ``text``, every paragraph within the filters."""
+        options = options or SearchOptions()
+        reader = self.reader
+        restriction = self._filter_node(options)
+        if text is None or not text.strip():
+            return None if restriction is None else reader.compile(restriction)
+        _, run, _ = self._plan(reader, text, options, [], [])
+        run = [tier if restriction is None else ql.And((tier, restriction)) for tier in run]
+        compiled = [reader.compile(tier) for tier in run]
+        return next((query for query in compiled if reader.search(query, limit=1).total), compiled[0])
+
+    def facets(self, text: str | None, options: SearchOptions | None = None,
+               names: tuple[str, ...] = ("outlet",)) -> dict[str, dict[str, int]]:
+        """Facet name → value → paragraphs the search matches holding it (a live facet beside the
+        results: "The White House 12, U.S. Department of State 3")."""
+        query = self.matching(text, options)
+        return {name: self.reader.facet_counts(name, query) for name in names}
+
     def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int) -> _Ranking:
         """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
         rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
@@ -147,8 +176,8 @@ class Searcher:
         compiled = [reader.compile(tier) for tier in tiers]
         fetch = limit * 3 + 10 if phrases else limit
         while True:
-            found = reader.search(compiled[0], within=within, limit=fetch,
-                                  per_article=options.per_article, deadline=options.time_limit)
+            found = reader.search(compiled[0], within=within, limit=fetch, per_article=options.per_article,
+                                  deadline=options.time_limit, order=options.sort)
             rows, total, terms = list(found.hits), found.total, set(found.terms)
             if not phrases:
                 break
@@ -168,13 +197,15 @@ class Searcher:
         ran = [compiled[0]]
         reported = None  # (total, queries) once options.limit rows are found
         for number, tier in enumerate(compiled[1:], 1):
+            if rows and options.sort != "relevance":
+                break  # by date: the matches of the first tier that has any, not a mix of tiers
             if len(rows) >= options.limit and reported is None:
                 reported = (total, list(ran))
             if len(rows) >= limit:
                 break
             ran.append(tier)
-            more = reader.search(tier, within=within, limit=limit + len(rows),
-                                 per_article=options.per_article, deadline=options.time_limit)
+            more = reader.search(tier, within=within, limit=limit + len(rows), per_article=options.per_article,
+                                 deadline=options.time_limit, order=options.sort)
             seen = {paragraph.id for paragraph, _ in rows}
             seen_articles = {paragraph.article_id for paragraph, _ in rows}
             for paragraph, score in more.hits:
@@ -240,11 +271,18 @@ class Searcher:
         return self._acronym_cache
 
     def _filter(self, reader, options: SearchOptions):
+        node = self._filter_node(options)
+        return None if node is None else reader.compile(node)
+
+    def _filter_node(self, options: SearchOptions):
+        """The filters of ``options`` as one query node (None without filters)."""
         parts = []
         if options.speaker:
             parts.append(ql.Term(options.speaker, "speaker"))
         if options.topic:
             parts.append(ql.Term(options.topic, "topic"))
+        if options.source:
+            parts.append(self.outlet_filter(options.source))
         if options.since or options.until:
             start = parse_date_range(options.since).start if options.since else "0000-01-01"
             end = parse_date_range(options.until).end if options.until else "9999-12-31"
@@ -253,7 +291,18 @@ class Searcher:
             parts.append(ql.DateRange(start, end))
         if not parts:
             return None
-        return reader.compile(parts[0] if len(parts) == 1 else ql.And(tuple(parts)))
+        return parts[0] if len(parts) == 1 else ql.And(tuple(parts))
+
+    def outlet_filter(self, name: str):
+        """The outlets whose name is ``name`` or holds it (any case), as one query node."""
+        outlets = self.reader.values("outlet")
+        wanted = name.strip().casefold()
+        chosen = [o for o in outlets if o.casefold() == wanted] or [o for o in outlets if wanted in o.casefold()]
+        if not chosen:
+            known = ", ".join(outlets[:10]) or "none: the index holds no article with a web address"
+            raise QuerySyntaxError(f"No source matches {name!r} — sources in the index: {known}")
+        terms = tuple(ql.Term(outlet, "outlet") for outlet in chosen)
+        return terms[0] if len(terms) == 1 else ql.Or(terms)
 
     def _hit(self, rank: int, paragraph: Paragraph, score: float, terms, context: int, reader) -> Hit:
         neighbours = _neighbours(reader, paragraph, context) if context > 0 else ()
@@ -298,3 +347,10 @@ def show(index_dir: str | os.PathLike, paragraph_id: str, context: int = 0):
     """One paragraph of ``index_dir`` and its neighbours (opens and closes the index)."""
     with Searcher(index_dir) as searcher:
         return searcher.show(paragraph_id, context)
+
+
+def facets(index_dir: str | os.PathLike, query: str | None, options: SearchOptions | None = None,
+           names: tuple[str, ...] = ("outlet",)) -> dict[str, dict[str, int]]:
+    """Facet name → value → paragraphs of ``index_dir`` the search matches (opens and closes the index)."""
+    with Searcher(index_dir) as searcher:
+        return searcher.facets(query, options, names)

@@ -119,6 +119,8 @@ class Compiler:
             return self._term_query("topics", topic_value(node.text))
         if node.field == "speech":
             return self._term_query("speech", node.text.strip().lower())
+        if node.field == "outlet":  # an exact outlet name, as ``facet_counts("outlet")`` gives it
+            return self._term_query("outlet", node.text)
         field_name = _field(node)
         terms = analyze(node.text)
         if not terms:

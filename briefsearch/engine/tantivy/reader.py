@@ -21,10 +21,10 @@ from pathlib import Path
 
 import tantivy
 
-from briefsearch.engine.api import EngineHits, Scoring, Totals
+from briefsearch.engine.api import ORDERS, EngineHits, Scoring, Totals
 from briefsearch.engine.tantivy.compiler import Compiled, Compiler
 from briefsearch.engine.tantivy.directory import META_NAME, cannot_open, open_index
-from briefsearch.engine.tantivy.schema import FACET_FIELDS, day_text, paragraph_from_document, paragraph_key
+from briefsearch.engine.tantivy.schema import FACET_FIELDS, INTEGER_FACETS, ORDER_FIELDS, day_text, paragraph_from_document, paragraph_key
 from briefsearch.errors import CorruptIndex, NotFound
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import analyze
@@ -137,7 +137,9 @@ class TantivyReader:
 
     @reading
     def search(self, query: TantivyQuery, *, within: TantivyQuery | None = None, limit: int = 10,
-               per_article: bool = False, deadline: float | None = None) -> EngineHits:
+               per_article: bool = False, deadline: float | None = None, order: str = "relevance") -> EngineHits:
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}")
         compiled = query.compiled
         target = self._restricted(compiled.query, within) if compiled.query is not None else None
         if target is None:
@@ -146,8 +148,12 @@ class TantivyReader:
         fetch = limit * 4 if per_article else limit
         if checks:
             fetch = MAX_VERIFIED
+        sort = {}
+        if order != "relevance":
+            field_name, descending = ORDER_FIELDS[order]
+            sort = {"order_by_field": field_name, "order": tantivy.Order.Desc if descending else tantivy.Order.Asc}
         while True:
-            hits, total, timed_out = self._run(target, max(1, fetch), compiled.cost, deadline)
+            hits, total, timed_out = self._run(target, max(1, fetch), compiled.cost, deadline, **sort)
             rows, articles, verified = [], set(), 0
             for score, address in hits:
                 if not checks and len(rows) == limit:
@@ -170,6 +176,9 @@ class TantivyReader:
             if not per_article or checks or len(rows) >= limit or len(hits) < fetch or timed_out:
                 break
             fetch *= 4
+        if sort and rows:  # sorted hits carry the sort key: score the page shown
+            scores = self.score_paragraphs(query, [p.id for p, _ in rows])
+            rows = [(p, scores.get(p.id, 0.0)) for p, _ in rows]
         return EngineHits(total, tuple(rows), frozenset(compiled.terms), timed_out)
 
     @reading
@@ -215,6 +224,24 @@ class TantivyReader:
         for doc in self._docs(self._paragraph_query):
             yield paragraph_from_document(doc)
 
+    def matches(self, query: TantivyQuery | None, within: TantivyQuery | None = None):
+        if query is not None and query.query is None:
+            return
+        target = self._paragraph_query if query is None else query.query
+        if within is not None:
+            target = self._restricted(target, within)
+            if target is None:
+                return
+        if query is not None:
+            target = Q.boolean_query([(Occur.Must, target), (Occur.Must, self._paragraph_query)])
+        for doc in self._docs(target):
+            yield paragraph_from_document(doc)
+
+    @reading
+    def article(self, article_id: str) -> list[Paragraph]:
+        docs = self._docs(Q.term_query(self.schema, "article_id", article_id))
+        return sorted((paragraph_from_document(d) for d in docs), key=lambda p: p.position)
+
     # --- counts ------------------------------------------------------------------------------
 
     def _has_deletions(self) -> bool:
@@ -232,11 +259,28 @@ class TantivyReader:
         if query is None:
             return {}
         result = self.searcher.aggregate(query, {"v": {"terms": {"field": field_name, "size": MAX_BUCKETS}}})
-        counts = {bucket["key"]: bucket["doc_count"] for bucket in result["v"]["buckets"] if bucket["doc_count"]}
+        counts = {_facet_value(facet, bucket["key"]): bucket["doc_count"] for bucket in result["v"]["buckets"] if bucket["doc_count"]}
         return dict(sorted(counts.items()))
 
     @reading
+    def facet_table(self, facet: str, by: str, within: TantivyQuery | None = None) -> dict[tuple[str, str], int]:
+        """A terms aggregation of ``by`` inside each bucket of ``facet``."""
+        query = self._paragraph_query if within is None else self._restricted(self._paragraph_query, within)
+        if query is None:
+            return {}
+        request = {"v": {"terms": {"field": FACET_FIELDS[facet], "size": MAX_BUCKETS},
+                         "aggs": {"w": {"terms": {"field": FACET_FIELDS[by], "size": MAX_BUCKETS}}}}}
+        table = {}
+        for bucket in self.searcher.aggregate(query, request)["v"]["buckets"]:
+            for inner in bucket["w"]["buckets"]:
+                if inner["doc_count"]:
+                    table[_facet_value(facet, bucket["key"]), _facet_value(by, inner["key"])] = inner["doc_count"]
+        return dict(sorted(table.items()))
+
+    @reading
     def values(self, facet: str) -> list[str]:
+        if facet in INTEGER_FACETS:
+            return list(self.facet_counts(facet))
         return sorted(term for term, _ in self.searcher.terms_with_prefix(FACET_FIELDS[facet], ""))
 
     @reading
@@ -291,3 +335,8 @@ class TantivyReader:
         except (ValueError, OSError, KeyError, UnicodeDecodeError) as error:
             problems.append(f"reading the index failed: {type(error).__name__}: {error}")
         return problems
+
+
+def _facet_value(facet: str, key) -> str:
+    """A facet value as the contract gives it: an integer facet's key as text ("2021-06-09")."""
+    return day_text(int(key)) if facet in INTEGER_FACETS else key

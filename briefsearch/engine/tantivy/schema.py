@@ -24,10 +24,15 @@ from briefsearch.engine.api import definition_value
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, analyze
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TERMS_TOKENIZER = "whitespace"
 
-FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech"}
+FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech",
+                "outlet": "outlet", "date": "day"}
+INTEGER_FACETS = {"date": "day"}  # facets kept as integers (YYYYMMDD), shown as text (``day_text``)
+ORDER_FIELDS = {"oldest": ("date_up", False), "newest": ("date_down", True)}  # order → (sort field, descending)
+_POSITIONS = 1 << 20  # sort keys: seconds since 1970 times this, plus the position
+UNDATED_UP, UNDATED_DOWN = (1 << 63) - 1, 0  # undated paragraphs sort last in both orders
 
 
 def build_schema() -> tantivy.Schema:
@@ -49,6 +54,10 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("asked", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_text_field("answered", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_text_field("article_id", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("outlet", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_unsigned_field("date_up", fast=True)  # the date orders' keys (``sort_keys``)
+    builder.add_unsigned_field("date_down", fast=True)
     builder.add_text_field("source", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("meta", stored=True)  # a manifest record's path and entry, JSON
     return builder.build()
@@ -58,7 +67,8 @@ def build_schema() -> tantivy.Schema:
 SCHEMA_DESCRIPTION = (
     f"tantivy;format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};tokenizer={TERMS_TOKENIZER};"
     "fields=id:raw,key:u64,kind:raw,paragraph:bytes,text:terms,title:terms,speaker:raw,speaker_words:terms,"
-    "topics:raw,acronyms:raw,flags:raw,speech:raw,asked:terms,answered:terms,day:i64,source:raw,meta:bytes"
+    "topics:raw,acronyms:raw,flags:raw,speech:raw,asked:terms,answered:terms,day:i64,article_id:raw,outlet:raw,date_up:u64,date_down:u64,"
+    "source:raw,meta:bytes"
 )
 SCHEMA_FINGERPRINT = hashlib.sha256(SCHEMA_DESCRIPTION.encode()).hexdigest()[:16]
 
@@ -123,8 +133,32 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
             doc.add_integer("day", day_number(paragraph.date))
         except ValueError:
             pass
+    doc.add_text("article_id", paragraph.article_id)
+    if paragraph.outlet:
+        doc.add_text("outlet", paragraph.outlet)
+    up, down = sort_keys(paragraph)
+    doc.add_unsigned("date_up", up)
+    doc.add_unsigned("date_down", down)
     doc.add_text("source", paragraph.source)
     return doc
+
+
+def sort_keys(paragraph: Paragraph) -> tuple[int, int]:
+    """The paragraph's keys for the oldest-first (ascending) and newest-first (descending) orders:
+    publication time, then the position in reading order in both; undated paragraphs last in both."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(paragraph.date) if paragraph.date else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return UNDATED_UP, UNDATED_DOWN
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    seconds = max(0, int(moment.timestamp()) + (1 << 35))  # offset: dates before 1970 stay positive
+    position = min(paragraph.position, _POSITIONS - 1)
+    return seconds * _POSITIONS + position, seconds * _POSITIONS + (_POSITIONS - 1 - position)
 
 
 def source_document(path: str, entry: dict) -> tantivy.Document:

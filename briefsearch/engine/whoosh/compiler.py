@@ -39,6 +39,8 @@ class Compiler:
             return wq.Term("topics", node.text.strip().lower())
         if node.field == "speech":
             return wq.Term("speech", node.text.strip().lower())
+        if node.field == "outlet":  # an exact outlet name, as ``facet_counts("outlet")`` gives it
+            return wq.Term("outlet", node.text)
         field = _TEXT_FIELDS.get(node.field, "text")
         terms = analyze(node.text)
         if not terms:
@@ -78,7 +80,7 @@ class Compiler:
         return wq.Phrase(field, terms, slop=1 + node.slop)
 
     def _daterange(self, node: ql.DateRange):
-        return wq.TermRange("day", node.start, node.end)
+        return wq.TermRange("pub_day", node.start, node.end)
 
     # --- groups ------------------------------------------------------------------------------
 

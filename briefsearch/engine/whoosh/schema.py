@@ -16,9 +16,13 @@ from briefsearch.engine.whoosh.analyzer import name_analyzer, text_analyzer
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
-FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech"}
+FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech",
+                "outlet": "outlet", "date": "pub_day"}
+ORDER_FIELDS = {"oldest": ("date_up", False), "newest": ("date_down", True)}  # order → (sort field, descending)
+# Sort keys for the date orders: publication time then position, undated paragraphs last either way
+UNDATED_OLDEST, UNDATED_NEWEST = "~", ""
 
 
 def build_schema() -> Schema:
@@ -41,7 +45,10 @@ def build_schema() -> Schema:
         # query fields ``answers:`` and ``questions:`` search
         asked=TEXT(analyzer=text_analyzer(), phrase=False),
         answered=TEXT(analyzer=text_analyzer(), phrase=False),
-        day=ID(sortable=True),
+        pub_day=ID(sortable=True),  # YYYY-MM-DD
+        outlet=ID(),
+        date_up=ID(sortable=True),  # the date orders' keys (``sort_keys``)
+        date_down=ID(sortable=True),
         source=ID(stored=True),  # the file: what a re-index replaces; stored on manifest records
         meta=STORED(),  # a manifest record's entry
     )
@@ -51,7 +58,7 @@ def build_schema() -> Schema:
 SCHEMA_DESCRIPTION = (
     f"format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};"
     "fields=id:ID,kind:ID,paragraph,article_id:ID,text:TEXT,title:TEXT,speaker:ID,speaker_words:TEXT,"
-    "topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,speech:ID,asked:TEXT,answered:TEXT,day:ID,source:ID,meta"
+    "topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,speech:ID,asked:TEXT,answered:TEXT,pub_day:ID,outlet:ID,date_up:ID,date_down:ID,source:ID,meta"
 )
 SCHEMA_FINGERPRINT = hashlib.sha256(SCHEMA_DESCRIPTION.encode()).hexdigest()[:16]
 
@@ -75,7 +82,7 @@ def paragraph_fields(paragraph: Paragraph, exchange: tuple[str, str] = ("", ""))
         fields["speaker"] = paragraph.speaker
         fields["speaker_words"] = paragraph.speaker
     if paragraph.date:
-        fields["day"] = paragraph.date[:10]
+        fields["pub_day"] = paragraph.date[:10]
     if paragraph.speech:
         fields["speech"] = paragraph.speech
     asked, answered = exchange
@@ -83,7 +90,21 @@ def paragraph_fields(paragraph: Paragraph, exchange: tuple[str, str] = ("", ""))
         fields["asked"] = asked
     if answered:
         fields["answered"] = answered
+    if paragraph.outlet:
+        fields["outlet"] = paragraph.outlet
+    fields["date_up"], fields["date_down"] = sort_keys(paragraph)
     return fields
+
+
+def sort_keys(paragraph: Paragraph) -> tuple[str, str]:
+    """The paragraph's keys for the oldest-first (ascending) and newest-first (descending) orders:
+    publication time, then the article, then the position in reading order in both; undated
+    paragraphs sort last in both."""
+    if not paragraph.date:
+        return UNDATED_OLDEST, UNDATED_NEWEST
+    oldest = f"{paragraph.date}|{paragraph.article_id}|{paragraph.position:06d}"
+    newest = f"{paragraph.date}|{paragraph.article_id}|{999_999 - paragraph.position:06d}"
+    return oldest, newest
 
 
 def paragraph_from_fields(fields: dict) -> Paragraph:

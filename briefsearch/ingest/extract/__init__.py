@@ -14,6 +14,7 @@ from dataclasses import replace
 from briefsearch.errors import SkippedFile
 from briefsearch.ingest.extract.common import article_id, iso_date
 from briefsearch.ingest.extract.html import _html_page, fragment_blocks, html_blocks, strip_site_suffix
+from briefsearch.ingest.extract.outlets import outlet_of
 from briefsearch.ingest.extract.records import _feed_articles, _json_articles
 from briefsearch.ingest.extract.text import _text_article, text_blocks
 from briefsearch.models import Article
@@ -45,7 +46,8 @@ def extract_articles(source, text: str) -> list[Article]:
         articles = [_html_page(key, text)]
     else:
         articles = [_text_article(key, text)]
-    articles = [replace(article, source=source.path) for article in articles if article.blocks]
+    articles = [replace(article, source=source.path, outlet=article.outlet or outlet_of(article.url))
+                for article in articles if article.blocks]
     if not articles:
         raise SkippedFile("no text found")
     return articles

@@ -1,0 +1,127 @@
+"""The ledger: when each paragraph was first indexed, and when its text last changed.
+
+One SQLite file in the index directory (beside the generations, so it survives ``--rebuild``),
+keyed by paragraph id: the paragraph's fingerprint (``text.fingerprint``), a sequence number that
+grows with every paragraph recorded new or changed, the time of that, and whether it was a change.
+Index runs record what they wrote after each commit; alerts ask what came after a sequence number.
+A paragraph written again with the same words keeps its number: re-indexing is not news.
+
+If a run was killed between a commit and its record, the ledger's ``synced`` marker (the commit
+it last saw) differs from the index's, and ``reconcile`` records what the index holds that the
+ledger lacks. A ledger created for an index that already holds paragraphs records them as old
+(sequence 0): they were there before anyone could have asked.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from briefsearch.text.fingerprint import fingerprint
+
+LEDGER_FILE = "ledger.sqlite"
+
+
+class Ledger:
+    def __init__(self, index_root: str | os.PathLike):
+        self.path = Path(index_root) / LEDGER_FILE
+        self.db = sqlite3.connect(self.path, timeout=30)
+        self.db.executescript(
+            "PRAGMA journal_mode=WAL;"
+            "CREATE TABLE IF NOT EXISTS paragraphs (id TEXT PRIMARY KEY, print TEXT NOT NULL, seq INTEGER NOT NULL,"
+            " indexed_at REAL NOT NULL, updated INTEGER NOT NULL DEFAULT 0);"
+            "CREATE INDEX IF NOT EXISTS paragraphs_seq ON paragraphs (seq);"
+            "CREATE INDEX IF NOT EXISTS paragraphs_print ON paragraphs (print);"
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def last_seq(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM paragraphs").fetchone()[0]
+
+    def record(self, paragraphs: Iterable[tuple[str, str]], when: float | None = None, baseline: bool = False) -> tuple[int, int]:
+        """Record (paragraph id, fingerprint) pairs as indexed now; (new, changed) counts. With
+        ``baseline``, new ones get sequence 0 (old news)."""
+        when = time.time() if when is None else when
+        seq = self.last_seq()
+        new = changed = 0
+        with self.db:
+            for paragraph_id, print_ in paragraphs:
+                row = self.db.execute("SELECT print FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
+                if row is not None and row[0] == print_:
+                    continue
+                seq += 1
+                number = 0 if baseline and row is None else seq
+                if row is None:
+                    self.db.execute("INSERT INTO paragraphs VALUES (?, ?, ?, ?, 0)", (paragraph_id, print_, number, when))
+                    new += 1
+                else:
+                    self.db.execute("UPDATE paragraphs SET print = ?, seq = ?, indexed_at = ?, updated = 1 WHERE id = ?",
+                                    (print_, number, when, paragraph_id))
+                    changed += 1
+        return new, changed
+
+    def since(self, seq: int | None = None, indexed_after: float | None = None) -> dict[str, tuple[int, float, bool]]:
+        """Paragraph id → (seq, indexed_at, updated) of those recorded after ``seq`` (or at or after
+        the time ``indexed_after``)."""
+        if indexed_after is not None:
+            rows = self.db.execute("SELECT id, seq, indexed_at, updated FROM paragraphs WHERE indexed_at >= ? AND seq > 0",
+                                   (indexed_after,))
+        else:
+            rows = self.db.execute("SELECT id, seq, indexed_at, updated FROM paragraphs WHERE seq > ?", (seq or 0,))
+        return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
+
+    def prints(self, paragraph_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(paragraph_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT id, print FROM paragraphs WHERE id IN ({marks})", chunk).fetchall())
+        return found
+
+    def with_print(self, print_: str) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM paragraphs WHERE print = ?", (print_,))]
+
+    def synced(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'synced'").fetchone()
+        return row[0] if row else None
+
+    def mark_synced(self, marker: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', ?)", (marker,))
+
+    def reconcile(self, paragraphs, marker: str) -> tuple[int, int]:
+        """Record every paragraph of the index the ledger lacks or holds with other words; an empty
+        ledger records them all as old news."""
+        empty = self.db.execute("SELECT 1 FROM paragraphs LIMIT 1").fetchone() is None
+        counts = self.record(((p.id, fingerprint(p.text)) for p in paragraphs), baseline=empty)
+        self.mark_synced(marker)
+        return counts
+
+
+def commit_marker(generation) -> str:
+    """What names the live commit: the generation and its engine's commit point (name, size, mtime)."""
+    point = generation.engine().commit_point(generation.path)
+    stat = point.stat()
+    return f"{generation.path.name}/{point.name}/{stat.st_size}/{stat.st_mtime_ns}"
+
+
+def sync_ledger(index_root: str | os.PathLike, generation, reader) -> Ledger:
+    """The index's ledger, reconciled with the live commit when it is not synced to it."""
+    ledger = Ledger(index_root)
+    marker = commit_marker(generation)
+    if ledger.synced() != marker:
+        ledger.reconcile(reader.paragraphs(), marker)
+    return ledger

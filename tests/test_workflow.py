@@ -1,0 +1,268 @@
+"""The reporter's workflow on the shared exports: sorting and sources, first mention, citations,
+whole articles, timelines, exports, alerts and batch search, through the real CLI.
+
+The corpus is every White House and State Department record of the shared exports that mentions
+Havana (15 briefings and statements): a first mention among them is the first mention in the whole
+export, since a record that does not say "Havana" cannot match. Beside them, the three records
+with a paragraph that starts like a spreadsheet formula ("@POTUS will be asking...", "+1669...").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import STATE_DEPT, WHITE_HOUSE, require
+from tests.helpers import invoke, one_line_error
+
+
+def records_mentioning(path, word: str) -> list[str]:
+    return [line for line in require(path).read_text(encoding="utf-8").splitlines() if word in line.lower()]
+
+
+@pytest.fixture(scope="module")
+def havana(tmp_path_factory):
+    """(corpus folder, index dir) of the records that mention Havana, one file per outlet."""
+    root = tmp_path_factory.mktemp("havana")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "whitehouse.jsonl").write_text("\n".join(records_mentioning(WHITE_HOUSE, "havana")) + "\n", encoding="utf-8")
+    (corpus / "state.jsonl").write_text("\n".join(records_mentioning(STATE_DEPT, "havana")) + "\n", encoding="utf-8")
+    formulas = [line for path in (WHITE_HOUSE, STATE_DEPT) for line in path.read_text(encoding="utf-8").splitlines()
+                if re.search(r"<p>[-=+@]", line) and "havana" not in line.lower()]
+    (corpus / "formulas.jsonl").write_text("\n".join(formulas) + "\n", encoding="utf-8")
+    index = root / "index"
+    result = invoke("index", corpus, "--index", index, "--jobs", "1", "-q")
+    assert result.exit_code == 0, result.output
+    return corpus, index
+
+
+def run(*args, expect=0):
+    result = invoke(*args)
+    assert result.exit_code == expect, (result.exit_code, result.output)
+    return result
+
+
+def hits(index, *args) -> list[dict]:
+    return json.loads(run("query", *args, "--index", index, "--format", "json").stdout)["hits"]
+
+
+def test_first_white_house_mention_of_havana_syndrome_is_the_june_21_briefing_question(havana):
+    _, index = havana
+    [first] = hits(index, '"havana syndrome"', "--source", "white house", "--first")
+    assert first["date"].startswith("2021-06-21") and first["outlet"] == "The White House"
+    assert first["title"] == "Press Briefing by Press Secretary Jen Psaki, June 21, 2021"
+    assert first["is_question"] and "havana syndrome" in first["text"].lower()
+    assert len(first["context"]) >= 3  # the question with its neighbours
+    # The State Department spoke of it four days earlier: without the source filter that comes first.
+    [anywhere] = hits(index, '"havana syndrome"', "--first")
+    assert anywhere["date"].startswith("2021-06-17") and anywhere["outlet"] == "U.S. Department of State"
+
+
+def test_sort_orders_hits_by_date_and_keeps_the_count(havana):
+    _, index = havana
+    by_score = json.loads(run("query", "havana", "--index", index, "--format", "json", "-n", "1000").stdout)
+    for order, reverse in (("oldest", False), ("newest", True)):
+        data = json.loads(run("query", "havana", "--index", index, "--format", "json", "-n", "1000", "--sort", order).stdout)
+        assert data["total"] == by_score["total"]
+        dates = [h["date"] for h in data["hits"]]
+        assert dates == sorted(dates, reverse=reverse)
+        assert {h["id"] for h in data["hits"]} == {h["id"] for h in by_score["hits"]}
+
+
+def test_source_filter_names_outlets_and_an_unknown_one_is_a_usage_error(havana):
+    _, index = havana
+    state = hits(index, "havana", "--source", "department of state", "-n", "100")
+    assert state and {h["outlet"] for h in state} == {"U.S. Department of State"}
+    result = run("query", "havana", "--index", index, "--source", "pentagon", expect=2)
+    assert "No source matches 'pentagon'" in one_line_error(result) and "The White House" in result.stderr
+
+
+def first_question_id(index) -> str:
+    return hits(index, '"havana syndrome"', "--source", "white house", "--first")[0]["id"]
+
+
+def test_cite_carries_speaker_quote_title_outlet_date_url_and_id(havana):
+    _, index = havana
+    question = first_question_id(index)
+    answer = question.split("#p")[0] + f"#p{int(question.split('#p')[1]) + 1}"
+    url = "https://www.whitehouse.gov/briefing-room/press-briefings/2021/06/21/press-briefing-by-press-secretary-jen-psaki-june-21-2021/"
+    plain = run("cite", answer, "--index", index).stdout
+    assert "Jen Psaki" in plain and "June 21, 2021" in plain and url in plain and answer in plain
+    assert "The White House" in plain and "\u201cMS. PSAKI: I don\u2019t have any more specifics" in plain
+    assert "A reporter's question" in run("cite", question, "--index", index).stdout
+    markdown = run("cite", answer, "--index", index, "--style", "markdown").stdout
+    assert markdown.startswith("> MS. PSAKI:") and f"]({url})" in markdown and "**Jen Psaki**" in markdown
+    bibtex = run("cite", answer, "--index", index, "--style", "bibtex").stdout
+    assert bibtex.startswith("@misc{briefsearch:") and "author = {{Jen Psaki}}" in bibtex and f"url = {{{url}}}" in bibtex
+    assert "date = {2021-06-21}" in bibtex
+    [item] = json.loads(run("cite", answer, "--index", index, "--style", "csl-json").stdout)
+    assert item["issued"] == {"date-parts": [[2021, 6, 21]]} and item["URL"] == url
+    assert item["author"] == [{"literal": "Jen Psaki"}] and item["publisher"] == "The White House"
+    assert "No paragraph" in one_line_error(run("cite", "000000000000#p1", "--index", index, expect=1))
+
+
+def test_articles_list_and_read_prints_the_whole_briefing_with_turns(havana):
+    _, index = havana
+    listed = json.loads(run("articles", "--index", index, "--format", "json", "-n", "100").stdout)
+    records = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in havana[0].iterdir())
+    assert len(listed) == records == 18
+    dates = [a["date"] for a in listed]
+    assert dates == sorted(dates, reverse=True)
+    briefing = next(a for a in listed if a["title"] == "Press Briefing by Press Secretary Jen Psaki, June 21, 2021")
+    assert briefing["outlet"] == "The White House" and "Jen Psaki" in briefing["speakers"] and briefing["paragraphs"] > 200
+    state = json.loads(run("articles", "havana", "--source", "state", "--index", index, "--format", "json").stdout)
+    assert state and all(a["outlet"] == "U.S. Department of State" for a in state)
+
+    text = run("read", first_question_id(index), "--index", index).stdout  # a paragraph id names its article
+    assert text.startswith("Press Briefing by Press Secretary Jen Psaki, June 21, 2021\n")
+    assert "\n  JEN PSAKI:\n" in text and "\n  QUESTION:\n" in text
+    assert len([line for line in text.splitlines() if line.lstrip().startswith("p")]) >= briefing["paragraphs"]
+    whole = json.loads(run("read", briefing["id"], "--index", index, "--format", "json").stdout)
+    assert [p["paragraph"] for p in whole["paragraphs"]] == list(range(1, briefing["paragraphs"] + 1))
+    assert "No article" in one_line_error(run("read", "000000000000", "--index", index, expect=1))
+
+
+def test_timeline_counts_add_up_to_the_search_total(havana):
+    _, index = havana
+    total = json.loads(run("query", "cuba", "--index", index, "--format", "json").stdout)["total"]
+    data = json.loads(run("timeline", "cuba", "--index", index, "--by", "source", "--interval", "month",
+                          "--format", "json").stdout)
+    assert data["total"] == total and sum(data["counts"]) + data["undated"] == total
+    assert data["labels"][0] <= "2021-06" and "2021-08" in data["labels"]  # empty months are listed
+    labels = data["labels"]
+    assert labels == sorted(labels) and len(labels) == len(set(labels))
+    by_source = {s["name"]: s for s in data["series"]}
+    assert set(by_source) == {"The White House", "U.S. Department of State"}
+    assert sum(s["total"] for s in data["series"]) == total  # each paragraph has one outlet
+    for i in range(len(labels)):
+        assert sum(s["counts"][i] for s in data["series"]) == data["counts"][i]
+    weeks = json.loads(run("timeline", "cuba", "--index", index, "--interval", "week", "--format", "json").stdout)
+    assert sum(weeks["counts"]) == sum(data["counts"]) and len(weeks["labels"]) > len(labels)
+    chart = run("timeline", "cuba", "--index", index, "--interval", "month").stdout
+    assert f"in all" in chart and "\u2588" in chart and f"{total:,} in all" in chart
+
+
+def test_timeline_plot_draws_a_picture_with_axes_and_legend(havana, tmp_path):
+    pytest.importorskip("matplotlib", reason="the [plot] extra is not installed")
+    _, index = havana
+    picture = tmp_path / "cuba.svg"
+    run("timeline", "cuba", "--index", index, "--by", "source", "--plot", picture)
+    svg = picture.read_text(encoding="utf-8")
+    assert "matching paragraphs" in svg and "The White House" in svg and "month" in svg
+    result = run("timeline", "cuba", "--index", index, "--plot", tmp_path / "cuba.txt", expect=1)
+    assert ".svg" in one_line_error(result)
+
+
+def test_export_streams_every_match_with_its_metadata_and_neutralises_formulas(havana, tmp_path):
+    _, index = havana
+    total = json.loads(run("query", "cuba", "--index", index, "--format", "json").stdout)["total"]
+    lines = run("export", "cuba", "--index", index).stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == total and all(r["url"] and r["outlet"] and r["date"] for r in records)
+    assert {r["id"] for r in records} == {h["id"] for h in hits(index, "cuba", "-n", "1000")}
+    everything = run("export", "--index", index).stdout.splitlines()
+    stats = run("stats", "--index", index, "--format", "json").stdout
+    assert len(everything) == json.loads(stats)["paragraphs"]
+
+    import csv
+    import io
+
+    out = tmp_path / "cuba.csv"
+    run("export", "cuba", "--index", index, "--format", "csv", "-o", out)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == total and rows[0].keys() >= {"id", "text", "date", "url", "outlet", "speaker", "topics"}
+    # Transcript lines starting with a dash are real in these exports; as cells they must not run.
+    dashes = [r for r in csv.DictReader(io.StringIO(run("export", "--index", index, "--format", "csv").stdout))
+              if r["text"].lstrip("'").startswith(("-", "=", "+", "@"))]
+    assert dashes and all(r["text"].startswith("'") for r in dashes)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe():
+    from briefsearch.present.render import csv_cell, records_csv
+
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-2", "@SUM(A1)", "plain", 3, -4)] == ["'=1+1", "'+1", "'-2", "'@SUM(A1)", "plain", 3, -4]
+    assert records_csv([{"text": '=HYPERLINK("http://x")'}], ("text",)).splitlines()[1] == '"\'=HYPERLINK(""http://x"")"'
+
+
+@pytest.mark.slow
+def test_alerts_deliver_only_what_is_indexed_after_their_last_run(havana, tmp_path):
+    import shutil
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(havana[0], corpus)
+    shutil.copytree(havana[1], index)
+    run("alerts", "add", "kamala", "harris", "--source", "white house", "--index", index)
+    assert "kamala: 'harris' --source 'white house'" in run("alerts", "list", "--index", index).stdout
+    assert run("alerts", "run", "--index", index, expect=3).stdout == ""  # nothing indexed since it was saved
+    assert run("alerts", "run", "kamala", "--index", index, expect=3).stdout == ""
+
+    # One more file: two White House records about the Vice President's trip, not yet indexed.
+    lines = [line for line in WHITE_HOUSE.read_text(encoding="utf-8").splitlines()
+             if "northern triangle" in line.lower() and "harris" in line.lower() and "havana" not in line.lower()
+             and "<p>@" not in line][:2]
+    (corpus / "more.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    news = [json.loads(line) for line in run("alerts", "run", "--index", index, "--format", "jsonl").stdout.splitlines()]
+    new_articles = {a["id"] for a in json.loads(run("articles", "--index", index, "--format", "json", "-n", "100").stdout)
+                    if a["url"] in {json.loads(line)["link"] for line in lines}}
+    expected = {r["id"] for r in map(json.loads, run("export", "harris", "--source", "white house", "--index", index).stdout.splitlines())
+                if r["article_id"] in new_articles}
+    assert expected and {r["id"] for r in news} == expected
+    assert {r["status"] for r in news} == {"new"} and {r["alert"] for r in news} == {"kamala"}
+    assert run("alerts", "run", "--index", index, expect=3).stdout == ""  # twice in a row: nothing new
+
+    # Re-indexing an unchanged file is not news; an edited article is, marked "updated".
+    (corpus / "more.jsonl").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    assert run("alerts", "run", "--index", index, expect=3).stdout == ""
+    head, key, body = lines[0].partition('"content_html"')
+    edited = head + key + body.replace("Harris", "Kamala Harris", 1)
+    assert key and edited != lines[0]
+    (corpus / "more.jsonl").write_text("\n".join([edited, lines[1]]) + "\n", encoding="utf-8")
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    updated = [json.loads(line) for line in run("alerts", "run", "--index", index, "--format", "jsonl").stdout.splitlines()]
+    assert updated and {r["status"] for r in updated} == {"updated"}
+    assert all("Kamala Harris" in r["text"] for r in updated)
+
+    # Alerts live with the index: a rebuild keeps them and is not news; --since looks back in ingest time.
+    run("index", corpus, "--index", index, "-q", "--jobs", "1", "--rebuild")
+    assert run("alerts", "run", "--index", index, expect=3).stdout == ""
+    again = run("alerts", "run", "kamala", "--since", "2000-01-01", "--index", index, "--format", "jsonl").stdout
+    assert expected <= {json.loads(line)["id"] for line in again.splitlines()}
+    run("alerts", "remove", "kamala", "--index", index)
+    assert "No alert named 'kamala'" in one_line_error(run("alerts", "run", "kamala", "--index", index, expect=1))
+
+
+def test_batch_writes_one_summary_row_per_search(havana, tmp_path):
+    import csv
+    import io
+
+    _, index = havana
+    terms = tmp_path / "terms.csv"
+    terms.write_text('query,source,label\n"havana syndrome",white house,ahi\ncuba,,all\nzzyzx,,none\n"(unclosed",,bad\n', encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(run("batch", terms, "--index", index).stdout)))
+    assert [r["label"] for r in rows] == ["ahi", "all", "none", "bad"]
+    ahi, cuba, none, bad = rows
+    assert ahi["first_date"] == "2021-06-21" and ahi["last_date"] == "2022-05-17" and int(ahi["paragraphs"]) >= 2
+    first = hits(index, '"havana syndrome"', "--source", "white house")[0]
+    assert ahi["best_id"] == first["id"] and not ahi["error"]
+    total = json.loads(run("query", "cuba", "--index", index, "--format", "json").stdout)["total"]
+    assert int(cuba["paragraphs"]) == total and "Ned Price" in cuba["top_speakers"]
+    assert none["paragraphs"] == "0" and not none["best_id"]
+    assert bad["error"] and bad["paragraphs"] == ""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    assert "is empty" in one_line_error(run("batch", empty, "--index", index, expect=2))
+
+
+def test_outlets_are_named_from_the_url_host():
+    from briefsearch.ingest.extract.outlets import outlet_of
+
+    assert outlet_of("https://www.whitehouse.gov/briefing-room/x/") == "The White House"
+    assert outlet_of("https://bidenwhitehouse.archives.gov/briefing-room/x/") == "The White House"
+    assert outlet_of("https://www.state.gov/briefings/x/") == "U.S. Department of State"
+    assert outlet_of("https://www.nytimes.com/2021/06/21/x.html") == "nytimes.com"
+    assert outlet_of(None) is None and outlet_of("seeds/note.txt") is None
