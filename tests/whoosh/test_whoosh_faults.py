@@ -80,7 +80,7 @@ def test_disk_full_leaves_the_index_unchanged_and_unlocked(tmp_path, monkeypatch
         f"briefsearch: Disk full while writing the index in {index_dir} — the index is unchanged; "
         "free some space and run briefsearch index again")
     assert sorted(os.listdir(generation)) == files_before  # no temp TOC, segment or pool files left
-    assert sorted(os.listdir(index_dir)) == ["CURRENT", generation.name, "writer.lock"]
+    assert sorted(os.listdir(index_dir)) == ["CURRENT", generation.name, "ledger.sqlite", "writer.lock"]
     assert paragraph_count(index_dir) == count_before
     # Both locks are free: briefsearch's and Whoosh's (a second run in this process would fail otherwise).
     lock = WriterLock(index_dir)
@@ -100,7 +100,7 @@ def test_disk_full_during_a_rebuild_keeps_the_live_generation(seed_copy, monkeyp
     monkeypatch.setattr(SegmentWriter, "_assemble_segment", _enospc)
     result = invoke("index", corpus, "--index", index_dir, "--rebuild")
     assert result.exit_code == 74
-    assert sorted(os.listdir(index_dir)) == ["CURRENT", live.name, "writer.lock"]  # the half-built generation is gone
+    assert sorted(os.listdir(index_dir)) == ["CURRENT", live.name, "ledger.sqlite", "writer.lock"]  # the half-built generation is gone
     assert IndexDir(index_dir).current() == live
     assert paragraph_count(index_dir) == 27
 
@@ -142,7 +142,7 @@ def test_leftovers_of_a_killed_run_are_removed_and_reported(seed_copy):
     ]
     assert result.stdout.startswith("0 new, 0 changed, 1 unchanged")
     assert sorted(os.listdir(generation)) == clean
-    assert sorted(os.listdir(index_dir)) == ["CURRENT", generation.name, "writer.lock"]
+    assert sorted(os.listdir(index_dir)) == ["CURRENT", generation.name, "ledger.sqlite", "writer.lock"]
     assert invoke("check", "--index", index_dir).exit_code == 0
     again = invoke("index", corpus, "--index", index_dir)
     assert "recovered" not in again.stderr
