@@ -290,12 +290,13 @@ def stats(index_dir, fmt):
 
 @cli.command()
 @index_option
+@click.option("--full", is_flag=True, help="Read every stored paragraph and its postings, not a sample of 2,000.")
 @handle_errors
-def check(index_dir):
-    """Verify the index: file checksums, every stored paragraph, postings on a sample."""
+def check(index_dir, full):
+    """Verify the index: every file's checksum, then stored paragraphs and postings (a sample, or --full)."""
     from briefsearch.present.listings import check_index
 
-    problems = check_index(index_dir)
+    problems = check_index(index_dir, full=full)
     if problems:
         for problem in problems:
             click.echo(f"damaged: {safe(problem)}", err=True)

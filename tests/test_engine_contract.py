@@ -459,3 +459,16 @@ def test_matches_stream_every_match_and_article_reads_a_whole_article(engine, tm
         assert reader.article("000000000000") == []
     finally:
         reader.close()
+
+
+def test_check_is_sampled_by_default_and_reads_everything_when_full(engine, tmp_path, seed_paragraphs):
+    """``check()`` reads a sample, ``check(full=True)`` every paragraph; a sound index has no problems
+    either way (``briefsearch check`` and ``check --full``)."""
+    reader = engine.reader(_generation(engine, tmp_path, [seed_paragraphs]))
+    try:
+        assert reader.check() == []
+        assert reader.check(sample=5) == []
+        assert reader.check(full=True) == []
+    finally:
+        reader.close()
+

@@ -232,3 +232,197 @@ def test_11_strict_counts_fifos_and_link_loops_met_by_the_walk(tmp_path):
     assert f"warning: {corpus / 'loop.txt'}: skipped (Too many levels of symbolic links)" in result.stderr
     assert result.stdout.startswith("0 new, 0 changed, 1 unchanged, 0 removed, 2 skipped files; 0 paragraphs written, 1 in the index")
     assert paragraph_count(index_dir) == 1
+
+
+# --- 6. a damaged segment is never answered silently -------------------------------------------
+
+READERS = (("query", "date:2021"), ("query", "sanctions"), ("topics",), ("speakers",), ("acronyms",), ("stats",),
+           ("quotes", "--speaker", "Blinken"))
+
+
+def real_index(tmp_path: Path) -> tuple[Path, Path]:
+    from tests.helpers import state_dept_corpus
+
+    corpus = tmp_path / "corpus"
+    state_dept_corpus(corpus, 3, 10)
+    index_dir = tmp_path / "index"
+    assert invoke("index", corpus, "--index", index_dir).exit_code == 0
+    return corpus, index_dir
+
+
+def largest_engine_file(index_dir: Path) -> Path:
+    from briefsearch.indexing.storage import IndexDir
+
+    generation = IndexDir(index_dir).live()
+    engine = generation.engine()
+    return max((p for p in generation.path.iterdir() if engine.is_engine_file(p.name)), key=lambda p: p.stat().st_size)
+
+
+def zero(path: Path, count: int = 4096) -> None:
+    with open(path, "r+b") as handle:
+        handle.seek(path.stat().st_size // 2 - count // 2)
+        handle.write(b"\x00" * count)
+
+
+def test_6_a_zeroed_segment_makes_every_command_exit_5(tmp_path):
+    corpus, index_dir = real_index(tmp_path)
+    before = paragraph_count(index_dir)
+    victim = largest_engine_file(index_dir)
+    zero(victim)
+    for command in READERS:
+        result = invoke(*command, "--index", index_dir)
+        assert result.exit_code == 5, (command, result.output)
+        line = one_line_error(result)
+        assert f"cannot be trusted: {victim.name} does not match its checksum" in line, line
+        assert line.endswith("— run: briefsearch check, or briefsearch index --rebuild")
+    checked = invoke("check", "--index", index_dir)
+    assert checked.exit_code == 5 and f"damaged: {victim.name} does not match its checksum" in checked.stderr
+    refused = invoke("index", corpus, "--index", index_dir)  # an incremental run does not build on damage
+    assert refused.exit_code == 5, refused.output
+    assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0
+    assert invoke("check", "--index", index_dir).exit_code == 0
+    assert paragraph_count(index_dir) == before
+
+
+def test_6_damage_found_while_reading_is_exit_5_too(tmp_path, monkeypatch):
+    """Damage the checksums cannot see (the file changed, its checksum record with it) still
+    surfaces as exit 5 with the way out, never as an internal error or a silent count."""
+    import json as json_module
+
+    from briefsearch.indexing.storage import IndexDir
+
+    corpus, index_dir = real_index(tmp_path)
+    victim = largest_engine_file(index_dir)
+    zero(victim)
+    sums = IndexDir(index_dir).current() / "checksums.json"
+    recorded = json_module.loads(sums.read_text())
+    recorded.pop(victim.name)
+    sums.write_text(json_module.dumps(recorded))
+    for command in (("topics",), ("speakers",), ("acronyms",)):
+        result = invoke(*command, "--index", index_dir)
+        assert result.exit_code in (0, 5), (command, result.output)
+        assert "internal error" not in result.output
+
+
+# --- 7. damaged side files: covered by the checksums, never replaced by empty ones -------------
+
+
+@pytest.mark.parametrize("side_file", ["enrichment.json", "vocabulary.json"])
+def test_7_a_damaged_side_file_is_found_and_kept_for_a_rebuild(tmp_path, side_file):
+    from briefsearch.indexing.storage import IndexDir
+
+    corpus, index_dir = real_index(tmp_path)
+    before = paragraph_count(index_dir)
+    speakers_before = invoke("speakers", "--index", index_dir, "--format", "json").stdout
+    path = IndexDir(index_dir).current() / side_file
+    zero(path, 64)
+    damaged = path.read_bytes()
+
+    checked = invoke("check", "--index", index_dir)
+    assert checked.exit_code == 5
+    assert f"damaged: {side_file} does not match its checksum" in checked.stderr
+
+    touching = ("speakers",) if side_file == "enrichment.json" else ("query", "sanctoins")
+    result = invoke(*touching, "--index", index_dir)
+    assert result.exit_code == 5, result.output
+    assert f"cannot be trusted: {side_file} does not match its checksum" in one_line_error(result)
+
+    (corpus / "extra.txt").write_text(PLAN)
+    refused = invoke("index", corpus, "--index", index_dir)
+    assert refused.exit_code == 5, refused.output
+    assert f"cannot be trusted: {side_file} does not match its checksum" in one_line_error(refused)
+    assert path.read_bytes() == damaged  # not replaced by an empty registry
+    assert paragraph_count(index_dir) == before
+
+    assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0
+    assert invoke("check", "--index", index_dir).exit_code == 0
+    assert paragraph_count(index_dir) == before + 1
+    assert invoke("speakers", "--index", index_dir, "--format", "json").stdout == speakers_before
+
+
+# --- 9. a garbled CURRENT pointer --------------------------------------------------------------
+
+
+def test_9_a_current_pointer_of_non_text_bytes_is_damage_for_every_command(tmp_path):
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    (index_dir / "CURRENT").write_bytes(b"\xff\xfe\x00gen-000001\n")
+    for command in (("query", "sanctions"), ("stats",), ("check",), ("topics",), ("index", corpus)):
+        result = invoke(*command, "--index", index_dir)
+        assert result.exit_code == 5, (command, result.output)
+        assert one_line_error(result) == (f"briefsearch: The index pointer {index_dir}/CURRENT is not readable text "
+                                          "— run: briefsearch index --rebuild")
+    assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0
+    assert paragraph_count(index_dir) == 1
+
+
+# --- 12. the smaller ones ----------------------------------------------------------------------
+
+
+def test_12_speaker_overrides_that_are_not_json_are_a_usage_error(tmp_path):
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    overrides = tmp_path / "overrides.json"
+    overrides.write_text("not json at all {")
+    result = invoke("index", corpus, "--index", index_dir, "--rebuild", "--speaker-overrides", overrides)
+    assert result.exit_code == 2, result.output
+    line = one_line_error(result)
+    assert line.startswith(f"briefsearch: The speaker overrides file {overrides} is not valid JSON")
+    assert paragraph_count(index_dir) == 1
+
+
+def test_12_an_index_path_under_a_file_or_too_long_is_named_as_such(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    under_a_file = a_file / "index"
+    too_long = tmp_path / ("x" * 300)
+    for command in (("query", "sanctions"), ("stats",), ("check",)):
+        for path, reason in ((under_a_file, "Not a directory"), (too_long, "File name too long")):
+            result = invoke(*command, "--index", path)
+            assert result.exit_code == 1, result.output
+            assert one_line_error(result) == f"briefsearch: The index path {path} cannot be used ({reason}) — pass --index DIR"
+        result = invoke(*command, "--index", a_file)  # Click's own check of the option
+        assert result.exit_code == 2 and "is a file" in one_line_error(result)
+    for path, reason in ((under_a_file, "Not a directory"), (too_long, "File name too long")):
+        result = invoke("index", tmp_path, "--index", path)
+        assert result.exit_code == 2, result.output
+        assert one_line_error(result) == f"briefsearch: The index path {path} cannot be used ({reason}) — pass --index DIR"
+
+
+def test_12_a_generation_without_its_stamp_is_damage(tmp_path):
+    from briefsearch.indexing.storage import IndexDir
+
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN})
+    (IndexDir(index_dir).current() / "briefsearch-index.json").unlink()
+    result = invoke("query", "sanctions", "--index", index_dir)
+    assert result.exit_code == 5, result.output
+    assert "has no version stamp" in one_line_error(result)
+
+
+def test_12_utf16_without_a_bom_is_text(tmp_path):
+    corpus, index_dir = build(tmp_path, {"plan.txt": PLAN,
+                                         "le.txt": "Tariffs\n\nThe ministers cut the tariffs on steel.\n".encode("utf-16-le"),
+                                         "be.txt": "Quotas\n\nThe ministers lifted the quotas on grain.\n".encode("utf-16-be")})
+    assert paragraph_count(index_dir) == 3
+    assert invoke("query", "tariffs", "--index", index_dir).stdout.count("#p") == 1
+    assert invoke("query", "quotas", "--index", index_dir).stdout.count("#p") == 1
+
+
+def test_12_a_one_line_text_file_is_indexed(tmp_path):
+    corpus, index_dir = build(tmp_path, {"note.txt": "The ministers agreed on a new sanctions plan.\n"})
+    assert paragraph_count(index_dir) == 1
+    assert "The ministers agreed on a new sanctions plan." in invoke("query", "sanctions", "--index", index_dir).stdout
+
+
+def test_12_control_characters_between_words_separate_them(tmp_path):
+    record = json.dumps({"title": "Talks", "body": "The ministers met\u0000negotiators\u000cin Geneva."})
+    corpus, index_dir = build(tmp_path, {"export.jsonl": record + "\n"})
+    hit = json.loads(invoke("query", "negotiators", "--index", index_dir, "--format", "jsonl").stdout)
+    assert hit["text"] == "The ministers met negotiators in Geneva."
+
+
+def test_12_a_doctype_internal_subset_leaves_no_paragraph(tmp_path):
+    page = ('<!DOCTYPE html [\n<!ENTITY secret SYSTEM "file:///etc/passwd">\n]>\n'
+            "<html><body><p>The ministers agreed on a new sanctions plan.</p></body></html>")
+    corpus, index_dir = build(tmp_path, {"page.html": page})
+    assert paragraph_count(index_dir) == 1
+    hit = json.loads(invoke("query", "sanctions", "--index", index_dir, "--format", "jsonl").stdout)
+    assert hit["text"] == "The ministers agreed on a new sanctions plan."

@@ -206,8 +206,10 @@ class Reader(Protocol):
     def is_current(self) -> bool:
         """Whether no commit happened since this snapshot was opened."""
 
-    def check(self, sample: int = 200) -> list[str]:
-        """Problems found reading every stored paragraph and the postings of a sample."""
+    def check(self, sample: int = 2000, full: bool = False) -> list[str]:
+        """Problems found reading ``sample`` stored paragraphs spread over the index (every one
+        when ``full``, which also reads every posting list) and confirming, for some of them, that
+        their first words are posted for them."""
 
     def close(self) -> None:
         """Release the snapshot."""

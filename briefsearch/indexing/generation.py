@@ -4,17 +4,28 @@ A generation directory holds the engine's index and, beside it:
 
 - ``briefsearch-index.json``, the version stamp: which engine wrote the index, its format and
   schema fingerprint, the briefsearch version; read before the engine opens anything;
-- ``checksums.json``: sha256 of every engine file, recorded after each commit;
+- ``checksums.json``: sha256 of every engine file and of the stamp, recorded after each commit
+  with the file's size, mtime, ctime and inode when it was hashed, and the side files a commit
+  wrote;
 - ``enrichment.json``: what enrichment learnt across the collection (speaker registry, people);
 - ``vocabulary.json``: the collection's words and their counts, for spelling suggestions.
 
-Writers (the indexing run) and readers (search, listings, check) reach all of them through
-``Generation``; nobody else names these files.
+Side files carry their own sha256 (``{"sha256": ..., "data": ...}``), written in the same atomic
+replacement as their data, so a kill can never leave a side file and its checksum disagreeing.
+
+Damage is never answered silently. Every reader verifies the generation when it opens it
+(``verify_on_open``): each recorded file must exist with the size, mtime, ctime and inode it had
+when it was hashed, or be hashed again and match (a file rewritten in place, even with its mtime
+put back, has a new ctime); a side file is verified whenever it is read. ``check`` hashes every
+file. Writers (the indexing run) and readers (search, listings, check) reach all of these files
+through ``Generation``; nobody else names them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -74,9 +85,9 @@ class Generation:
                 str(data.get("briefsearch_version", "?")), str(data.get("created", "")),
             )
         except FileNotFoundError:
-            raise IncompatibleIndex(f"The index at {self.index_root} has no version stamp (not made by this briefsearch) — "
-                                    "run: briefsearch index --rebuild") from None
-        except (ValueError, KeyError, TypeError):
+            raise CorruptIndex(f"The index generation {self.path} has no version stamp ({STAMP_NAME} is missing) — "
+                               "run: briefsearch index --rebuild") from None
+        except (ValueError, KeyError, TypeError, OSError):
             raise CorruptIndex(f"The version stamp in {self.path} is unreadable — run: briefsearch index --rebuild") from None
 
     def engine(self) -> Engine:
@@ -93,24 +104,50 @@ class Generation:
     # --- side files --------------------------------------------------------------------------
 
     def enrichment(self) -> dict | None:
-        """The enrichment state saved at the last commit (speaker registry, people), or None."""
-        return self._json(ENRICHMENT_NAME)
+        """The enrichment state saved at the last commit (speaker registry, people), or None
+        before the first commit. CorruptIndex when the file is damaged or missing."""
+        return self._side(ENRICHMENT_NAME)
 
     def write_enrichment(self, state: dict) -> None:
-        write_atomic(self.path / ENRICHMENT_NAME, json.dumps(state, ensure_ascii=False))
+        self._write_side(ENRICHMENT_NAME, state)
 
     def vocabulary(self) -> dict | None:
-        """Word → count of the collection, saved at the last commit, or None."""
-        return self._json(VOCABULARY_NAME)
+        """Word → count of the collection, saved at the last commit, or None before the first.
+        CorruptIndex when the file is damaged or missing."""
+        return self._side(VOCABULARY_NAME)
 
     def write_vocabulary(self, counts: dict) -> None:
-        write_atomic(self.path / VOCABULARY_NAME, json.dumps(counts, ensure_ascii=False))
+        self._write_side(VOCABULARY_NAME, counts)
 
-    def _json(self, name: str) -> dict | None:
+    def _write_side(self, name: str, value) -> None:
+        data = json.dumps(value, ensure_ascii=False)
+        digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
+        write_atomic(self.path / name, f'{_SIDE_HEAD}{digest}{_SIDE_MIDDLE}{data}}}')
+
+    def _side(self, name: str):
+        """A side file's data once its own checksum matched. None when it was never written; a file
+        a commit recorded but now missing, damaged or unreadable is CorruptIndex, never an empty
+        registry that the next commit would save over the real one."""
+        path = self.path / name
         try:
-            return json.loads((self.path / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            if name in self._recorded():
+                raise self._damage(f"{name} is missing") from None
             return None
+        except OSError as error:
+            raise self._damage(f"{name} is unreadable ({error.strerror})") from None
+        problem = _side_problem(raw)
+        if problem:
+            raise self._damage(f"{name} {problem}")
+        try:
+            return json.loads(_side_data(raw))
+        except (ValueError, RecursionError):
+            raise self._damage(f"{name} is not valid JSON") from None
+
+    def _damage(self, problem: str) -> CorruptIndex:
+        return CorruptIndex(f"The index in {self.path} cannot be trusted: {problem} — "
+                            "run: briefsearch check, or briefsearch index --rebuild")
 
     def clean_leftovers(self) -> list[str]:
         """Remove the temp files of side-file writes a killed run never finished."""
@@ -121,20 +158,81 @@ class Generation:
                 removed.append(entry.name)
         return removed
 
-    # --- checksums of committed engine files -------------------------------------------------
+    # --- checksums of committed files ------------------------------------------------------------
+
+    def _recorded(self) -> dict:
+        """checksums.json: name → {"sha256", "size", "mtime_ns", "ctime_ns", "ino"} (engine files
+        and the stamp) or {"side": true} (side files, which check themselves); {} before any."""
+        try:
+            known = json.loads((self.path / CHECKSUMS_NAME).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise self._damage(f"{CHECKSUMS_NAME} is unreadable") from None
+        if not isinstance(known, dict):
+            raise self._damage(f"{CHECKSUMS_NAME} is unreadable")
+        return {name: ({"sha256": entry} if isinstance(entry, str) else entry) for name, entry in known.items()}
 
     def record_checksums(self, engine: Engine) -> None:
-        """After a commit: sha256 of every engine file (they never change once written, so only new
-        files are hashed, and the commit point, which an engine may replace under the same name)."""
-        known = self._json(CHECKSUMS_NAME) or {}
-        point = engine.commit_point(self.path).name
-        current = {}
-        for path in sorted(p for p in self.path.iterdir() if p.is_file() and engine.is_engine_file(p.name)):
-            current[path.name] = (path.name != point and known.get(path.name)) or _sha256(path)
+        """After a commit: sha256 of every engine file and the stamp, with the file's identity when
+        hashed. Engine files never change once written, so a name already recorded keeps its
+        digest: only new files are hashed, and files whose identity changed (an index copied
+        elsewhere) are hashed again to refresh it when their bytes still match. A damaged file
+        keeps its old digest and stays damaged; it is never re-blessed."""
+        try:
+            known = self._recorded()
+        except CorruptIndex:
+            known = {}  # unreadable: every file is hashed again below
+        point = engine.commit_point(self.path).name  # an engine may replace it under the same name
+        current: dict[str, dict] = {}
+        for path in sorted(p for p in self.path.iterdir() if p.is_file()):
+            if engine.is_engine_file(path.name) or path.name == STAMP_NAME:
+                entry = known.get(path.name)
+                if entry is None or path.name == point:
+                    entry = _identity(path, _sha256(path))
+                elif not _same_identity(entry, os.stat(path)):
+                    digest = _sha256(path)
+                    if digest == entry.get("sha256"):
+                        entry = _identity(path, digest)
+                current[path.name] = entry
+            elif path.name in _SIDE_FILES:
+                current[path.name] = {"side": True}
         write_atomic(self.path / CHECKSUMS_NAME, json.dumps(current, indent=1, sort_keys=True))
 
+    def verify_on_open(self, engine: Engine) -> None:
+        """Raise CorruptIndex unless every recorded file is as it was hashed: same size, mtime,
+        ctime and inode (one stat each), or, when those differ (an index copied elsewhere),
+        hashed again to the same sha256. Side files are verified when read."""
+        known = self._recorded()
+        committed = None
+        for name, entry in sorted(known.items()):
+            if entry.get("side"):
+                continue
+            path = self.path / name
+            try:
+                info = os.stat(path)
+            except FileNotFoundError:
+                committed = committed or engine.committed_files(self.path)
+                if committed(name) or name == STAMP_NAME:
+                    raise self._damage(f"{name} is missing") from None
+                continue  # a file a later merge deleted before its checksums were recorded again
+            if _same_identity(entry, info):
+                continue
+            if _sha256(path) != entry.get("sha256"):
+                committed = committed or engine.committed_files(self.path)
+                if name == engine.commit_point(self.path).name and self._newer_commit(known, name, committed):
+                    continue  # a commit point replaced by a commit whose checksums were never recorded
+                raise self._damage(f"{name} does not match its checksum")
+
+    def _newer_commit(self, known: dict, commit_point: str, committed: Callable[[str], bool]) -> bool:
+        """Whether the live commit uses files never recorded: then its commit point (one that keeps
+        its name, as tantivy's ``meta.json``) is newer than its record, which is no damage."""
+        return any(p.is_file() and p.name not in known and p.name != commit_point and committed(p.name)
+                   for p in self.path.iterdir())
+
     def verify_checksums(self, committed: Callable[[str], bool] | None = None, commit_point: str | None = None) -> list[str]:
-        """Files whose bytes differ from what was recorded at commit, or that are missing.
+        """Every recorded file hashed again (``check``): files whose bytes differ from what was
+        recorded at commit, or that are missing; side files against their own checksums.
 
         ``committed`` (from the engine) tells which names the live commit uses: a process killed
         between a commit and the recording of its checksums leaves entries for files that commit's
@@ -143,30 +241,77 @@ class Generation:
         newer than its record: that is so when the live commit uses files never recorded.
         """
         try:
-            known = json.loads((self.path / CHECKSUMS_NAME).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return [f"{self.name}: no checksums recorded"]
-        except ValueError:
+            if not (self.path / CHECKSUMS_NAME).exists():
+                return [f"{self.name}: no checksums recorded"]
+            known = self._recorded()
+        except CorruptIndex:
             return [f"{self.name}/{CHECKSUMS_NAME} is unreadable"]
         problems = []
-        newer = commit_point is not None and committed is not None and any(
-            p.is_file() and p.name not in known and p.name != commit_point and committed(p.name) for p in self.path.iterdir())
-        for name, digest in sorted(known.items()):
+        newer = commit_point is not None and committed is not None and self._newer_commit(known, commit_point, committed)
+        for name, entry in sorted(known.items()):
+            path = self.path / name
+            if entry.get("side"):
+                try:
+                    raw = path.read_bytes()
+                except OSError:
+                    problems.append(f"{name} is missing")
+                    continue
+                problem = _side_problem(raw)
+                if problem:
+                    problems.append(f"{name} {problem}")
+                continue
             if committed is not None and not committed(name):
                 continue
             if newer and name == commit_point:
                 continue
-            path = self.path / name
             if not path.exists():
                 problems.append(f"{name} is missing")
-            elif _sha256(path) != digest:
+            elif _sha256(path) != entry.get("sha256"):
                 problems.append(f"{name} does not match its checksum")
         return problems
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
+_SIDE_FILES = (ENRICHMENT_NAME, VOCABULARY_NAME)
+_SIDE_HEAD = '{"sha256": "'
+_SIDE_MIDDLE = '", "data": '
+_SIDE_DATA_AT = len(_SIDE_HEAD) + 64 + len(_SIDE_MIDDLE)
 
+
+def _side_data(raw: bytes) -> bytes:
+    """The data part of a side file (the whole file when written before side files had checksums)."""
+    return raw[_SIDE_DATA_AT:-1] if raw.startswith(_SIDE_HEAD.encode()) else raw
+
+
+def _side_problem(raw: bytes) -> str | None:
+    """What is wrong with a side file's bytes, or None."""
+    if not raw.startswith(_SIDE_HEAD.encode()):
+        # Written before side files carried checksums: only its JSON can be checked.
+        try:
+            json.loads(raw)
+            return None
+        except (ValueError, RecursionError):
+            return "does not match its checksum"
+    head = raw[:_SIDE_DATA_AT]
+    if not head.endswith(_SIDE_MIDDLE.encode()) or not raw.endswith(b"}"):
+        return "does not match its checksum"
+    recorded = head[len(_SIDE_HEAD):len(_SIDE_HEAD) + 64].decode("ascii", "replace")
+    if hashlib.sha256(_side_data(raw)).hexdigest() != recorded:
+        return "does not match its checksum"
+    return None
+
+
+def _identity(path: Path, digest: str) -> dict:
+    info = os.stat(path)
+    return {"sha256": digest, "size": info.st_size, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns,
+            "ino": info.st_ino}
+
+
+def _same_identity(entry: dict, info: os.stat_result) -> bool:
+    return (entry.get("size"), entry.get("mtime_ns"), entry.get("ctime_ns"), entry.get("ino")) == (
+        info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 
 from briefsearch import __version__
 from briefsearch.engine import DEFAULT_ENGINE, engine_named
-from briefsearch.errors import BriefsearchError, SkippedFile, SourceError, UsageError
+from briefsearch.errors import BriefsearchError, NoIndex, SkippedFile, SourceError, UsageError
 from briefsearch.indexing.generation import Generation
 from briefsearch.indexing.ledger import LEDGER_FILE, Ledger, commit_marker, sync_ledger
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
@@ -158,6 +158,10 @@ class Ingest:
         for root in roots:
             if not os.path.exists(root):
                 raise SourceError(f"No such file or folder: {root} — check the path")
+        try:
+            self.store.check_path()
+        except NoIndex as error:  # a file or an impossible name where the index should go
+            raise SourceError(str(error)) from None
         with WriterLock(self.store.root) as lock:
             lock.acquire(wait)
             self._lock_fds = (lock.fileno(),)  # worker processes close their copy (see ingest.parallel)
@@ -187,6 +191,8 @@ class Ingest:
                     raise UsageError(f"The index at {self.store.display()} uses the {self.engine.name} engine; --engine "
                                      f"{self.engine_asked} applies when an index is created — add --rebuild to switch")
                 recovered += self._recover(generation)
+                # Never build on damage: a damaged side file would be replaced by an empty one.
+                generation.verify_on_open(self.engine)
                 reader = self.engine.reader(generation.path)
                 try:
                     manifest = reader.manifest()
@@ -244,6 +250,7 @@ class Ingest:
         engine_files = self.engine.recover(generation.path)
         temp_files = generation.clean_leftovers()
         if engine_files or temp_files:
+            generation.verify_on_open(self.engine)  # not re-recording over damage
             generation.record_checksums(self.engine)  # a kill between commit and recording leaves them stale
         notes = []
         if engine_files:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import time
 from pathlib import Path
 
@@ -50,15 +51,35 @@ class IndexDir:
             identity = (st.st_ino, st.st_mtime_ns, st.st_size)
             if self._pointer is not None and self._pointer[0] == identity and self._pointer[1].is_dir():
                 return self._pointer[1]  # CURRENT is replaced (a new inode), never rewritten in place
-            name = (self.root / CURRENT_NAME).read_text(encoding="utf-8").strip()
+            raw = (self.root / CURRENT_NAME).read_bytes()
         except FileNotFoundError:
+            self.check_path()
             raise NoIndex(f"No index at {self.display()} — run: briefsearch index") from None
         except OSError as error:
+            self.check_path()  # a path that cannot be an index folder is named as such, not as damage
             raise CorruptIndex(f"Cannot read {self.root / CURRENT_NAME} ({error.strerror}) — run: briefsearch index --rebuild") from None
+        try:
+            name = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise CorruptIndex(f"The index pointer {self.root / CURRENT_NAME} is not readable text — run: briefsearch index --rebuild") from None
         if not _GEN_RE.match(name) or not (self.root / name).is_dir():
             raise CorruptIndex(f"The index pointer {self.root / CURRENT_NAME} names a missing generation ({name!r}) — run: briefsearch index --rebuild")
         self._pointer = (identity, self.root / name)
         return self.root / name
+
+    def check_path(self) -> None:
+        """NoIndex naming the problem when the index path cannot be an index folder at all (a file,
+        a name the system refuses): that is a wrong path, not a damaged index."""
+        try:
+            info = os.stat(self.root)
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            if error.errno in (errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP):
+                raise NoIndex(f"The index path {self.root} cannot be used ({error.strerror}) — pass --index DIR") from None
+            raise
+        if not stat.S_ISDIR(info.st_mode):
+            raise NoIndex(f"The index path {self.root} is not a folder — pass --index DIR")
 
     def live(self) -> Generation:
         """The live generation; NoIndex when there is none."""

@@ -271,12 +271,27 @@ def _megabytes(count: int) -> str:
 def _looks_binary(sample: bytes) -> bool:
     if sample.startswith(_MAGIC_NUMBERS):
         return True
-    if any(sample.startswith(bom) for bom, _ in _UNICODE_BOMS):
+    if any(sample.startswith(bom) for bom, _ in _UNICODE_BOMS) or _utf16_without_bom(sample):
         return False  # UTF-16/32 text is full of NUL bytes
     if b"\x00" in sample:
         return True
     controls = len(sample.translate(None, _NOT_CONTROL))  # deleting the rest leaves the controls
     return controls > 0.05 * len(sample)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when ``sample`` reads as UTF-16 text without a byte-order mark:
+    Latin-script text then has a NUL in nearly every other byte, on one side only."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(even)
+    if odd.count(0) >= 0.7 * half and even.count(0) <= 0.05 * half:
+        return "utf-16-le"
+    if even.count(0) >= 0.7 * half and odd.count(0) <= 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -287,6 +302,12 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(codec), codec
             except UnicodeDecodeError:
                 break
+    utf16 = _utf16_without_bom(data[:SNIFF_BYTES])
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

@@ -33,8 +33,9 @@ def index_stats(index_dir: str | os.PathLike) -> IndexStats:
         )
 
 
-def check_index(index_dir) -> list[str]:
-    """Problems found in the live generation: checksums, stored paragraphs, postings (sampled)."""
+def check_index(index_dir, full: bool = False) -> list[str]:
+    """Problems found in the live generation: every file against its checksum (side files too),
+    then stored paragraphs and their postings, on a sample spread over the index (``full``: all)."""
     from briefsearch.errors import CorruptIndex
     from briefsearch.indexing.storage import IndexDir
 
@@ -46,7 +47,7 @@ def check_index(index_dir) -> list[str]:
     except CorruptIndex as error:
         return generation.verify_checksums() + [str(error)]
     try:
-        problems += reader.check()
+        problems += reader.check(full=full)
     except Exception as error:  # damaged files surface as zlib/EOF/struct errors while reading
         problems.append(f"reading the index failed: {type(error).__name__}: {error}")
     finally:

@@ -80,6 +80,7 @@ class Searcher:
     def _open(self) -> None:
         generation = self.store.live()
         engine = generation.engine()
+        generation.verify_on_open(engine)  # damage is exit 5, never a silent wrong answer
         if self._reader is not None:
             self._reader.close()
         self._reader = engine.reader(generation.path, self.policy.scoring)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0/C1 controls except tab and newline; zero-width and bidi marks; the BOM.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+# C0/C1 controls except tab and newline: they separate what is on either side ("met\x00them" is
+# two words), so each becomes a space.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Zero-width and bidi marks and the BOM: invisible inside a word, so they are dropped.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Runs of two or more spaces, or one space that is not a plain one: most text has neither, and
 # not substituting every single space keeps this pass cheap.
@@ -31,12 +32,13 @@ _PUNCTUATION_FOLD = str.maketrans(
 
 
 def clean_text(text: str) -> str:
-    """NFC-normalise, drop control and invisible characters, and collapse runs of spaces.
+    """NFC-normalise, turn control characters into spaces, drop invisible marks, collapse runs of spaces.
 
     Newlines are kept (chunking uses them); carriage returns become newlines.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
+    text = _CONTROLS.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text)
 

@@ -315,16 +315,19 @@ class TantivyReader:
             bytes=sum(f.stat().st_size for f in self.generation.iterdir() if f.is_file()),
         )
 
-    def check(self, sample: int = 200) -> list[str]:
-        """Every stored paragraph is read back; for a sample, the first words of its text must find it."""
+    def check(self, sample: int = 2000, full: bool = False) -> list[str]:
+        """``sample`` stored paragraphs spread over the index are read back (every one when ``full``);
+        for one in ten of them, the first words of its text must find it."""
         problems: list[str] = []
         try:
             addresses = [address for _, address in self.searcher.search(
                 self._paragraph_query, limit=max(1, self.searcher.num_docs), count=False).hits]
-            step = max(1, len(addresses) // sample)
+            step = max(1, len(addresses) // max(1, sample))
             for number, address in enumerate(addresses):
+                if number % step and not full:
+                    continue
                 paragraph = paragraph_from_document(self.searcher.doc(address))
-                if number % step:
+                if number % (step * 10):
                     continue
                 key = Q.term_query(self.schema, "id", paragraph.id)
                 for term in set(analyze(paragraph.text)[:3]):

@@ -18,7 +18,10 @@ def damage_errors() -> tuple[type[BaseException], ...]:
     import struct
     import zlib
 
-    return (EOFError, zlib.error, struct.error, pickle.UnpicklingError)
+    from whoosh.reading import TermNotFound
+
+    # TermNotFound: a term the lexicon just listed is missing from the same segment's terms.
+    return (EOFError, zlib.error, struct.error, pickle.UnpicklingError, TermNotFound, UnicodeDecodeError)
 
 
 def reading(method):

@@ -317,21 +317,36 @@ class WhooshReader:
         return [_text(term) for term in self.reader.lexicon(field)
                 if self.reader.postings(field, term).is_active()]
 
-    def check(self, sample: int = 200) -> list[str]:
+    def check(self, sample: int = 2000, full: bool = False) -> list[str]:
+        """Read ``sample`` stored paragraphs spread over the whole index (every one when ``full``)
+        and confirm, for one in ten of the sample, that the first words of its text are posted for
+        it (a skip to the paragraph in each posting list). ``full`` also decodes every posting list."""
         problems: list[str] = []
         total = self.reader.doc_count_all()
-        step = max(1, total // sample)
-        for docnum in range(total):
-            if self.reader.is_deleted(docnum):
-                continue
-            fields = self.reader.stored_fields(docnum)
-            if not is_paragraph(fields):
-                continue
-            paragraph = paragraph_from_fields(fields)
-            if docnum % step:
-                continue
-            for term in set(analyze(paragraph.text)[:3]):
-                if docnum not in set(self.reader.postings("text", term).all_ids()):
-                    problems.append(f"{paragraph.id}: the word {term!r} of its text has no posting")
-                    break
+        step = max(1, total // max(1, sample))
+        try:
+            for docnum in range(0, total, 1 if full else step):
+                if self.reader.is_deleted(docnum):
+                    continue
+                fields = self.reader.stored_fields(docnum)
+                if not is_paragraph(fields) or docnum % (step * 10):
+                    continue
+                problem = self._check_postings(docnum, paragraph_from_fields(fields))
+                if problem:
+                    problems.append(problem)
+            if full:
+                for field, term in self.reader.all_terms():
+                    for _ in self.reader.postings(field, term).all_ids():
+                        pass
+        except Exception as error:  # noqa: BLE001 - damaged bytes surface as zlib/EOF/struct/... errors
+            problems.append(f"reading the index failed: {type(error).__name__}: {error}")
         return problems
+
+    def _check_postings(self, docnum: int, paragraph: Paragraph) -> str | None:
+        for term in set(analyze(paragraph.text)[:3]):
+            postings = self.reader.postings("text", term)
+            if postings.is_active() and postings.id() < docnum:
+                postings.skip_to(docnum)
+            if not postings.is_active() or postings.id() != docnum:
+                return f"{paragraph.id}: the word {term!r} of its text has no posting"
+        return None

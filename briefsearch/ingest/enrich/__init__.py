@@ -72,8 +72,18 @@ def load_overrides(path: str | None) -> dict[str, str]:
     """The user's speaker corrections: {"aliases": {"MR PRICE": "Ned Price"}} (missing file: none)."""
     if not path or not Path(path).is_file():
         return {}
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return dict(data.get("aliases", {}))
+    from briefsearch.errors import SourceError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        aliases = data.get("aliases", {}) if isinstance(data, dict) else None
+        if not isinstance(aliases, dict):
+            raise ValueError('expected {"aliases": {"MR PRICE": "Ned Price"}}')
+        return {str(alias): str(name) for alias, name in aliases.items()}
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        detail = " ".join(str(error).split())[:80]
+        raise SourceError(f"The speaker overrides file {path} is not valid JSON ({detail}) — "
+                          "fix it, or leave out --speaker-overrides") from None
 
 
 class Enricher:

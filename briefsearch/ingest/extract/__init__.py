@@ -30,6 +30,11 @@ JSON_EXTENSIONS = frozenset({".jsonl", ".json"})
 FEED_EXTENSIONS = frozenset({".rss", ".atom", ".xml"})
 
 
+# A DOCTYPE with an internal subset (entity declarations): the HTML parser ends the declaration
+# at the first ">" and would keep the rest, down to "]>", as page text. Nothing in it is content.
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[[^\]]*\]\s*>", re.IGNORECASE)
+
+
 def extract_articles(source, text: str) -> list[Article]:
     """The articles in one decoded source file (``source`` is a sources.SourceFile).
 
@@ -43,7 +48,7 @@ def extract_articles(source, text: str) -> list[Article]:
     elif kind == "json":
         articles = _json_articles(key, text)
     elif kind == "html":
-        articles = [_html_page(key, text)]
+        articles = [_html_page(key, _DOCTYPE_SUBSET.sub("", text, count=1))]
     else:
         articles = [_text_article(key, text)]
     articles = [replace(article, source=source.path, outlet=article.outlet or outlet_of(article.url))

@@ -21,8 +21,8 @@ def _text_article(path: str, text: str) -> Article:
         lines = [line for line in chunks[0].split("\n") if line.strip()]
         first = lines[0]
         title = clean_line(_MD_HEADING.sub("", first) if is_markdown else first)
-        if len(lines) == 1 and len(title) <= 200:
-            chunks = chunks[1:]  # the title line is not a paragraph of the body
+        if len(lines) == 1 and len(title) <= 200 and len(chunks) > 1:
+            chunks = chunks[1:]  # the title line is not a paragraph of the body (unless it is all there is)
         elif len(title) > 150:
             title = title[:150].rsplit(" ", 1)[0] + "\u2026"
     blocks = text_blocks(chunks, markdown=is_markdown)
