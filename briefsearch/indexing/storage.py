@@ -7,7 +7,7 @@ Layout::
       gen-000003/             the live generation (``generation.Generation``)
       gen-000002/             the previous one, kept for rollback until the next success
       gen-000004.tmp/         a rebuild in progress, never visible to readers
-      writer.lock             briefsearch's writer lock (flock), body: pid, host, since, command
+      writer.lock             briefsearch's writer lock (POSIX record lock), body: pid, host, since, command
 
 Nothing here knows the engine.
 """
@@ -147,7 +147,14 @@ class IndexDir:
 
 
 class WriterLock:
-    """briefsearch's single-writer lock: ``flock`` on ``writer.lock``, with the holder recorded.
+    """briefsearch's single-writer lock: a POSIX record lock (``lockf``) on ``writer.lock``, with the
+    holder recorded.
+
+    Not ``flock``: a flock belongs to the open file, which forked worker processes inherit, so
+    after the indexer is killed its workers would hold the lock on until they notice (measured:
+    the next run refused with exit 75). A record lock belongs to the process alone; it is also
+    dropped when the holding process closes any descriptor of the file, so the holder never opens
+    ``writer.lock`` a second time.
 
     Readers never take it. The kernel releases it if the process dies, so it cannot go stale.
     """
@@ -165,7 +172,7 @@ class WriterLock:
         deadline = time.monotonic() + max(wait, 0.0)
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError as error:
                 if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
@@ -207,7 +214,7 @@ class WriterLock:
             os.ftruncate(self._fd, 0)
         except OSError:
             pass
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        fcntl.lockf(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
 
