@@ -186,11 +186,13 @@ def test_undecodable_file_name_is_indexed_shown_and_tracked(corpus, index_dir):
 
 
 def test_nul_and_control_characters_are_removed_from_stored_text(corpus, index_dir):
+    """Control characters separate what is on either side (a NUL between two words must not join
+    them, #18); zero-width marks are dropped."""
     (corpus / "records.jsonl").write_text(
-        '{"title": "Con\\u0007trol", "content": "The \\u001b[31mwarning\\u0000 bell\\u0085 rang for the \\u200bembargo today."}\n')
+        '{"title": "Con\\u0007trol", "content": "The \\u001b[31mwarning\\u0000bell\\u0085 rang for the \\u200bembargo today."}\n')
     index(corpus, "--index", index_dir)
     hits = search(index_dir, "embargo").hits
-    assert [(hit.paragraph.title, hit.paragraph.text) for hit in hits] == [("Control", "The [31mwarning bell rang for the embargo today.")]
+    assert [(hit.paragraph.title, hit.paragraph.text) for hit in hits] == [("Con trol", "The [31mwarning bell rang for the embargo today.")]
     assert found(index_dir, "bell") == found(index_dir, "embargo")
 
 
