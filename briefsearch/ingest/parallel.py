@@ -7,7 +7,8 @@ the indexing process, in file order, and results are the same as with one proces
 i goes to worker i mod n, and results are read back from worker i mod n, so the order never
 depends on timing. At most ``AHEAD`` files per worker are in flight, which bounds the memory of
 results not yet consumed. Workers ignore SIGINT (the parent handles Ctrl-C and stops them), end
-themselves when the parent is gone (checked every half second), and send back any exception, which
+themselves when the parent is gone (the kernel ends them on Linux, even mid-file; elsewhere they check
+every half second), and send back any exception, which
 is raised in the parent where the file is consumed, as if extraction had run there.
 """
 
@@ -18,6 +19,7 @@ import os
 import pickle
 import queue
 import signal
+import sys
 from collections.abc import Iterable, Iterator
 
 from briefsearch.errors import WriterFailed
@@ -27,9 +29,24 @@ AHEAD = 2
 _POLL = 0.5
 
 
+def _end_with_parent() -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies (PR_SET_PDEATHSIG): a worker
+    in the middle of a long file would otherwise outlive a killed indexer by that file's time,
+    holding its output pipes open."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # the half-second check below still ends the worker
+
+
 def _work(tasks, results, parent: int, close_fds: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
     for fd in close_fds:  # the parent's writer lock: a flock lives while any process holds it, and
         try:  # a worker that outlived a killed parent kept the next run out (exit 75)
             os.close(fd)
