@@ -110,6 +110,9 @@ class Hit:
     paragraph: Paragraph
     snippet: str  # plain text with matches marked by \x02 ... \x03 (the output layer renders them)
     context: tuple[Paragraph, ...] = ()  # neighbouring paragraphs when asked for (-C N)
+    # which group it was ranked in ("all the words", "some of the words"; None: the query has one):
+    # hits are ordered by group, then by score within it
+    tier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ class SearchResult:
     warnings: tuple[str, ...] = ()
     suggestion: str | None = None  # did-you-mean
     explain: str = ""  # the engine query, for --explain
+    all_words_total: int | None = None  # of ``total``, those holding all the words (queries ranked in groups)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ reads them back through its reader, with nothing engine-specific in the test.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -308,6 +309,56 @@ def test_answers_are_found_by_their_question_and_questions_by_their_answer(engin
         assert kinds["question"] == len([p for p in paragraphs if p.speech == "question"])
         answers = reader.search(reader.compile(qt.Term("answer", "speech")), limit=1000)
         assert answers.total == kinds["answer"] and all(p.speech == "answer" for p, _ in answers.hits)
+
+
+def _holding(paragraphs, test) -> set[str]:
+    """The ids of the paragraphs one of whose words as written (``text.analysis``, unstemmed) passes ``test``."""
+    from briefsearch.text.analysis import analyze
+
+    return {p.id for p in paragraphs if any(test(word) for word in analyze(p.text, stem=False))}
+
+
+def test_prefixes_and_fuzzy_words_match_words_as_written(engine, tmp_path, seed_paragraphs):
+    """"cooperat*" is every paragraph with a word starting "cooperat" whatever its stem ("cooper"),
+    and none with only "Cooper"; "missle~" the words one edit away. Scored by the stems."""
+    path, paragraphs, entry = seed_paragraphs
+    cooper = replace(paragraphs[0], id=f"{paragraphs[0].article_id}#p99", position=99,
+                     text="Gary Cooper met the cooper at the co-op.")
+    reader = engine.reader(_generation(engine, tmp_path, [(path, [*paragraphs, cooper], entry)]))
+    try:
+        everything = [*paragraphs, cooper]
+        for prefix in ("cooperat", "cooperati", "coop", "defens", "threat"):
+            found = reader.search(reader.compile(qt.Prefix(prefix)), limit=100)
+            expected = _holding(everything, lambda word, prefix=prefix: word.startswith(prefix))
+            assert expected and found.total == len(expected), prefix
+            assert {p.id for p, _ in found.hits} == expected, prefix
+            scores = [score for _, score in found.hits]
+            assert scores == sorted(scores, reverse=True) and min(scores) > 0
+        assert cooper.id not in {p.id for p, _ in reader.search(reader.compile(qt.Prefix("cooperat")), limit=100).hits}
+        found = reader.search(reader.compile(qt.Term("missle", fuzzy=True)), limit=100)
+        assert {p.id for p, _ in found.hits} == _holding(everything, lambda word: word in ("missile", "missiles")) != set()
+        assert "missil" in found.terms  # highlighted by the stem, like the word itself
+        nothing = reader.search(reader.compile(qt.Prefix("zzyzx")), limit=10)
+        assert nothing.total == 0 and nothing.hits == ()
+    finally:
+        reader.close()
+
+
+def test_a_wide_prefix_is_capped_and_says_so(engine, tmp_path):
+    """A prefix standing for more words than the cap searches the commonest and leaves a note."""
+    from briefsearch.models import Paragraph
+
+    words = [f"alpha{n:04d}" for n in range(700)]
+    paragraphs = [Paragraph(id=f"a1#p{n + 1}", article_id="a1", position=n + 1, title="Many words",
+                            text=" ".join(words[n:n + 3] + (["alpha0001"] * 3 if n % 2 else [])), source="many.txt")
+                  for n in range(len(words))]
+    reader = engine.reader(_generation(engine, tmp_path, [("many.txt", paragraphs, {"paragraphs": len(paragraphs)})]))
+    try:
+        query = reader.compile(qt.Prefix("alpha"))
+        assert len(query.notes) == 1 and "commonest" in query.notes[0]
+        found = reader.search(query, limit=5)
+        assert 0 < found.total < len(paragraphs) + 1
+        assert reader.compile(qt.Prefix("alpha000")).notes == ()
     finally:
         reader.close()
 

@@ -118,7 +118,17 @@ class Totals:
 
 
 class CompiledQuery(Protocol):
-    """A query structure compiled by one reader; only that reader can run it."""
+    """A query structure compiled by one reader; only that reader can run it.
+
+    Prefixes (``tree.Prefix``) and fuzzy words (``tree.Term(fuzzy=True)``) match the words of the
+    paragraph text as written, not their stems: "cooperat*" matches a paragraph holding
+    "cooperation" or "cooperative" and not one holding only "Cooper"; "missle~" matches the words
+    one edit from "missle" with the same first letter. Matches are scored by the stems of the words
+    they matched. One prefix or fuzzy word stands for at most a bounded number of words (the
+    commonest); when it is capped, ``notes`` says so in a sentence for the reader.
+    """
+
+    notes: tuple[str, ...]  # what the reader should be told about this query
 
     def describe(self) -> str:
         """The engine's own reading of the query, for ``--explain``."""
@@ -162,6 +172,9 @@ class Reader(Protocol):
         their scores, for ``order`` "newest" or "oldest"). ``within`` restricts without scoring;
         ``per_article`` keeps each article's best (or first) paragraph only; ``deadline`` (seconds)
         cuts a long search short and says so in ``timed_out``."""
+
+    def count(self, query: CompiledQuery, *, within: CompiledQuery | None = None) -> int:
+        """How many live paragraphs ``query`` matches (within ``within``), without ranking them."""
 
     def score_paragraphs(self, query: CompiledQuery, paragraph_ids: Iterable[str]) -> dict[str, float]:
         """The score ``query`` gives each of the paragraphs it matches among ``paragraph_ids``."""

@@ -45,6 +45,8 @@ def hit_record(hit: Hit) -> dict:
         "speaker": p.speaker, "topics": list(p.topics), "text": p.text, "snippet": plain(hit.snippet),
         "is_quote": p.is_quote, "is_turn": p.is_turn, "is_question": p.is_question, **speech_record(p),
     }
+    if hit.tier:
+        record["tier"] = hit.tier
     if hit.context:
         record["context"] = [paragraph_record(c) for c in hit.context]
     return record
@@ -73,6 +75,8 @@ def render_marks(snippet: str, color: bool) -> str:
 def render_result(result: SearchResult, fmt: str, color: bool = False) -> str:
     if fmt == "json":
         record = {"query": result.query, "total": result.total, "hits": [hit_record(h) for h in result.hits]}
+        if result.all_words_total is not None:
+            record["all_words_total"] = result.all_words_total
         if result.suggestion:
             record["suggestion"] = result.suggestion
         return json.dumps(record, ensure_ascii=False, indent=2)
@@ -87,8 +91,12 @@ def render_text(result: SearchResult, color: bool) -> str:
     lines = []
     for note in result.expansions:
         lines.append(f"expanded: {note}")
+    tier = result.hits[0].tier if result.hits else None
     for hit in result.hits:
         p = hit.paragraph
+        if hit.tier != tier:  # scores rank hits within their group: say where a group starts
+            lines.append(f"--- paragraphs holding {hit.tier} ---")
+            tier = hit.tier
         head = [f"{hit.rank:>2}. [{hit.score:.2f}]", _b(terminal_safe(p.title or "(untitled)", newlines=False), color)]
         meta = [m for m in (p.date[:10] if p.date else None, p.outlet, p.speaker, f"{p.article_id}#p{p.position}") if m]
         lines.append(" ".join(head))
@@ -104,7 +112,9 @@ def render_text(result: SearchResult, color: bool) -> str:
         lines.append("")
     shown = len(result.hits)
     if shown:
-        lines.append(f"{shown} of {result.total} paragraphs")
+        n = result.all_words_total
+        held = "" if n is None else f" ({n} {'holds' if n == 1 else 'hold'} all the words)"
+        lines.append(f"{shown} of {result.total} paragraphs{held}")
     return "\n".join(lines).rstrip("\n")
 
 

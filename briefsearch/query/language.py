@@ -303,8 +303,8 @@ def parse_query(text: str, warnings: list[str] | None = None) -> Node:
     Readings that keep natural-language queries working: a query of more than three words typed
     entirely in capitals is read in lower case (its AND, OR, NOT are words, as in a headline);
     plain text longer than the caps (a pasted paragraph) keeps its first MAX_TERMS distinct words;
-    and a query of more than LENIENT_WORDS words that fails to parse is read as plain words. The
-    last two add a warning.
+    and a query of more than LENIENT_WORDS words that fails to parse is read as plain words; they
+    each add a warning.
     """
     if len(text) > MAX_PLAIN_CHARS:
         raise QueryTooExpensive(f"Query too long ({len(text)} characters): use at most {MAX_PLAIN_CHARS}")
@@ -318,6 +318,9 @@ def parse_query(text: str, warnings: list[str] | None = None) -> Node:
         raise QuerySyntaxError("Empty query: type some words to search for")
     if text.isupper() and len(text.split()) > HEADLINE_WORDS:
         text = text.lower()
+        if warnings is not None:
+            warnings.append("Read the query typed in capitals as words, like a headline (its AND, OR, NOT are "
+                            "words here): type it in lower case to use operators")
     if is_plain_text(text):
         text = _first_words(text, warnings)
     try:

@@ -35,6 +35,32 @@ def split_exclusions(node):
     return (rest[0] if len(rest) == 1 else ql.And(rest, implicit=True)), exclusions
 
 
+def required_words(node):
+    """Words side by side with some marked ``+`` ("+tauscher russia"): the marked ones must match,
+    the others only add to the score (an ``AndMaybe``). ``+`` elsewhere changes nothing: the words
+    of an explicit AND are all required already."""
+    if isinstance(node, ql.And):
+        children = tuple(ql.Required(required_words(c.child)) if isinstance(c, ql.Required) else required_words(c)
+                         for c in node.children)
+        marked = [c.child for c in children if isinstance(c, ql.Required)]
+        if node.implicit and marked:
+            rest = tuple(c for c in children if not isinstance(c, ql.Required))
+            required = marked[0] if len(marked) == 1 else ql.And(tuple(marked))
+            optional = tuple(c for c in rest if not isinstance(c, ql.Not))
+            excluded = tuple(c for c in rest if isinstance(c, ql.Not))
+            if excluded:
+                required = ql.And((required, *excluded))
+            return ql.AndMaybe(required, (ql.Or(optional),)) if optional else required
+        return ql.And(tuple(c.child if isinstance(c, ql.Required) else c for c in children), implicit=node.implicit)
+    if isinstance(node, ql.Or):
+        return ql.Or(tuple(required_words(c) for c in node.children))
+    if isinstance(node, ql.Required):
+        return required_words(node.child)
+    if isinstance(node, (ql.Not, ql.Boost)):
+        return replace(node, child=required_words(node.child))
+    return node
+
+
 def drop_stop_words(node, policy: RankingPolicy = DEFAULT_POLICY):
     """Remove common words from implicit word groups (keeping capitals such as US and IT)."""
     if isinstance(node, ql.And) and node.implicit:

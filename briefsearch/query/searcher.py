@@ -26,12 +26,19 @@ from briefsearch.query.rewrite import (
     expand_acronyms,
     holds_phrase,
     quoted_phrases,
+    required_words,
     split_exclusions,
     stop_terms,
 )
 from briefsearch.query.snippets import make_snippet
 
 TIME_LIMIT_SECONDS = 10.0
+# What the paragraphs of each tier hold, by the number of tiers a query runs as (``plan.tiers``).
+# Hits are ordered by tier, then by score within the tier.
+TIER_NAMES = {
+    2: ("all the words", "some of the words"),
+    3: ("all the words", "at least two of the words", "some of the words"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class _Ranking:
     all_words: bool  # the first tier (all the words) found something
     tiers: list  # the tier each row came from (0: all the words)
     queries: list  # what ran, described by the engine, for --explain
+    notes: list  # what the engine said about the compiled queries (a capped expansion)
+    first_total: int  # paragraphs the first tier matches (all the words)
 
 
 class Searcher:
@@ -120,22 +129,28 @@ class Searcher:
         if rerank and ranking.rows and not ranking.timed_out:
             self._rerank(reader, ranking)
         rows = ranking.rows[: options.limit]
+        warnings.extend(ranking.notes)
         if not ranking.all_words and rows:
             warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
         if ranking.timed_out:
             warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
-        hits = tuple(self._hit(rank, paragraph, score, ranking.terms, options.context, reader)
-                     for rank, (paragraph, score) in enumerate(rows, 1))
+        names = TIER_NAMES.get(len(run), (None,))
+        hits = tuple(self._hit(rank, paragraph, score, ranking.terms, options.context, reader, names[tier])
+                     for rank, ((paragraph, score), tier) in enumerate(zip(rows, ranking.tiers), 1))
         suggestion = self._suggest(text, reader) if ranking.total < policy.suggest_below else None
+        explain = "  then: ".join(ranking.queries)
+        if within is not None:
+            explain += f"  within (restricts, never scores): {within.describe()}"
         return SearchResult(query=text, total=ranking.total, hits=hits, expansions=tuple(expansions),
-                            warnings=tuple(warnings), suggestion=suggestion,
-                            explain="  then: ".join(ranking.queries))
+                            warnings=tuple(warnings), suggestion=suggestion, explain=explain,
+                            all_words_total=ranking.first_total if len(run) > 1 else None)
 
     def _plan(self, reader, text: str, options: SearchOptions, warnings: list, expansions: list):
         """(the query's structure, its tiers in the order they run, its quoted phrases)."""
         policy = self.policy
         node = parse_query(text, warnings)
         node, exclusions = split_exclusions(drop_stop_words(node, policy))
+        node = required_words(node)
         primary, fallback = plan(node, policy)
         if options.expand:
             definitions = self._acronyms(reader)
@@ -172,8 +187,7 @@ class Searcher:
     def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int) -> _Ranking:
         """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
         rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
-        total and the queries reported are those of the first ``options.limit`` (the feedback
-        pass ranks more than it shows)."""
+        total is every paragraph the query matches (the last, widest tier), whatever the limit."""
         compiled = [reader.compile(tier) for tier in tiers]
         fetch = limit * 3 + 10 if phrases else limit
         while True:
@@ -193,15 +207,16 @@ class Searcher:
                 break
             fetch *= 4
         all_words = bool(rows)
+        first_total = total
         tiers_of = [0] * len(rows)
         timed_out = found.timed_out
         ran = [compiled[0]]
-        reported = None  # (total, queries) once options.limit rows are found
+        shown = None  # the queries that found the first options.limit rows (--explain shows those)
         for number, tier in enumerate(compiled[1:], 1):
             if rows and options.sort != "relevance":
                 break  # by date: the matches of the first tier that has any, not a mix of tiers
-            if len(rows) >= options.limit and reported is None:
-                reported = (total, list(ran))
+            if len(rows) >= options.limit and shown is None:
+                shown = list(ran)
             if len(rows) >= limit:
                 break
             ran.append(tier)
@@ -219,8 +234,12 @@ class Searcher:
             total = max(total, more.total)
             terms |= more.terms
             timed_out = timed_out or more.timed_out
-        total, ran = reported or (total, ran)
-        return _Ranking(rows, total, terms, timed_out, all_words, tiers_of, [query.describe() for query in ran])
+        if len(ran) < len(compiled) and not timed_out:
+            # the page filled early: the widest tier is counted, not ranked
+            total = max(total, reader.count(compiled[-1], within=within))
+        notes = list(dict.fromkeys(note for query in compiled for note in query.notes))
+        return _Ranking(rows, total, terms, timed_out, all_words, tiers_of,
+                        [query.describe() for query in shown or ran], notes, first_total)
 
     def _rerank(self, reader, ranking: _Ranking) -> None:
         """Pseudo-relevance feedback: the words the first ``feedback_docs`` hits share
@@ -305,10 +324,11 @@ class Searcher:
         terms = tuple(ql.Term(outlet, "outlet") for outlet in chosen)
         return terms[0] if len(terms) == 1 else ql.Or(terms)
 
-    def _hit(self, rank: int, paragraph: Paragraph, score: float, terms, context: int, reader) -> Hit:
+    def _hit(self, rank: int, paragraph: Paragraph, score: float, terms, context: int, reader,
+             tier: str | None = None) -> Hit:
         neighbours = _neighbours(reader, paragraph, context) if context > 0 else ()
         return Hit(rank=rank, score=round(float(score), 4), paragraph=paragraph,
-                   snippet=make_snippet(paragraph.text, terms), context=neighbours)
+                   snippet=make_snippet(paragraph.text, terms), context=neighbours, tier=tier)
 
     def show(self, paragraph_id: str, context: int = 0):
         """One paragraph and its neighbours (context paragraphs on each side)."""

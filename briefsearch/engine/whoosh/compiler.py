@@ -2,28 +2,41 @@
 
 Words search the paragraph text (``title:`` searches the article title). A word that the analyzer
 splits into several terms ("U.S.-Russia") becomes a phrase, as users expect.
+
+Prefixes and fuzzy words match the words as written (the unstemmed ``written`` field): "cooperat*"
+is every paragraph holding a word that starts with "cooperat" ("cooperation", "cooperative"),
+not the paragraphs of the stem "cooper" (which "Cooper" has too). The matching paragraphs are then
+scored by the stems of those words, like any other word. At most ``MAX_EXPANSION`` words (the
+commonest) stand for one prefix or fuzzy word; when there are more, a note says so.
 """
 
 from __future__ import annotations
 
 from itertools import islice
 
+from whoosh import matching
 from whoosh import query as wq
 
 from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
 from briefsearch.query import tree as ql
-from briefsearch.text.analysis import analyze
+from briefsearch.text.analysis import analyze, index_term
 
-MAX_PREFIX_EXPANSION = 512
+MAX_EXPANSION = 512  # words one prefix or fuzzy word stands for (the commonest)
+MAX_SCANNED = 50_000  # index words read to expand one prefix
+MAX_FUZZY_CHARS = 40  # a longer word~ is not a typing error
 # Query fields searched by words, and the Whoosh field holding them (default: the paragraph text).
 _TEXT_FIELDS = {"title": "title", "answers": "asked", "questions": "answered"}
 
 
 class Compiler:
-    """Turns a query structure into a Whoosh query against one reader (for prefix expansion)."""
+    """Turns a query structure into a Whoosh query against one reader (for prefix expansion).
+
+    ``notes`` collects what the reader should be told about the compiled query (a capped expansion).
+    """
 
     def __init__(self, reader):
         self.reader = reader
+        self.notes: list[str] = []
 
     def compile(self, node) -> wq.Query | None:
         method = getattr(self, "_" + type(node).__name__.lower())
@@ -46,7 +59,7 @@ class Compiler:
         if not terms:
             return None
         if node.fuzzy and len(terms) == 1:
-            return wq.FuzzyTerm(field, terms[0], maxdist=1, prefixlength=1)
+            return self._fuzzy(node, field)
         if len(terms) == 1:
             return wq.Term(field, terms[0])
         if field in ("asked", "answered"):
@@ -58,13 +71,43 @@ class Compiler:
         if not prefix:
             return None
         field = _TEXT_FIELDS.get(node.field, "text")
-        expanded = list(islice(self.reader.expand_prefix(field, prefix), MAX_PREFIX_EXPANSION + 1))
-        if len(expanded) > MAX_PREFIX_EXPANSION:
-            raise QueryTooExpensive(f'"{node.text}*" matches more than {MAX_PREFIX_EXPANSION} words: type more letters before the *')
-        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in expanded]
+        if field != "text":  # these fields keep no words as written: their stems stand in
+            return self._expanded(field, self.reader.expand_prefix(field, prefix), f"{node.text}*")
+        return self._as_written(self.reader.expand_prefix("written", prefix), f"{node.text}*")
+
+    def _fuzzy(self, node: ql.Term, field: str):
+        word = "".join(analyze(node.text, stem=False))
+        if len(word) > MAX_FUZZY_CHARS:
+            raise QueryTooExpensive(f'"{node.text[:20]}...~" is too long for a fuzzy word: use at most {MAX_FUZZY_CHARS} letters')
+        if field != "text":
+            return self._expanded(field, self.reader.terms_within(field, index_term(word), 1, prefix=1), f"{node.text}~")
+        return self._as_written(self.reader.terms_within("written", word, 1, prefix=1), f"{node.text}~")
+
+    def _commonest(self, field: str, found, label: str) -> list[str]:
+        """The words of ``found`` (index words of ``field``), the ``MAX_EXPANSION`` commonest when
+        there are more (said in ``notes``)."""
+        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in islice(found, MAX_SCANNED + 1)]
+        if len(words) > MAX_SCANNED:
+            raise QueryTooExpensive(f'"{label}" matches more than {MAX_SCANNED:,} words: type more letters before the *')
+        if len(words) > MAX_EXPANSION:
+            frequency = self.reader.doc_frequency
+            words = sorted(words, key=lambda w: -frequency(field, w))[:MAX_EXPANSION]
+            self.notes.append(f'"{label}" stands for more than {MAX_EXPANSION} words: searched the {MAX_EXPANSION} commonest '
+                              "(type more letters to narrow it)")
+        return words
+
+    def _as_written(self, found, label: str):
+        """Paragraphs holding one of the words as written, scored by the words' stems."""
+        words = self._commonest("written", found, label)
         if not words:
             return wq.NullQuery
-        return wq.Or([wq.Term(field, w) for w in words])
+        stems = sorted({index_term(w) for w in words})
+        written = _any([wq.Term("written", w) for w in words])
+        return wq.And([_any([wq.Term("text", s) for s in stems]), Restriction(written)])
+
+    def _expanded(self, field: str, found, label: str):
+        words = self._commonest(field, found, label)
+        return _any([wq.Term(field, w) for w in words]) if words else wq.NullQuery
 
     def _phrase(self, node: ql.Phrase):
         if node.field in ("speaker", "topic", "speech"):
@@ -134,6 +177,41 @@ class Compiler:
                     positives.append(compiled)
         return positives, negatives
 
+
+
+class Restriction(wq.WrappingQuery):
+    """``child`` as a condition only: it matches what ``child`` matches and adds nothing to the score.
+
+    Not Whoosh's ``ConstantScoreQuery(child, 0.0)``: its matcher reads a weight of 0.0 as "no
+    weight given" and scores every match 1.0, so a filter raised every filtered score by one.
+    """
+
+    def matcher(self, searcher, context=None):
+        inner = self.child.matcher(searcher, context)
+        if isinstance(inner, matching.NullMatcherClass):
+            return inner
+        return _ZeroScore(inner)
+
+    def __str__(self):
+        return f"FILTER({self.child})"
+
+    __unicode__ = __str__
+
+
+class _ZeroScore(matching.WrappingMatcher):
+    """Matches what the wrapped matcher does, scoring 0."""
+
+    def _replacement(self, newchild):
+        return _ZeroScore(newchild)
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        return 0.0
+
+    def max_quality(self):
+        return 0.0
 
 
 def _all(queries):

@@ -31,6 +31,7 @@ def install() -> None:
     _cache_missing_columns()
     _table_field_lengths()
     _bisecting_skip_to()
+    _and_maybe_skip_to()
     _zero_copy_buffer_files()
     if not getattr(FileStorage.rename_file, "briefsearch_durable", False):
         FileStorage.rename_file = _durable_rename(FileStorage.rename_file)
@@ -111,6 +112,30 @@ def _table_field_lengths() -> None:
 
     doc_field_length.briefsearch_patched = True
     W3PerDocReader.doc_field_length = doc_field_length
+
+
+def _and_maybe_skip_to() -> None:
+    """Whoosh's ``AndMaybeMatcher.skip_to(id)`` moves the optional matcher to ``id`` where the
+    required one landed past it, so the optional clause of the paragraph landed on went unscored:
+    under a filter (which skips) "+israel gaza" scored a paragraph holding both words 1.61 where
+    the same search without the filter scored it 3.24. Move it to where the required one is."""
+    from whoosh.matching import ReadTooFar
+    from whoosh.matching.binary import AndMaybeMatcher
+
+    if getattr(AndMaybeMatcher.skip_to, "briefsearch_patched", False):
+        return
+
+    def skip_to(self, id):
+        if not self.a.is_active():
+            raise ReadTooFar
+        ra = self.a.skip_to(id)
+        rb = False
+        if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+            rb = self.b.skip_to(self.a.id())
+        return ra or rb
+
+    skip_to.briefsearch_patched = True
+    AndMaybeMatcher.skip_to = skip_to
 
 
 def _bisecting_skip_to() -> None:

@@ -15,7 +15,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from briefsearch.engine.api import ORDERS, EngineHits, Scoring, Totals
-from briefsearch.engine.whoosh.compiler import Compiler
+from briefsearch.engine.whoosh.compiler import Compiler, Restriction
 from briefsearch.engine.whoosh.directory import open_index
 from briefsearch.engine.whoosh.errors import reading
 from briefsearch.engine.whoosh.schema import FACET_FIELDS, ORDER_FIELDS, is_paragraph, paragraph_from_fields
@@ -25,10 +25,12 @@ from briefsearch.text.analysis import analyze
 
 
 class WhooshQuery:
-    """A compiled query: the Whoosh query object, and its description for ``--explain``."""
+    """A compiled query: the Whoosh query object, its description for ``--explain`` and the notes
+    its compilation left (a capped expansion)."""
 
-    def __init__(self, query: wq.Query):
+    def __init__(self, query: wq.Query, notes: tuple[str, ...] = ()):
         self.query = query
+        self.notes = notes
 
     def describe(self) -> str:
         return str(self.query)
@@ -42,7 +44,7 @@ def _restricted(query: wq.Query, within: wq.Query | None) -> wq.Query:
     """
     if within is None:
         return query
-    return wq.And([query, wq.ConstantScoreQuery(within, 0.0)])
+    return wq.And([query, Restriction(within)])
 
 
 def _deadline_collector(child, seconds: float):
@@ -114,8 +116,9 @@ class WhooshReader:
 
     @reading
     def compile(self, node) -> WhooshQuery:
-        query = Compiler(self.reader).compile(node)
-        return WhooshQuery(wq.NullQuery if query is None else query)
+        compiler = Compiler(self.reader)
+        query = compiler.compile(node)
+        return WhooshQuery(wq.NullQuery if query is None else query, tuple(compiler.notes))
 
     @reading
     def search(self, query: WhooshQuery, *, within: WhooshQuery | None = None, limit: int = 10,
@@ -173,6 +176,11 @@ class WhooshReader:
         collector = _deadline_collector(collector, deadline)
         self.searcher.search_with_collector(query, collector)
         return collector.results(), collector.timed_out
+
+    @reading
+    def count(self, query: WhooshQuery, *, within: WhooshQuery | None = None) -> int:
+        query = _restricted(query.query, within.query if within is not None else None)
+        return sum(1 for _ in self.searcher.docs_for_query(query))
 
     @reading
     def score_paragraphs(self, query: WhooshQuery, paragraph_ids) -> dict[str, float]:

@@ -16,7 +16,7 @@ from briefsearch.engine.whoosh.analyzer import name_analyzer, text_analyzer
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech",
                 "outlet": "outlet", "date": "pub_day"}
@@ -33,6 +33,9 @@ def build_schema() -> Schema:
         paragraph=STORED(),
         article_id=ID(),
         text=TEXT(analyzer=text_analyzer(), phrase=True),
+        # The text's words as written (unstemmed index terms, no positions, never scored): what
+        # prefixes and fuzzy words match, so that "cooperat*" finds "cooperation" and not "Cooper"
+        written=KEYWORD(analyzer=text_analyzer(stem=False)),
         title=TEXT(analyzer=text_analyzer(), phrase=True),
         speaker=ID(),
         speaker_words=TEXT(analyzer=name_analyzer(), phrase=False),
@@ -57,7 +60,7 @@ def build_schema() -> Schema:
 # A canonical text description of what the schema means; any change here needs FORMAT_VERSION + 1.
 SCHEMA_DESCRIPTION = (
     f"format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};"
-    "fields=id:ID,kind:ID,paragraph,article_id:ID,text:TEXT,title:TEXT,speaker:ID,speaker_words:TEXT,"
+    "fields=id:ID,kind:ID,paragraph,article_id:ID,text:TEXT,written:KEYWORD,title:TEXT,speaker:ID,speaker_words:TEXT,"
     "topics:KEYWORD,acronyms:KEYWORD,flags:KEYWORD,speech:ID,asked:TEXT,answered:TEXT,pub_day:ID,outlet:ID,date_up:ID,date_down:ID,source:ID,meta"
 )
 SCHEMA_FINGERPRINT = hashlib.sha256(SCHEMA_DESCRIPTION.encode()).hexdigest()[:16]
@@ -72,6 +75,7 @@ def paragraph_fields(paragraph: Paragraph, exchange: tuple[str, str] = ("", ""))
         "paragraph": paragraph.to_record(),
         "article_id": paragraph.article_id,
         "text": paragraph.text,
+        "written": paragraph.text,
         "title": paragraph.title,
         "topics": ",".join(t.replace(",", " ") for t in paragraph.topics),
         "acronyms": ",".join(definition_value(s, l) for s, l in paragraph.acronyms),

@@ -1,0 +1,100 @@
+"""Answers a reporter can trust, on real press releases: what a prefix counts, what ``+`` requires,
+that a filter restricts without scoring, that the total does not depend on the limit, that an
+excluded field value excludes, and the warnings and spelling help a query gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefsearch.query.searcher import Searcher, SearchOptions
+from briefsearch.text.analysis import analyze
+from tests.conftest import STATE_DEPT, require
+
+RECORDS = 60  # the first press releases of the State Department export (656 paragraphs)
+
+
+@pytest.fixture(scope="module")
+def state_index(tmp_path_factory):
+    from briefsearch.indexing.runs import index_paths
+
+    source = require(STATE_DEPT)
+    root = tmp_path_factory.mktemp("state")
+    with open(source, encoding="utf-8") as handle:
+        lines = [next(handle) for _ in range(RECORDS)]
+    (root / "state.jsonl").write_text("".join(lines), encoding="utf-8")
+    index_paths([str(root / "state.jsonl")], str(root / "index"))
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def searcher(state_index):
+    with Searcher(state_index) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def paragraphs(searcher):
+    return list(searcher.reader.paragraphs())
+
+
+def _ids(result) -> list[str]:
+    return [hit.paragraph.id for hit in result.hits]
+
+
+@pytest.mark.parametrize("prefix", ["cooperat", "cooperati", "evacu", "immigra", "negotiat", "negoti"])
+def test_a_prefix_counts_the_paragraphs_holding_a_word_that_starts_with_it(searcher, paragraphs, prefix):
+    holding = {p.id for p in paragraphs if any(w.startswith(prefix) for w in analyze(p.text, stem=False))}
+    result = searcher.search(f"{prefix}*", SearchOptions(limit=1000))
+    assert holding, prefix
+    assert result.total == len(holding) and set(_ids(result)) == holding
+
+
+def test_plus_requires_only_its_own_word(searcher):
+    both = searcher.search("blinken israel", SearchOptions(limit=1000))
+    plus = searcher.search("+israel blinken", SearchOptions(limit=1000))
+    holding = [hit for hit in plus.hits if "israel" in hit.paragraph.text.lower()]
+    assert len(holding) == plus.total == len(plus.hits)  # every hit holds the required word ...
+    assert any("blinken" not in hit.paragraph.text.lower() for hit in plus.hits)  # ... not always the other
+    scores = [hit.score for hit in plus.hits]
+    assert scores == sorted(scores, reverse=True)
+    with_both = [hit for hit in plus.hits if "blinken" in hit.paragraph.text.lower()]
+    assert plus.hits[0] in with_both and plus.total > both.all_words_total > 0  # the other word ranks
+
+
+@pytest.mark.parametrize("query", ["israel", "cooperation", "human rights", "cooperat*", "+israel gaza"])
+def test_a_filter_restricts_and_never_scores(searcher, query):
+    everyone = {hit.paragraph.id: hit.score for hit in searcher.search(query, SearchOptions(limit=2000)).hits}
+    blinken = searcher.search(query, SearchOptions(limit=2000, speaker="blinken"))
+    assert blinken.hits and all(hit.paragraph.speaker == "Antony J. Blinken" for hit in blinken.hits)
+    assert {hit.paragraph.id: hit.score for hit in blinken.hits} == {i: everyone[i] for i in _ids(blinken)}
+    assert "within (restricts, never scores): " in blinken.explain and "blinken" in blinken.explain
+
+
+@pytest.mark.parametrize("query", ["israel gaza ceasefire", "secretary blinken hamas", "human rights china"])
+def test_the_total_does_not_depend_on_the_limit(searcher, query):
+    results = [searcher.search(query, SearchOptions(limit=limit, feedback=False)) for limit in (1, 5, 50, 500)]
+    assert len({result.total for result in results}) == 1 and results[0].total > 5
+    assert len({result.all_words_total for result in results}) == 1
+    longest = results[-1]
+    tiers = [hit.tier for hit in longest.hits]
+    assert tiers[0] == "all the words" and tiers[-1] == "some of the words"
+    assert sum(tier == "all the words" for tier in tiers) == longest.all_words_total
+    assert tiers == sorted(tiers, key=["all the words", "at least two of the words", "some of the words"].index)
+    for tier in set(tiers):  # the scores shown order the hits within their group
+        scores = [hit.score for hit in longest.hits if hit.tier == tier]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_an_excluded_speaker_is_left_out(searcher):
+    questions = searcher.search("israel speaker:question", SearchOptions(limit=500))
+    assert questions.hits and all(hit.paragraph.speaker == "Question" for hit in questions.hits)
+    for query in ("israel -speaker:question", "israel NOT speaker:question", "israel gaza -speaker:question"):
+        result = searcher.search(query, SearchOptions(limit=500))
+        assert result.hits and not any(hit.paragraph.speaker == "Question" for hit in result.hits)
+        assert not {hit.paragraph.id for hit in result.hits} & set(_ids(questions))
+
+
+def test_a_headline_in_capitals_is_read_as_words_and_says_so(searcher):
+    result = searcher.search("BLINKEN AND NETANYAHU ON GAZA")
+    assert result.hits and any("capitals" in warning for warning in result.warnings)
+    assert not any("capitals" in w for w in searcher.search("blinken AND price").warnings)
