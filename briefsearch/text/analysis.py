@@ -55,3 +55,21 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     """(term, start, end) for each token of ``text``: where each index term stands in the text."""
     cache = _terms[True]
     return [(cache.get(word := m.group()) or index_term(word), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+def one_edit_apart(word: str, other: str) -> bool:
+    """Whether ``other`` is ``word`` or one edit from it (an inserted, deleted or replaced letter,
+    or two neighbours swapped) with the first letter kept: what a fuzzy word (``missle~``) matches."""
+    if not word or not other or word[0] != other[0]:
+        return False
+    a, b = word[1:], other[1:]
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return (a[i + 1:] == b[i:]) if len(a) > len(b) else (a[i:] == b[i + 1:])

@@ -10,9 +10,9 @@ Where tantivy differs, the compiled query says what to verify:
   matches ``"missile defense"~2``), Whoosh keeps their order. A sloppy phrase that decides what
   matches (not one inside OR, NOT or an optional boost) is checked on each candidate's positions
   (``OrderCheck``), with Whoosh's rule: each word 1 to slop + 1 positions after the one before.
-- fuzzy terms: Whoosh's ``FuzzyTerm`` (one Damerau-Levenshtein edit, the first letter kept) is
-  compiled as a regular expression of that neighbourhood, which tantivy matches against the term
-  dictionary.
+- prefixes and fuzzy words match the words as written (the ``written`` field, unstemmed) and are
+  scored by those words' stems, as the contract says (``engine.api.CompiledQuery``); the words a
+  fuzzy word stands for are those of the term dictionary ``one_edit_apart`` from it.
 
 Each compiled query also carries its cost, the postings its terms hold (the reader decides from it
 whether a search can run past its deadline), and the text terms it matches on, for highlighting.
@@ -28,9 +28,11 @@ import tantivy
 from briefsearch.engine.tantivy.schema import day_number, topic_value
 from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
 from briefsearch.query import tree as ql
-from briefsearch.text.analysis import analyze
+from briefsearch.text.analysis import analyze, index_term, one_edit_apart
 
-MAX_PREFIX_EXPANSION = 512
+MAX_EXPANSION = 512  # words one prefix or fuzzy word stands for (the commonest)
+MAX_SCANNED = 50_000  # index words read to expand one prefix or fuzzy word
+MAX_FUZZY_CHARS = 40
 Occur = tantivy.Occur
 Q = tantivy.Query
 
@@ -94,6 +96,7 @@ class Compiler:
     def __init__(self, schema, searcher):
         self.schema = schema
         self.searcher = searcher
+        self.notes: list[str] = []  # what the reader should be told (a capped expansion)
 
     def compile(self, node) -> Compiled:
         compiled = self._compile(node, required=True)
@@ -125,33 +128,55 @@ class Compiler:
         terms = analyze(node.text)
         if not terms:
             return None
+        if node.fuzzy and len(terms) == 1:
+            return self._fuzzy(node, field_name)
         if field_name in ("asked", "answered"):  # no positions there: several terms are all of them
             return _all([self._term_query(field_name, t) for t in terms])
-        if node.fuzzy and len(terms) == 1:
-            return self._fuzzy(field_name, terms[0])
         if len(terms) == 1:
             return self._term_query(field_name, terms[0])
         return self._phrase_query(field_name, terms, 0, required)
 
-    def _fuzzy(self, field_name: str, term: str) -> Compiled:
-        query = Q.regex_query(self.schema, field_name, fuzzy_pattern(term))
-        cost = sum(count for _, count in self.searcher.terms_with_prefix(field_name, term[:1], limit=4096))
-        return Compiled(query, f"{field_name}:{term}~1", {term} if field_name == "text" else set(), cost)
+    def _fuzzy(self, node: ql.Term, field_name: str) -> Compiled | None:
+        word = "".join(analyze(node.text, stem=False))
+        if not word:
+            return None
+        if len(word) > MAX_FUZZY_CHARS:
+            raise QueryTooExpensive(f'"{node.text[:20]}...~" is too long for a fuzzy word: use at most {MAX_FUZZY_CHARS} letters')
+        if field_name != "text":  # the other fields keep no words as written: their stems stand in
+            word = index_term(word)
+        candidates = self.searcher.terms_with_prefix("written" if field_name == "text" else field_name, word[:1], limit=MAX_SCANNED)
+        near = [(term, count) for term, count in candidates if one_edit_apart(word, term)]
+        return self._expanded(field_name, near, f"{node.text}~", f"{field_name}:{word}~1")
 
     def _prefix(self, node: ql.Prefix, required: bool):
         prefix = "".join(analyze(node.text, stem=False))
         if not prefix:
             return None
         field_name = _field(node)
-        expanded = self.searcher.terms_with_prefix(field_name, prefix, limit=MAX_PREFIX_EXPANSION + 1)
-        if len(expanded) > MAX_PREFIX_EXPANSION:
-            raise QueryTooExpensive(f'"{node.text}*" matches more than {MAX_PREFIX_EXPANSION} words: type more letters before the *')
-        if not expanded:
-            return Compiled(None, f"{field_name}:{prefix}*")
-        words = sorted(term for term, _ in expanded)
-        query = Q.boolean_query([(Occur.Should, Q.term_query(self.schema, field_name, w)) for w in words])
-        return Compiled(query, f"{field_name}:{prefix}*", set(words) if field_name == "text" else set(),
-                        sum(count for _, count in expanded))
+        found = self.searcher.terms_with_prefix("written" if field_name == "text" else field_name, prefix, limit=MAX_SCANNED + 1)
+        if len(found) > MAX_SCANNED:
+            raise QueryTooExpensive(f'"{node.text}*" matches more than {MAX_SCANNED:,} words: type more letters before the *')
+        return self._expanded(field_name, found, f"{node.text}*", f"{field_name}:{prefix}*")
+
+    def _expanded(self, field_name: str, found, label: str, text: str) -> Compiled:
+        """The paragraphs holding one of the words ``found`` ((word, count), commonest first): in
+        the text, words as written, scored by their stems; in other fields, stems."""
+        if len(found) > MAX_EXPANSION:
+            found = found[:MAX_EXPANSION]
+            self.notes.append(f'"{label}" stands for more than {MAX_EXPANSION} words: searched the {MAX_EXPANSION} commonest '
+                              "(type more letters to narrow it)")
+        if not found:
+            return Compiled(None, text)
+        words = sorted(term for term, _ in found)
+        if field_name != "text":
+            query = Q.boolean_query([(Occur.Should, Q.term_query(self.schema, field_name, w)) for w in words])
+            return Compiled(query, text, set(), sum(count for _, count in found))
+        stems = sorted({index_term(w) for w in words})
+        scored = Q.boolean_query([(Occur.Should, Q.term_query(self.schema, "text", s)) for s in stems])
+        written = Q.boolean_query([(Occur.Should, Q.term_query(self.schema, "written", w)) for w in words])
+        query = Q.boolean_query([(Occur.Must, scored), (Occur.Must, Q.const_score_query(written, 0.0))])
+        cost = sum(count for _, count in found) + sum(self._freq("text", s) for s in stems)
+        return Compiled(query, text, set(stems), cost)
 
     def _phrase_query(self, field_name: str, terms, slop: int, required: bool) -> Compiled:
         cost = 2 * sum(self._freq(field_name, t) for t in set(terms))

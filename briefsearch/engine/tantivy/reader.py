@@ -68,8 +68,9 @@ def _is_tantivy_error(error: BaseException) -> bool:
 class TantivyQuery:
     """A compiled query: the tantivy query, its description and what matches must also satisfy."""
 
-    def __init__(self, compiled: Compiled):
+    def __init__(self, compiled: Compiled, notes: tuple[str, ...] = ()):
         self.compiled = compiled
+        self.notes = notes
 
     @property
     def query(self):
@@ -114,7 +115,9 @@ class TantivyReader:
 
     @reading
     def compile(self, node) -> TantivyQuery:
-        return TantivyQuery(Compiler(self.schema, self.searcher).compile(node))
+        compiler = Compiler(self.schema, self.searcher)
+        compiled = compiler.compile(node)
+        return TantivyQuery(compiled, tuple(compiler.notes))
 
     def _restricted(self, query, within: TantivyQuery | None):
         if within is None:
@@ -180,6 +183,13 @@ class TantivyReader:
             scores = self.score_paragraphs(query, [p.id for p, _ in rows])
             rows = [(p, scores.get(p.id, 0.0)) for p, _ in rows]
         return EngineHits(total, tuple(rows), frozenset(compiled.terms), timed_out)
+
+    @reading
+    def count(self, query: TantivyQuery, *, within: TantivyQuery | None = None) -> int:
+        if query.compiled.checks:  # matches are verified one by one: the search counts them
+            return self.search(query, within=within, limit=1).total
+        target = self._restricted(query.query, within) if query.query is not None else None
+        return 0 if target is None else self.searcher.search(target, limit=1).count
 
     @reading
     def score_paragraphs(self, query: TantivyQuery, paragraph_ids) -> dict[str, float]:

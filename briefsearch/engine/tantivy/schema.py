@@ -24,7 +24,7 @@ from briefsearch.engine.api import definition_value
 from briefsearch.models import Paragraph
 from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, analyze
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 TERMS_TOKENIZER = "whitespace"
 
 FACET_FIELDS = {"speaker": "speaker", "topic": "topics", "acronym": "acronyms", "flag": "flags", "speech": "speech",
@@ -42,6 +42,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("paragraph", stored=True)  # the whole paragraph (``Paragraph.to_record``), JSON
     builder.add_text_field("text", tokenizer_name=TERMS_TOKENIZER, index_option="position")
+    # the text's words as written (unstemmed index terms): what prefixes and fuzzy words match
+    builder.add_text_field("written", tokenizer_name=TERMS_TOKENIZER, index_option="basic")
     builder.add_text_field("title", tokenizer_name=TERMS_TOKENIZER, index_option="position")
     builder.add_text_field("speaker", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("speaker_words", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
@@ -66,7 +68,7 @@ def build_schema() -> tantivy.Schema:
 # A canonical text description of what the schema means; any change here needs FORMAT_VERSION + 1.
 SCHEMA_DESCRIPTION = (
     f"tantivy;format={FORMAT_VERSION};analyzer={ANALYZER_VERSION};tokens={TOKEN_PATTERN};tokenizer={TERMS_TOKENIZER};"
-    "fields=id:raw,key:u64,kind:raw,paragraph:bytes,text:terms,title:terms,speaker:raw,speaker_words:terms,"
+    "fields=id:raw,key:u64,kind:raw,paragraph:bytes,text:terms,written:unstemmed,title:terms,speaker:raw,speaker_words:terms,"
     "topics:raw,acronyms:raw,flags:raw,speech:raw,asked:terms,answered:terms,day:i64,article_id:raw,outlet:raw,date_up:u64,date_down:u64,"
     "source:raw,meta:bytes"
 )
@@ -110,6 +112,7 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
         doc.add_text("kind", "article")
     doc.add_bytes("paragraph", json.dumps(paragraph.to_record(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     doc.add_text("text", terms if terms is not None else terms_text(paragraph.text))
+    doc.add_text("written", terms_text(paragraph.text, stem=False))
     doc.add_text("title", title_terms if title_terms is not None else terms_text(paragraph.title))
     if paragraph.speaker:
         doc.add_text("speaker", paragraph.speaker)

@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
 from briefsearch.query import tree as ql
-from briefsearch.text.analysis import analyze, index_term
+from briefsearch.text.analysis import analyze, index_term, one_edit_apart
 
 MAX_EXPANSION = 512  # words one prefix or fuzzy word stands for (the commonest)
 MAX_SCANNED = 50_000  # index words read to expand one prefix
@@ -77,11 +77,20 @@ class Compiler:
 
     def _fuzzy(self, node: ql.Term, field: str):
         word = "".join(analyze(node.text, stem=False))
+        if not word:
+            return None
         if len(word) > MAX_FUZZY_CHARS:
             raise QueryTooExpensive(f'"{node.text[:20]}...~" is too long for a fuzzy word: use at most {MAX_FUZZY_CHARS} letters')
-        if field != "text":
-            return self._expanded(field, self.reader.terms_within(field, index_term(word), 1, prefix=1), f"{node.text}~")
-        return self._as_written(self.reader.terms_within("written", word, 1, prefix=1), f"{node.text}~")
+        if field != "text":  # these fields keep no words as written: their stems stand in
+            return self._expanded(field, self._near(field, index_term(word)), f"{node.text}~")
+        return self._as_written(self._near("written", word), f"{node.text}~")
+
+    def _near(self, field: str, word: str):
+        """The index words of ``field`` one edit from ``word`` (``one_edit_apart``)."""
+        for candidate in islice(self.reader.expand_prefix(field, word[:1]), MAX_SCANNED):
+            candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+            if one_edit_apart(word, candidate):
+                yield candidate
 
     def _commonest(self, field: str, found, label: str) -> list[str]:
         """The words of ``found`` (index words of ``field``), the ``MAX_EXPANSION`` commonest when
