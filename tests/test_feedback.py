@@ -181,8 +181,8 @@ def test_the_count_and_the_query_shown_are_those_without_feedback(state_index, q
         plain = searcher.search(query, SearchOptions(limit=10, feedback=False))
     assert fed.total == plain.total
     assert fed.explain.startswith(plain.explain + "  then: re-ranked with ")
-    with Searcher(state_index) as searcher:  # ranking a hundred runs tiers that ten do not need
-        assert searcher.search(query, SearchOptions(limit=100, feedback=False)).total > plain.total
+    with Searcher(state_index) as searcher:  # ranking a hundred runs tiers that ten do not need: same count
+        assert searcher.search(query, SearchOptions(limit=100, feedback=False)).total == plain.total
 
 
 @pytest.mark.parametrize("phrase", ['"foreign ministers"', '"united state"'])
