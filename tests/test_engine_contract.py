@@ -309,6 +309,8 @@ def test_answers_are_found_by_their_question_and_questions_by_their_answer(engin
         assert kinds["question"] == len([p for p in paragraphs if p.speech == "question"])
         answers = reader.search(reader.compile(qt.Term("answer", "speech")), limit=1000)
         assert answers.total == kinds["answer"] and all(p.speech == "answer" for p, _ in answers.hits)
+    finally:
+        reader.close()
 
 
 def _holding(paragraphs, test) -> set[str]:
