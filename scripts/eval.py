@@ -7,7 +7,19 @@ indexed with ``index_paths``, the ingest ``briefsearch index`` runs; each query 
 documents in SQLite FTS5 (``tokenize='porter unicode61'``, one column holding title and body),
 turns each query into an OR of its distinct terms, each double-quoted, and ranks by ``bm25()``.
 
-Usage (from the repository root):  python scripts/eval.py [--collections time,cisi] [--out-dir DIR]
+``--cli`` takes the path a user takes instead: each collection's JSON Lines file is indexed with
+``briefsearch index`` and each query runs as ``briefsearch query --per-article -n 100 --format
+json`` (the Click commands, run in this process), beside the same FTS5 baseline.
+
+``--known-items`` measures known-item search on the shared State Department and White House
+exports instead: each query of ``tests/fixtures/known_items.jsonl`` recalls one passage in other
+words (a spelling variant, the acronym where the text has the long form or the reverse, a
+paraphrase); its target is the paragraph of that article (``url``) holding the passage. MRR@10 and
+success@10 are printed by kind, for the product's settings and with each lever turned off
+(``--index DIR`` reuses an index of the two exports, e.g. the one scripts/query_cost.py uses).
+
+Usage (from the repository root):  python scripts/eval.py [--collections time,cisi] [--out-dir DIR] [--cli]
+                                   python scripts/eval.py --known-items [--index DIR]
 """
 
 from __future__ import annotations
@@ -128,6 +140,48 @@ def briefsearch_search(searcher, text: str, limit: int = LIMIT, **options) -> Ra
     return ranking
 
 
+def cli_index_collection(collection: collections_ir.Collection, index_dir: Path, work: Path, engine: str) -> float:
+    """``briefsearch index FILE.jsonl --index DIR --rebuild --engine E``; returns the seconds it took."""
+    from click.testing import CliRunner
+
+    from briefsearch.cli import cli
+
+    source = write_jsonl(collection, work)
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, ["index", str(source), "--index", str(index_dir), "--rebuild", "-q",
+                                      "--engine", engine])
+    if result.exit_code != 0:
+        raise RuntimeError(f"briefsearch index failed ({result.exit_code}): {result.output[-300:]}")
+    return time.perf_counter() - start
+
+
+class CliSearch:
+    """``briefsearch query --per-article -n LIMIT --format json -- TEXT``, run as the CLI runs it."""
+
+    def __init__(self, index_dir: Path, limit: int):
+        from click.testing import CliRunner
+
+        from briefsearch.cli import cli
+
+        self.runner, self.cli, self.index_dir, self.limit = CliRunner(), cli, str(index_dir), limit
+
+    def __call__(self, text: str) -> Ranking:
+        result = self.runner.invoke(self.cli, ["query", "--index", self.index_dir, "--per-article", "-n", str(self.limit),
+                                               "--format", "json", "--", text])
+        if result.exit_code == 2:
+            raise ValueError(result.stderr.strip())
+        if result.exit_code != 0:
+            raise RuntimeError(f"briefsearch query failed ({result.exit_code}): {result.output[-300:]}")
+        if not result.stdout.strip():
+            return []
+        ranking: Ranking = []
+        for hit in json.loads(result.stdout)["hits"]:
+            docno = hit["url"] or hit["article_id"]
+            if all(docno != seen for seen, _ in ranking):
+                ranking.append((docno, hit["score"]))
+        return ranking
+
+
 def run_queries(
     search: Callable[[str], Ranking], queries: dict[str, str], errors: tuple = ()
 ) -> tuple[dict[str, Ranking], float, list[tuple[str, str]]]:
@@ -208,8 +262,16 @@ def evaluate_collection(name: str, args, work: Path, use_briefsearch: bool) -> d
         index_dir = (args.index_dir / name) if args.index_dir else work / f"index-{name}"
         if args.reuse_index and index_dir.exists():
             report["bs_index_s"] = 0.0
+        elif args.cli:
+            report["bs_index_s"] = cli_index_collection(collection, index_dir, work, args.engine)
         else:
             report["bs_index_s"] = index_collection(collection, index_dir, work, args.engine)
+        if args.cli:
+            runs, report["bs_query_s"], report["bs_errors"] = run_queries(
+                CliSearch(index_dir, args.limit), queries, (ValueError,))
+            write_trec_run(args.out_dir / f"{name}.briefsearch-cli.run", runs, "briefsearch-cli")
+            report["bs"] = irmetrics.evaluate(_ids(runs), collection.qrels)
+            return report
         searcher = Searcher(str(index_dir))
         try:
             runs, report["bs_query_s"], report["bs_errors"] = run_queries(
@@ -245,6 +307,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=LIMIT, help="hits kept per query")
     parser.add_argument("--fts5-only", action="store_true", help="run the baseline only")
     parser.add_argument("--engine", default="whoosh", help="briefsearch's search engine (index --engine): whoosh, tantivy")
+    parser.add_argument("--cli", action="store_true",
+                        help="index with `briefsearch index` and query with `briefsearch query --per-article`")
+    parser.add_argument("--known-items", action="store_true",
+                        help="known-item search on the shared news exports instead of the test collections")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="with --known-items: an index of the State Department and White House exports")
     args = parser.parse_args(argv)
     args.collections = [c.strip().lower() for c in args.collections.split(",") if c.strip()]
     unknown = [c for c in args.collections if c not in collections_ir.READERS]
@@ -255,6 +323,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.known_items:
+        import known_items
+
+        return known_items.main(args)
     if not args.data_dir.is_dir():
         print(f"No test collections at {args.data_dir}; pass --data-dir.", file=sys.stderr)
         return 1
@@ -291,6 +363,11 @@ def print_report(reports: list[dict], use_briefsearch: bool) -> None:
         bs_avg = average([r["bs"] for r in reports]) if use_briefsearch else None
         rows.append(("average", bs_avg, average([r["fts5"] for r in reports])))
     print(format_table(rows))
+    if len(reports) > 1 and use_briefsearch:
+        below = [r["name"] for r in reports if r["bs"]["nDCG@10"] < r["fts5"]["nDCG@10"]]
+        gain = rows[-1][1]["nDCG@10"] / rows[-1][2]["nDCG@10"] - 1
+        print(f"\nnDCG@10 goals: at least FTS5 on every collection: {'met' if not below else 'MISSED (' + ', '.join(below) + ')'}; "
+              f"average {gain:+.1%} against FTS5 (goal >= +5%): {'met' if gain >= 0.05 else 'MISSED'}")
     for r in reports:
         for qid, message in r.get("bs_errors", [])[:5]:
             print(f"{r['name']} query {qid} failed: {message}")

@@ -91,3 +91,26 @@ def test_importing_the_query_helpers_loads_no_heavy_libraries():
             "print(sorted(m for m in ('pycountry', 'nameparser', 'bs4', 'whoosh') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_curated_dictionary_expands_both_ways_and_inside_longer_queries():
+    from briefsearch.query import tree as ql
+    from briefsearch.query.language import parse_query
+    from briefsearch.query.plan import plan
+    from briefsearch.query.rewrite import drop_stop_words, expand_acronyms, government_acronyms, merged_definitions
+
+    curated, capitals = government_acronyms()
+    assert {"ofac", "usaid", "pepfar", "jcpoa", "dfc", "nato"} <= set(curated) and "ice" in capitals
+    definitions = merged_definitions({"jta": {"joint threat assessment"}}, curated)
+
+    def expanded(text):
+        notes = []
+        primary, _ = plan(drop_stop_words(parse_query(text, [])))
+        return ql.describe(expand_acronyms(primary, definitions, notes, 0.8, capitals)), notes
+
+    text, notes = expanded("new office of foreign assets control rules")
+    assert "((office foreign assets control) OR OFAC^0.8)" in text and notes == ['"office foreign assets control" → OFAC']
+    text, notes = expanded("OFAC yachts")
+    assert '"office of foreign assets control"^0.8' in text
+    assert expanded("ice cream")[1] == [] and expanded("ICE raids")[1] == ['ICE → "immigration and customs enforcement"']
+    assert expanded("JTA talks")[1] == ['JTA → "joint threat assessment"']  # the collection's own stay

@@ -169,11 +169,19 @@ def test_state_department_slice_end_to_end(tmp_path):
     assert phrase["hits"] and all("human rights" in h["text"].lower() for h in phrase["hits"])
 
 
-def test_did_you_mean_offers_collection_words(seed):
+def test_misspelt_words_also_find_collection_words_and_say_so(seed):
     result = run("query", "missle cooperaton", "--index", seed)
-    assert result.stderr.splitlines() == ["Did you mean: missile cooperation", "No paragraphs match."]
+    assert result.stderr.splitlines() == [
+        "warning: Not in the collection, so also searched: missle → missile, cooperaton → cooperation"]
     data = json.loads(run("query", "missle cooperaton", "--index", seed, "--format", "json").stdout)
-    assert data["suggestion"] == "missile cooperation" and data["total"] == 0
+    assert data["total"] > data["all_words_total"] > 0 and "suggestion" not in data
+    assert all("missil" in h["text"].lower() and "cooperat" in h["text"].lower()  # stems match
+               for h in data["hits"] if h["tier"] == "all the words")
+
+
+def test_did_you_mean_offers_collection_words(seed):
+    result = run("query", "missle zeppelin", "--index", seed)
+    assert "Did you mean: missile zeppelin" in result.stderr.splitlines()
 
 
 def test_progress_bar_on_a_terminal(corpus, tmp_path):

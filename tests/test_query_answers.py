@@ -98,3 +98,20 @@ def test_a_headline_in_capitals_is_read_as_words_and_says_so(searcher):
     result = searcher.search("BLINKEN AND NETANYAHU ON GAZA")
     assert result.hits and any("capitals" in warning for warning in result.warnings)
     assert not any("capitals" in w for w in searcher.search("blinken AND price").warnings)
+
+
+def test_spelling_help_for_each_word_speakers_and_only_when_few_hits(searcher):
+    typo = searcher.search("blinkin israel", SearchOptions(limit=500))  # a typo beside a known word
+    assert "Not in the collection, so also searched: blinkin → blinken" in typo.warnings
+    assert typo.all_words_total == searcher.search("blinken israel").all_words_total > 0 and typo.suggestion is None
+    assert all("blinken" in hit.paragraph.text.lower() for hit in typo.hits if hit.tier == "all the words")
+    assert searcher.search("blinkin zeppelin").suggestion == "blinken zeppelin"  # few hits: said
+    assert searcher.search("blinken israel").suggestion is None
+    speaker = searcher.search("israel", SearchOptions(speaker="blinkn"))
+    assert speaker.total == 0 and speaker.suggestion == 'israel --speaker "Antony J. Blinken"'
+    field = searcher.search("speaker:blinkn israel")
+    assert field.suggestion == 'speaker:"Antony J. Blinken" israel'
+    topic = max(searcher.reader.facet_counts("topic").items(), key=lambda item: (" " in item[0], item[1]))[0]
+    misspelt = topic[:-2] + topic[-1]
+    assert searcher.search(f'topic:"{misspelt}"').suggestion == f'topic:"{topic}"'
+    assert searcher.search(f'topic:"{topic}"').suggestion is None

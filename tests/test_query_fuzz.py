@@ -73,3 +73,27 @@ def test_a_long_passage_that_breaks_the_rules_is_read_as_words(seed_index):
     result = CliRunner().invoke(cli, ["query", "--index", str(seed_index), "--", *words])
     assert result.exit_code == 0
     assert "warning: Read the query as plain words (Phrase too long (40 words): use at most 32)" in result.stderr
+
+
+@pytest.mark.slow
+def test_five_thousand_nasty_queries_answer_or_are_refused_in_one_line(searcher):
+    """Every class of costly or broken query text (``scripts/benchlib/nasty.py``), 5,000 of them, in
+    process: each answers or raises the query errors the CLI prints as one line with exit 2. Their
+    times on the 121k-paragraph index are measured by ``scripts/query_cost.py --fuzz 5000``."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from benchlib.nasty import nasty_queries
+
+    outcomes = {"answered": 0, "refused": 0}
+    for _, text in nasty_queries(5000, seed=5000):
+        try:
+            result = searcher.search(text)
+        except (QuerySyntaxError, QueryTooExpensive) as error:
+            assert str(error) and "\n" not in str(error), text[:60]
+            outcomes["refused"] += 1
+        else:
+            assert isinstance(result, SearchResult), text[:60]
+            outcomes["answered"] += 1
+    assert sum(outcomes.values()) == 5000 and min(outcomes.values()) > 500

@@ -42,3 +42,32 @@ def test_words_seen_once_are_not_vocabulary():
     v.add_text("a singular mispeling appears")
     assert "mispeling" not in v and v.to_dict() == {}
     assert Vocabulary.from_dict({"missile": 3}).counts["missile"] == 3
+
+
+def test_the_commoner_spelling_wins_even_two_edits_away():
+    """As in the White House export: "Zelenskyy" in 387 paragraphs, "Zelensky" in 5."""
+    v = Vocabulary.from_dict({"zelenskyy": 387, "zelensky": 5, "zelinski": 2})
+    assert correct_word("zelinsky", v) == "zelenskyy"
+    assert correct_word("zelensky", v) == "zelenskyy"  # known, but 77 times rarer
+    assert correct_word("zelenskyy", v) is None
+
+
+def test_field_values_are_corrected_against_their_own_lists_only():
+    v = Vocabulary.from_dict({"are": 5000, "arms": 300, "control": 400, "missile": 900, "psaki": 40, "price": 30})
+    topics = {"arms control": 40, "missile defense": 30}
+    speakers = {"Jen Psaki": 900, "Ned Price": 800}
+    assert suggest('topic:"arms control" missle', v, topics=topics) == 'topic:"arms control" missile'
+    assert suggest('topic:"arms contrl"', v, topics=topics) == 'topic:"arms control"'
+    assert suggest('topic:"arms contrl"', v) is None  # no topic list: the value is kept as typed
+    assert suggest("speaker:psacki missle", v, speakers=speakers) == 'speaker:"Jen Psaki" missile'
+    assert suggest("speaker:price", v, speakers=speakers) is None
+    assert suggest("title:missle date:2021", v) is None
+
+
+def test_every_step_is_bounded():
+    from briefsearch.query.spelling import distance
+
+    v = vocabulary()
+    assert correct_word("x" * 3000, v) is None and correct_word("missile" * 5, v) is None
+    assert distance("missile", "mussel") == 3 and distance("missle", "missile") == 1 and distance("ab", "ba") == 1
+    assert suggest(" ".join(["missle"] * 200), v).split() == ["missile"] * 12 + ["missle"] * 188

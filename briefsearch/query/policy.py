@@ -34,11 +34,17 @@ class RankingPolicy:
     near_slop: int = 8
     # an acronym's long form (and a long form's acronym) ranks this much below the words typed
     expansion_weight: float = 0.8
+    # the curated dictionary of government acronyms (``rewrite.government_acronyms``) merged with
+    # the definitions the collection makes
+    curated_acronyms: bool = True
     stop_words: frozenset[str] = STOP_WORDS
     stop_words_in_capitals: bool = False  # "THE" typed in capitals is a stop word too
     all_words_first: bool = True  # False: one any-word tier (with the same boosts)
     most_words_parts: tuple[int, int] = (3, 4)  # queries of this many parts get the at-least-two tier
     suggest_below: int = 3  # offer a corrected query when a search finds fewer paragraphs than this
+    # a word the collection does not have also finds the word it likely meant (``spelling``), this
+    # much lower ("morroco" also finds "Morocco"); 0 turns it off
+    correction_weight: float = 0.9
     # pseudo-relevance feedback (``feedback``): queries of at least ``feedback_min_words`` distinct
     # words; the ``feedback_words`` likeliest words of the first ``feedback_docs`` hits, hit weights
     # sharpened by ``feedback_sharpness``, the likeliest at ``feedback_weight``, re-rank the first

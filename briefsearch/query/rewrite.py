@@ -5,11 +5,14 @@ Each step takes a query structure (``tree``) and returns a new one; nothing here
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
 
 from briefsearch.engine.api import parse_definition_value
 from briefsearch.query import tree as ql
-from briefsearch.query.policy import DEFAULT_POLICY, RankingPolicy
+from briefsearch.query.policy import DEFAULT_POLICY, STOP_WORDS, RankingPolicy
 from briefsearch.text.analysis import analyze, index_term
 
 
@@ -58,6 +61,37 @@ def required_words(node):
         return required_words(node.child)
     if isinstance(node, (ql.Not, ql.Boost)):
         return replace(node, child=required_words(node.child))
+    return node
+
+
+def unknown_words(node) -> list[str]:
+    """The plain words of ``node`` (no field, wildcard or fuzzy mark) a speller may look at."""
+    if isinstance(node, ql.Term):
+        return [node.text] if node.field is None and not node.fuzzy else []
+    if isinstance(node, (ql.And, ql.Or)):
+        return [w for c in node.children for w in unknown_words(c)]
+    if isinstance(node, ql.AndMaybe):
+        return unknown_words(node.required)
+    if isinstance(node, (ql.Required, ql.Boost)):
+        return unknown_words(node.child)
+    return []
+
+
+def also_corrected(node, corrections: dict[str, str], weight: float):
+    """Each word of ``corrections`` (a word the collection does not have → the one it likely
+    meant) also finds its correction, ranked ``weight`` as high: "morroco" finds "Morocco"."""
+    if not corrections:
+        return node
+    if isinstance(node, ql.Term) and node.field is None and not node.fuzzy and node.text in corrections:
+        return ql.Or((node, ql.Boost(ql.Term(corrections[node.text]), weight)))
+    if isinstance(node, ql.And):
+        return ql.And(tuple(also_corrected(c, corrections, weight) for c in node.children), implicit=node.implicit)
+    if isinstance(node, ql.Or):
+        return ql.Or(tuple(also_corrected(c, corrections, weight) for c in node.children))
+    if isinstance(node, (ql.Required, ql.Boost)):
+        return replace(node, child=also_corrected(node.child, corrections, weight))
+    if isinstance(node, ql.AndMaybe):
+        return replace(node, required=also_corrected(node.required, corrections, weight))
     return node
 
 
@@ -130,41 +164,105 @@ def acronym_definitions(values) -> dict[str, set[str]]:
     return out
 
 
-_long_forms_of: list = [None, {}]  # the definitions last inverted, and their inversion
+GOVERNMENT_ACRONYMS = Path(__file__).resolve().parents[1] / "ingest" / "enrich" / "government_acronyms.json"
 
 
-def _long_forms(definitions: dict[str, set[str]]) -> dict[str, set[str]]:
-    """long form → short forms, inverted once per definitions (a reader's, read once per reader)."""
-    if _long_forms_of[0] is not definitions:
-        by_long: dict[str, set[str]] = {}
-        for short, longs in definitions.items():
-            for long in longs:
-                by_long.setdefault(long, set()).add(short)
-        _long_forms_of[:] = [definitions, by_long]
-    return _long_forms_of[1]
+@lru_cache(maxsize=1)
+def government_acronyms() -> tuple[dict[str, set[str]], frozenset[str]]:
+    """The curated dictionary shipped with briefsearch (``government_acronyms.json``, versioned):
+    short form (lowercase) → long forms (``long_form_key``), and the short forms that are also
+    common words ("ICE", "WHO"), which expand only when typed in capitals."""
+    data = json.loads(GOVERNMENT_ACRONYMS.read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = {}
+    capitals = set()
+    for short, long, *flags in data["acronyms"]:
+        out.setdefault(short.lower(), set()).add(long_form_key([long]))
+        if "capitals" in flags:
+            capitals.add(short.lower())
+    return out, frozenset(capitals)
+
+
+def merged_definitions(collection: dict[str, set[str]], curated: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The collection's definitions with the curated ones added (both long forms kept)."""
+    merged = {short: set(longs) for short, longs in curated.items()}
+    for short, longs in collection.items():
+        merged.setdefault(short, set()).update(longs)
+    return merged
+
+
+def _content_key(words) -> str:
+    """A long form compared without its common words ("department of state" → "department state"):
+    common words are dropped from queries before expansion."""
+    return " ".join(w for w in long_form_key(words).split() if w not in STOP_WORDS)
+
+
+MAX_LONG_FORM_WORDS = 8
 
 
 def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str],
-                    weight: float = DEFAULT_POLICY.expansion_weight):
-    """Let an acronym find its long form and a long form find its acronym, ranked ``weight`` as high."""
+                    weight: float = DEFAULT_POLICY.expansion_weight, capitals_only: frozenset[str] = frozenset()):
+    """Let an acronym find its long form and a long form find its acronym, ranked ``weight`` as high.
+
+    A long form is found anywhere among words side by side ("OFAC" also for "new office of foreign
+    assets control rules"); an acronym in ``capitals_only`` expands only when typed in capitals.
+    """
     if not definitions:
         return node
-    by_long = _long_forms(definitions)
+    by_long: dict[str, set[str]] = {}
+    for short, longs in definitions.items():
+        for long in longs:
+            by_long.setdefault(long, set()).add(short)
+            if (key := _content_key([long])) and len(key.split()) >= 2:
+                by_long.setdefault(key, set()).add(short)
+
+    def plain(n) -> bool:
+        return isinstance(n, ql.Term) and n.field is None and not n.fuzzy
+
+    def runs(children) -> list[tuple[int, int, set[str]]]:
+        """(start, end, acronyms) of the runs of plain words that spell a long form."""
+        found, i = [], 0
+        while i < len(children):
+            for end in range(min(len(children), i + MAX_LONG_FORM_WORDS), i + 1, -1):
+                part = children[i:end]
+                if all(plain(c) for c in part) and (shorts := by_long.get(_content_key([c.text for c in part]))):
+                    found.append((i, end, shorts))
+                    i = end
+                    break
+            else:
+                i += 1
+        return found
+
+    def acronyms_for(words, shorts):
+        expansions.extend(f'"{" ".join(words)}" → {s.upper()}' for s in sorted(shorts))
+        return tuple(ql.Boost(ql.Term(s.upper()), weight) for s in sorted(shorts))
 
     def visit(n):
         if isinstance(n, ql.Term) and n.field is None and not n.fuzzy:
-            longs = definitions.get(n.text.lower())
-            if longs and (n.text.isupper() or len(n.text) <= 6):
+            short = n.text.lower()
+            longs = definitions.get(short)
+            if longs and (n.text.isupper() or (len(n.text) <= 6 and short not in capitals_only)):
                 alternatives = [ql.Boost(ql.Phrase(tuple(l.split())), weight) for l in sorted(longs)]
                 expansions.extend(f'{n.text} → "{l}"' for l in sorted(longs))
                 return ql.Or((n, *alternatives))
             return n
         words = n.words if isinstance(n, ql.Phrase) and n.field is None else plain_words(n)
         if words:
-            shorts = by_long.get(long_form_key(words))
+            shorts = by_long.get(long_form_key(words)) or by_long.get(_content_key(words))
             if shorts:
-                expansions.extend(f'"{" ".join(words)}" → {s.upper()}' for s in sorted(shorts))
-                return ql.Or((n, *(ql.Boost(ql.Term(s.upper()), weight) for s in sorted(shorts))))
+                return ql.Or((n, *acronyms_for(words, shorts)))
+        if isinstance(n, (ql.And, ql.Or)) and (found := runs(n.children)):
+            children, last = [], 0
+            for start, end, shorts in found:
+                children.extend(visit(c) for c in n.children[last:start])
+                run = n.children[start:end]
+                alternatives = acronyms_for([c.text for c in run], shorts)
+                if isinstance(n, ql.Or):  # any of the words: the acronym is one more
+                    children.extend([*run, *alternatives])
+                else:
+                    children.append(ql.Or((ql.And(tuple(run), implicit=True), *alternatives)))
+                last = end
+            children.extend(visit(c) for c in n.children[last:])
+            return ql.Or(tuple(children)) if isinstance(n, ql.Or) else ql.And(tuple(children), implicit=n.implicit)
         if isinstance(n, ql.And):
             return ql.And(tuple(visit(c) for c in n.children), implicit=n.implicit)
         if isinstance(n, ql.Or):

@@ -23,12 +23,16 @@ from briefsearch.query.policy import DEFAULT_POLICY, RankingPolicy
 from briefsearch.query.rewrite import (
     acronym_definitions,
     drop_stop_words,
+    also_corrected,
     expand_acronyms,
+    government_acronyms,
     holds_phrase,
+    merged_definitions,
     quoted_phrases,
     required_words,
     split_exclusions,
     stop_terms,
+    unknown_words,
 )
 from briefsearch.query.snippets import make_snippet
 
@@ -137,7 +141,8 @@ class Searcher:
         names = TIER_NAMES.get(len(run), (None,))
         hits = tuple(self._hit(rank, paragraph, score, ranking.terms, options.context, reader, names[tier])
                      for rank, ((paragraph, score), tier) in enumerate(zip(rows, ranking.tiers), 1))
-        suggestion = self._suggest(text, reader) if ranking.total < policy.suggest_below else None
+        # spelling help only when it can help: few paragraphs hold all the words
+        suggestion = self._suggest(text, reader, options) if ranking.first_total < policy.suggest_below else None
         explain = "  then: ".join(ranking.queries)
         if within is not None:
             explain += f"  within (restricts, never scores): {within.describe()}"
@@ -154,9 +159,16 @@ class Searcher:
         primary, fallback = plan(node, policy)
         if options.expand:
             definitions = self._acronyms(reader)
-            primary = expand_acronyms(primary, definitions, expansions, policy.expansion_weight)
+            capitals = government_acronyms()[1] if policy.curated_acronyms else frozenset()
+            primary = expand_acronyms(primary, definitions, expansions, policy.expansion_weight, capitals)
             if fallback is not None:
-                fallback = expand_acronyms(fallback, definitions, [], policy.expansion_weight)
+                fallback = expand_acronyms(fallback, definitions, [], policy.expansion_weight, capitals)
+        corrections = self._corrections(node, reader) if policy.correction_weight else {}
+        if corrections:
+            primary = also_corrected(primary, corrections, policy.correction_weight)
+            fallback = also_corrected(fallback, corrections, policy.correction_weight) if fallback is not None else None
+            warnings.append("Not in the collection, so also searched: "
+                            + ", ".join(f"{word} → {better}" for word, better in corrections.items()))
         run = tiers(primary, fallback, policy)
         if exclusions:
             run = [ql.And((tier, *exclusions)) for tier in run]
@@ -270,23 +282,54 @@ class Searcher:
         ranking.tiers[: len(head)] = [ranking.tiers[i] for i in order]
         ranking.queries.append(f"re-ranked with {query.describe()}")
 
-    def _suggest(self, text: str, reader) -> str | None:
-        """A corrected query from the collection's vocabulary, when the query found little."""
-        from briefsearch.query.spelling import suggest
+    def _vocabulary_for(self, reader):
+        """The collection's vocabulary (``text.vocabulary``), read once per reader, or None."""
         from briefsearch.text.vocabulary import Vocabulary
 
         if self._vocabulary_of is not reader:  # read once per reader: it changes only with a commit
             counts = self.generation.vocabulary()
             self._vocabulary = Vocabulary.from_dict(counts) if counts is not None else None
             self._vocabulary_of = reader
-        if self._vocabulary is None:
+        return self._vocabulary
+
+    def _corrections(self, node, reader) -> dict[str, str]:
+        """The query's plain words the collection does not have → the word each likely meant."""
+        from briefsearch.query.spelling import MAX_CORRECTED, correct_word
+
+        vocabulary = self._vocabulary_for(reader)
+        if vocabulary is None:
+            return {}
+        corrections = {}
+        for word in [w for w in dict.fromkeys(unknown_words(node)) if not w.isupper()][:MAX_CORRECTED]:
+            if word.lower() not in vocabulary and (better := correct_word(word, vocabulary)):
+                corrections[word] = better
+        return corrections
+
+    def _suggest(self, text: str, reader, options: SearchOptions) -> str | None:
+        """A corrected query from the collection's vocabulary, speakers and topics, when the query
+        found little; a misspelt ``--speaker`` or ``--topic`` value is corrected beside it."""
+        from briefsearch.query.spelling import correct_speaker, correct_topic, suggest
+
+        self._vocabulary_for(reader)
+        lowered = text.lower()
+        speakers = reader.facet_counts("speaker") if options.speaker or "speaker:" in lowered else None
+        topics = reader.facet_counts("topic") if options.topic or "topic:" in lowered else None
+        corrected = suggest(text, self._vocabulary, speakers, topics) if self._vocabulary is not None else None
+        extra = []
+        if options.speaker and (name := correct_speaker(options.speaker, speakers)):
+            extra.append(f'--speaker "{name}"')
+        if options.topic and (topic := correct_topic(options.topic, topics)):
+            extra.append(f'--topic "{topic}"')
+        if corrected is None and not extra:
             return None
-        return suggest(text, self._vocabulary)
+        return " ".join([corrected or text, *extra])
 
     def _acronyms(self, reader) -> dict[str, set[str]]:
         """The acronym definitions of the open generation, read once per reader."""
         if self._acronyms_of is not reader:
             self._acronym_cache = acronym_definitions(reader.values("acronym"))
+            if self.policy.curated_acronyms:
+                self._acronym_cache = merged_definitions(self._acronym_cache, government_acronyms()[0])
             self._acronyms_of = reader
         return self._acronym_cache
 

@@ -2,60 +2,179 @@
 
 Suggestions come from the collection's vocabulary (``text.vocabulary``: surface words, never
 stemmed), so a suggestion is always a word the user can read and that occurs in the collection:
-"missle defence" → "missile defense", never "missil defens".
+"missle defence" → "missile defense", never "missil defens". Of the words one or two edits away
+the commonest wins, a second edit costing a factor ``SECOND_EDIT`` ("zelinsky" → "zelenskyy", 387
+paragraphs, over "zelensky", 5). Field values are corrected only against their own lists
+(``speaker:`` against the speakers' names, ``topic:`` against the topics), never into words of the
+text; other field values are kept as typed.
+
+Every step is bounded: words longer than ``MAX_WORD`` letters are not corrected, candidates are
+read from buckets of the vocabulary by first letter and length, the edit distance stops at two,
+and at most ``MAX_CORRECTED`` words of a query are looked at.
 """
 
 from __future__ import annotations
 
 import re
 
+from briefsearch.text.analysis import analyze
 from briefsearch.text.vocabulary import MIN_COUNT, Vocabulary
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-RARE_RATIO = 20  # a known word is still corrected if a one-edit neighbour is this much more common
+RARE_RATIO = 20  # a known word is still corrected if a neighbour is this much more common
+SECOND_EDIT = 10  # a word two edits away must be this much more common than one an edit away
+MAX_WORD = 30  # longer words are not typos of collection words
+MAX_CORRECTED = 12  # words of one query looked at
+_QUERY_PART = re.compile(
+    r'(?P<field>(?<![\w*])[A-Za-z_]+):(?P<value>"[^"]*"|\u201c[^\u201d]*\u201d|[^\s()"]+)'
+    r"|(?P<word>(?<![\w*])[A-Za-z]+(?![\w*:~]))"
+)
 
 
-def _edits1(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = [a + b[1:] for a, b in splits if b]
-    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-    inserts = [a + c + b for a, b in splits for c in _LETTERS]
-    return set(deletes + transposes + replaces + inserts)
+def distance(a: str, b: str, limit: int = 2) -> int:
+    """The optimal-string-alignment edit distance of ``a`` and ``b`` (insert, delete, replace, swap
+    two neighbours), or ``limit + 1`` as soon as it is sure to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            row[j] = value
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return min(previous[-1], limit + 1)
+
+
+class Speller:
+    """Words and how often each occurs, bucketed by first letter and length for quick neighbours."""
+
+    def __init__(self, counts: dict[str, int]):
+        self.counts = counts
+        self.buckets: dict[tuple[str, int], list[str]] = {}
+        for word, n in counts.items():
+            if n >= MIN_COUNT and word:
+                self.buckets.setdefault((word[0], len(word)), []).append(word)
+
+    def neighbours(self, word: str) -> list[tuple[str, int]]:
+        """(word, distance) of the known words one or two edits from ``word`` (same first letter)."""
+        found = []
+        for length in range(len(word) - 2, len(word) + 3):
+            for other in self.buckets.get((word[0], length), ()):
+                if other != word:
+                    d = distance(word, other)
+                    if d <= 2:
+                        found.append((other, d))
+        return found
+
+    def correct(self, word: str) -> str | None:
+        """The likeliest intended word for ``word`` (lower case), or None when it looks right."""
+        if not 4 <= len(word) <= MAX_WORD or not word.isalpha():
+            return None
+        counts = self.counts
+        near = self.neighbours(word)
+        if not near:
+            return None
+        weight = {w: counts[w] / (SECOND_EDIT if d == 2 else 1) for w, d in near}
+        best = max(weight, key=lambda w: (weight[w], w))
+        own = counts.get(word, 0)
+        if own >= MIN_COUNT and weight[best] < RARE_RATIO * own:
+            return None  # a real word of the collection, and no much commoner neighbour
+        return best
+
+
+def speller(vocabulary: Vocabulary) -> Speller:
+    """The vocabulary's speller, made once per vocabulary."""
+    made = getattr(vocabulary, "_speller", None)
+    if made is None or made.counts is not vocabulary.counts:
+        made = Speller(vocabulary.counts)
+        vocabulary._speller = made
+    return made
 
 
 def correct_word(word: str, vocabulary: Vocabulary) -> str | None:
     """The likeliest intended word for ``word``, or None when it looks right."""
-    lower = word.lower()
-    if len(lower) < 4 or not lower.isalpha():
-        return None
-    counts = vocabulary.counts
-    own = counts.get(lower, 0)
-    near = {w for w in _edits1(lower) if counts.get(w, 0) >= MIN_COUNT}
-    if own >= MIN_COUNT:
-        best = max(near, key=counts.__getitem__, default=None)
-        return best if best and counts[best] >= RARE_RATIO * own else None
-    if not near:
-        near = {w2 for w1 in _edits1(lower) for w2 in _edits1(w1) if counts.get(w2, 0) >= MIN_COUNT}
-    if not near:
-        return None
-    return max(near, key=lambda w: (counts[w], w))
+    return speller(vocabulary).correct(word.lower())
 
 
-def suggest(query: str, vocabulary: Vocabulary) -> str | None:
-    """The query with misspelt words replaced (operators, quotes and fields kept), or None."""
+def _name_words(names: dict[str, int]) -> dict[str, int]:
+    words: dict[str, int] = {}
+    for name, n in names.items():
+        for word in analyze(name, stem=False):
+            words[word] = words.get(word, 0) + n
+    return words
+
+
+def correct_speaker(value: str, speakers: dict[str, int]) -> str | None:
+    """The speaker name ``value`` was meant to find (the one with most paragraphs), when no name
+    holds all its words; None when one does or none is close."""
+    wanted = analyze(value, stem=False)
+    if not wanted or not speakers:
+        return None
+    named = {name: set(analyze(name, stem=False)) for name in speakers}
+    if any(set(wanted) <= words for words in named.values()):
+        return None
+    spell = Speller(_name_words(speakers))
+    fixed = [w if w in spell.counts else (spell.correct(w) if len(w) >= 4 else None) for w in wanted]
+    if any(w is None for w in fixed):
+        return None
+    matching = [name for name, words in named.items() if set(fixed) <= words]
+    return max(matching, key=lambda name: (speakers[name], name)) if matching else None
+
+
+def correct_topic(value: str, topics: dict[str, int]) -> str | None:
+    """The topic ``value`` was meant to be (lower case), when it is not one; None when it is or
+    none is close (each word within two edits)."""
+    value = " ".join(value.lower().split())
+    if not value or not topics or value in topics:
+        return None
+    words = value.split()
+    close = []
+    for topic, n in topics.items():
+        parts = topic.split()
+        if len(parts) == len(words) and all(distance(a, b) <= (1 if len(a) < 5 else 2) for a, b in zip(words, parts)):
+            close.append((n, topic))
+    return max(close)[1] if close else None
+
+
+def suggest(query: str, vocabulary: Vocabulary, speakers: dict[str, int] | None = None,
+            topics: dict[str, int] | None = None) -> str | None:
+    """The query with misspelt words replaced (operators, quotes and fields kept), or None.
+
+    ``speakers`` and ``topics`` (value → paragraphs) correct ``speaker:`` and ``topic:`` values;
+    without them those values are kept as typed, like every other field value.
+    """
     changed = False
+    looked = 0
 
     def fix(match: re.Match) -> str:
-        nonlocal changed
-        word = match.group(0)
-        if word.isupper() or match.start() > 0 and query[match.start() - 1] == ":":
-            return word  # acronyms and field values are not typos
+        nonlocal changed, looked
+        if match.group("field"):
+            field, value = match.group("field").lower(), match.group("value")
+            bare = value.strip('"\u201c\u201d')
+            better = None
+            if field == "speaker" and speakers:
+                better = correct_speaker(bare, speakers)
+            elif field == "topic" and topics:
+                better = correct_topic(bare, topics)
+            if not better:
+                return match.group(0)
+            changed = True
+            return f'{match.group("field")}:"{better}"' if " " in better else f'{match.group("field")}:{better}'
+        word = match.group("word")
+        if word.isupper() or looked >= MAX_CORRECTED:
+            return word  # acronyms are not typos
+        looked += 1
         better = correct_word(word, vocabulary)
         if better is None:
             return word
         changed = True
         return better.capitalize() if word[0].isupper() else better
 
-    corrected = re.sub(r"(?<![\w*])[A-Za-z]+(?![\w*:~])", fix, query)
+    corrected = _QUERY_PART.sub(fix, query)
     return corrected if changed else None

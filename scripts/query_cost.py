@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""What the costliest queries cost: the slowest time and the peak memory of each class of nasty query.
+
+Each class (``benchlib/nasty.py``: very long words, thousands of terms, deep nesting, wide
+prefixes, fuzzy words, long phrases, pasted passages, syntax soup, misspelt words) runs in its own
+process over one index, through the library's ``Searcher`` (the path ``briefsearch query`` takes):
+its generated queries with a fixed seed plus the worst case of the class written out. A query
+either answers or is refused with a one-line error (what the CLI turns into exit 2); the figures
+are the slowest query's wall time and the process's peak resident memory, beside a baseline
+process that opens the index and runs one one-word query. ``--fuzz N`` adds a process running N
+queries of every class in turn (the fuzz test's texts, on the real index).
+
+    briefsearch index ../shared/data/state_dept_press_releases ../shared/data/whitehouse_briefing_room --index /tmp/query-idx
+    python scripts/query_cost.py --index /tmp/query-idx --fuzz 5000
+
+Goal (issue #12): every class under 2 s and 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib.nasty import CLASSES, nasty_queries  # noqa: E402
+
+GOAL_SECONDS = 2.0
+GOAL_MB = 200
+
+WORST = {
+    "long word": ["x" * 100, "abcdefghij" * 100, "q" * 3000, "missile" * 1400],
+    "many terms": [" ".join(f"w{n}x" for n in range(3000)), " OR ".join(["missile", "iran"] * 600)[:20_000],
+                   " ".join(["president", "secretary", "said", "today", "united", "states"] * 500)[:20_000]],
+    "deep nesting": ["(" * 16 + "iran" + ")" * 16, "(" * 3000 + "iran" + ")" * 3000,
+                     "".join("(a OR " for _ in range(400)) + "b" + ")" * 400],
+    "wide prefixes": ["st* co* pr* re* in* de* ma* se*", "co*", "pr* OR re*", "st* co* pr* re* in* de* ma* se* th*"],
+    "fuzzy words": [" ".join(["secretery~", "presidnt~", "sanktions~", "ukriane~"] * 2),
+                    " ".join(w + "~" for w in ["missile", "defense", "russia", "iran", "taiwan", "covid", "vaccine", "china"]),
+                    "a" * 40 + "~", "b" * 41 + "~"],
+    "long phrase": ['"' + " ".join(["the", "president", "said"] * 10) + '"~50'],
+    "pasted passage": [" ".join(["The", "Secretary", "said", "(", "that", '"', "sanctions", "AND", "Iran"] * 2000)[:20_000]],
+    "syntax soup": ['"(((' * 100, "speaker:" * 500, "-" * 5000 + "iran", "+" * 3000 + "x"],
+    "misspelt words": [" ".join(["secretery", "presidnt", "sanktions", "ukriane", "zelinsky", "psacki"] * 10),
+                       "zz" * 15 + " " + "qq" * 15],
+}
+
+
+def run_queries(index: str, texts: list[str]) -> dict:
+    from briefsearch.errors import BriefsearchError
+    from briefsearch.query.searcher import Searcher, SearchOptions
+
+    slowest, slowest_text, answered, refused, errors = 0.0, "", 0, 0, []
+    with Searcher(index) as searcher:
+        searcher.search("iran")  # warm: the searcher's first query loads per-segment structures
+        for text in texts:
+            start = time.perf_counter()
+            try:
+                searcher.search(text, SearchOptions(limit=10))
+                answered += 1
+            except BriefsearchError as error:
+                refused += 1
+                if "\n" in str(error) or not str(error):
+                    errors.append(f"not one line: {text[:40]!r}")
+            except Exception as error:  # noqa: BLE001 - a traceback the user would see
+                errors.append(f"{type(error).__name__}: {text[:40]!r}")
+            took = time.perf_counter() - start
+            if took > slowest:
+                slowest, slowest_text = took, text
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"queries": len(texts), "answered": answered, "refused": refused, "errors": errors,
+            "slowest_s": round(slowest, 3), "slowest_query": slowest_text[:60], "peak_mb": round(peak_mb)}
+
+
+def texts_of(name: str, per_class: int, fuzz: int) -> list[str]:
+    if name == "baseline":
+        return ["iran"]
+    if name == "fuzz":
+        return [text for _, text in nasty_queries(fuzz, seed=5000)]
+    generated = [text for cls, text in nasty_queries(per_class * len(CLASSES)) if cls == name]
+    return WORST.get(name, []) + generated
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", required=True)
+    parser.add_argument("--per-class", type=int, default=30, help="generated queries per class (default 30)")
+    parser.add_argument("--fuzz", type=int, default=0, help="also run this many fuzz queries in one process")
+    parser.add_argument("--classes", default="", help="comma-separated classes (default: all)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(run_queries(args.index, texts_of(args.worker, args.per_class, args.fuzz))))
+        return
+    names = ["baseline", *(args.classes.split(",") if args.classes else CLASSES)]
+    if args.fuzz:
+        names.append("fuzz")
+    print(f"{'class':<16} {'queries':>7} {'answered':>8} {'refused':>7} {'slowest s':>9} {'peak MB':>7}  goal (<{GOAL_SECONDS:g} s, <{GOAL_MB} MB)  slowest query")
+    failed = False
+    for name in names:
+        out = subprocess.run([sys.executable, __file__, "--index", args.index, "--worker", name,
+                              "--per-class", str(args.per_class), "--fuzz", str(args.fuzz)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"{name:<16} failed: {out.stderr.strip().splitlines()[-1:]}")
+            failed = True
+            continue
+        r = json.loads(out.stdout)
+        met = r["slowest_s"] < GOAL_SECONDS and r["peak_mb"] < GOAL_MB and not r["errors"]
+        failed |= not met
+        print(f"{name:<16} {r['queries']:>7} {r['answered']:>8} {r['refused']:>7} {r['slowest_s']:>9.3f} {r['peak_mb']:>7}  "
+              f"{'met' if met else 'MISSED':<26} {r['slowest_query']!r}")
+        for error in r["errors"][:5]:
+            print(f"    {error}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
