@@ -91,7 +91,8 @@ def main(args) -> int:
             index_paths([str(args.data_dir.parent / name) for name in EXPORTS], str(index))
             print(f"indexed the two exports in {time.perf_counter() - start:.0f} s")
         kinds = sorted({item["kind"] for item in items}) + ["all"]
-        print(f"{len(items)} known-item queries ({', '.join(f'{k} {sum(i['kind'] == k for i in items)}' for k in kinds[:-1])})\n")
+        counts = ", ".join(f"{kind} {sum(item['kind'] == kind for item in items)}" for kind in kinds[:-1])
+        print(f"{len(items)} known-item queries ({counts})\n")
         print(f"{'settings':<22}" + "".join(f"| {k:<20}" for k in kinds))
         print(f"{'':<22}" + "| MRR@10 success@10  " * len(kinds))
         product = None
