@@ -314,8 +314,10 @@ def speakers(index_dir, topic, fmt):
     from briefsearch.present.listings import list_speakers
 
     records = list_speakers(index_dir, topic=topic)
-    line = lambda r: f"{r['paragraphs']:>7,}  {r['name']}  ({r['first_date'] or '?'} to {r['last_date'] or '?'})"  # noqa: E731
-    _echo_records(records, fmt, ("name", "aliases", "paragraphs", "first_date", "last_date"), line, "No speakers in the index.")
+    line = lambda r: (f"{r['paragraphs']:>7,}  {r['name']}{'' if r['kind'] == 'person' else '  [' + r['kind'] + ']'}"  # noqa: E731
+                      f"  ({r['first_date'] or '?'} to {r['last_date'] or '?'})")
+    _echo_records(records, fmt, ("name", "kind", "aliases", "paragraphs", "first_date", "last_date"), line,
+                  "No speakers in the index.")
 
 
 @cli.command()
@@ -351,12 +353,12 @@ def acronyms(index_dir, fmt):
 @format_option()
 @handle_errors
 def quotes(words, speaker, index_dir, limit, fmt):
-    """Direct quotes of a speaker, optionally only those matching a query."""
+    """What a speaker said (statements, turns, answers, direct quotes), optionally matching a query."""
     from briefsearch.present.listings import speaker_quotes
 
     records = speaker_quotes(index_dir, speaker, " ".join(words) or None, limit=limit)
-    line = lambda r: f"{r['date'] or '?'}  {r['id']}  {r['title']}\n    \u201c{r['quote']}\u201d"  # noqa: E731
-    _echo_records(records, fmt, ("quote", "speaker", "id", "date", "title"), line, f"No quotes of {speaker} found.")
+    line = lambda r: f"{r['date'] or '?'}  {r['id']}  [{r['kind']}]  {r['title']}\n    \u201c{r['quote']}\u201d"  # noqa: E731
+    _echo_records(records, fmt, ("quote", "speaker", "kind", "id", "date", "title"), line, f"No quotes of {speaker} found.")
 
 
 def _echo_records(records, fmt, keys, text_line, empty_message) -> None:

@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from briefsearch.cli import cli
@@ -18,7 +20,8 @@ def run_json(*args):
 def test_speakers_lists_tauscher_with_counts(seed_index):
     speakers = run_json("speakers", "--index", str(seed_index))
     tauscher = next(s for s in speakers if s["name"] == "Ellen Tauscher")
-    assert set(tauscher) == {"name", "aliases", "paragraphs", "first_date", "last_date"}
+    assert set(tauscher) == {"name", "kind", "aliases", "paragraphs", "first_date", "last_date"}
+    assert tauscher["kind"] == "person"
     assert tauscher["paragraphs"] >= 10
     assert "Ms. Tauscher" in tauscher["aliases"] or "Tauscher" in tauscher["aliases"]
 
@@ -61,3 +64,45 @@ def test_questions_can_be_excluded_and_expansion_reported(seed_index):
     plain = CliRunner().invoke(cli, ["query", "JTA", "--no-expand", "--index", str(seed_index), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(plain.output)))
     assert [r["paragraph"] for r in rows] == ["22", "23"]
+
+
+@pytest.fixture(scope="module")
+def briefing_index(tmp_path_factory):
+    """An index of two real State Department items: a press briefing and a statement by the Secretary."""
+    from briefsearch.indexing.runs import index_paths
+    from tests.conftest import STATE_DEPT, require
+
+    lines = require(STATE_DEPT).read_text(encoding="utf-8").splitlines()
+    briefing = next(l for l in lines if json.loads(l)["title"].startswith("Department Press Briefing"))
+    statement = next(l for l in lines if json.loads(l)["title"] == "Yemen National Day")
+    root = tmp_path_factory.mktemp("briefing")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "items.jsonl").write_text(briefing + "\n" + statement + "\n", encoding="utf-8")
+    index_paths([str(root / "corpus")], str(root / "index"))
+    return root / "index"
+
+
+def test_speakers_lists_people_first_and_questions_apart(briefing_index):
+    speakers = run_json("speakers", "--index", str(briefing_index))
+    kinds = [s["kind"] for s in speakers]
+    assert kinds == sorted(kinds, key=["person", "role", "question"].index)
+    assert speakers[-1]["name"] == "Question" and kinds.count("question") == 1
+    assert "Antony J. Blinken" in [s["name"] for s in speakers if s["kind"] == "person"]
+
+
+def test_quotes_lists_statements_and_answers_with_their_kind(briefing_index):
+    said = run_json("quotes", "--speaker", "blinken", "--index", str(briefing_index))
+    assert said and {q["kind"] for q in said} == {"statement"} and all(q["title"] == "Yemen National Day" for q in said)
+    yemen = run_json("quotes", "yemen", "--speaker", "blinken", "--index", str(briefing_index))
+    assert yemen and all("Yemen" in q["quote"] and q["id"] and q["date"] for q in yemen)
+    answers = run_json("quotes", "--speaker", "porter", "--index", str(briefing_index))
+    assert "answer" in {q["kind"] for q in answers}
+
+
+def test_answers_are_searched_by_their_question_through_the_cli(briefing_index):
+    hits = run_json("query", "speech:question", "-n", "50", "--index", str(briefing_index))["hits"]
+    question = next(h for h in hits if h["answered_by"])
+    word = max(question["text"].replace(",", " ").replace("?", " ").split(), key=len)
+    found = run_json("query", f"answers:{word}", "-n", "100", "--index", str(briefing_index))["hits"]
+    assert question["answered_by"] in {h["id"] for h in found}
+    assert all(h["speech"] == "answer" and h["answers_to"] for h in found)

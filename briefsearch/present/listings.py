@@ -63,7 +63,11 @@ def _dates(reader, facet: str, value: str, within=None) -> tuple[str | None, str
 
 
 def list_speakers(index_dir, topic: str | None = None) -> list[dict]:
-    """Speakers with their aliases, paragraph counts and date range (optionally within a topic)."""
+    """Speakers with their aliases, paragraph counts and date range (optionally within a topic):
+    people first, then roles that name no one ("Moderator", "Senior Administration Official"),
+    then questions from the floor (``kind``: "person", "role", "question")."""
+    from briefsearch.ingest.enrich.speakers import speaker_kind
+
     with Searcher(index_dir) as searcher:
         reader = searcher.reader
         within = reader.compile(ql.Term(topic, "topic")) if topic else None
@@ -71,9 +75,10 @@ def list_speakers(index_dir, topic: str | None = None) -> list[dict]:
         records = []
         for name, count in reader.facet_counts("speaker", within).items():
             first, last = _dates(reader, "speaker", name, within)
-            records.append({"name": name, "aliases": sorted(aliases.get(name, ())), "paragraphs": count,
-                            "first_date": first, "last_date": last})
-    return sorted(records, key=lambda r: (-r["paragraphs"], r["name"]))
+            records.append({"name": name, "kind": speaker_kind(name), "aliases": sorted(aliases.get(name, ())),
+                            "paragraphs": count, "first_date": first, "last_date": last})
+    order = {"person": 0, "role": 1, "question": 2}
+    return sorted(records, key=lambda r: (order[r["kind"]], -r["paragraphs"], r["name"]))
 
 
 def _speaker_aliases(state: dict | None) -> dict[str, list[str]]:
@@ -111,25 +116,41 @@ def list_acronyms(index_dir) -> list[dict]:
     return sorted(records, key=lambda r: (-r["count"], r["short"]))
 
 
+# The kinds of speech ``quotes`` lists: what a person said in their own words.
+SAID = ("statement", "turn", "answer", "quote")
+
+
 def speaker_quotes(index_dir, speaker: str, query: str | None = None, limit: int = 50) -> list[dict]:
-    """The direct quotes of a speaker: the quoted text, paragraph id, date and title."""
+    """What a speaker said in their own words (statements, transcript turns and answers, direct
+    quotes), optionally only what matches a query: the words (a quote's quoted passages, otherwise
+    the paragraph), the kind of speech, paragraph id, date and title. Best matches first with a
+    query, otherwise in date order."""
     from briefsearch.ingest.enrich.speakers import quoted_spans
 
     with Searcher(index_dir) as searcher:
         reader = searcher.reader
         if query:
-            result = searcher.search(query, SearchOptions(limit=1000, speaker=speaker, expand=True))
+            result = searcher.search(query, SearchOptions(limit=max(limit * 4, 200), speaker=speaker, expand=True))
             paragraphs = [h.paragraph for h in result.hits]
         else:
             within = reader.compile(ql.Term(speaker, "speaker"))
-            paragraphs = reader.paragraphs_with("flag", "quote", within=within)
+            paragraphs = [p for kind in SAID for p in reader.paragraphs_with("speech", kind, within=within, limit=limit)]
+            paragraphs.sort(key=lambda p: (p.date or "", p.article_id, p.position))
     records = []
     for p in paragraphs:
-        if not p.is_quote:
+        if _kind(p) not in SAID:
             continue
-        for quote in quoted_spans(p.text) or [p.text]:
-            records.append({"quote": quote, "speaker": p.speaker, "id": p.id, "date": (p.date or "")[:10] or None,
-                            "title": p.title})
+        spans = quoted_spans(p.text) if _kind(p) == "quote" else []
+        for words in spans or [p.text]:
+            records.append({"quote": words, "speaker": p.speaker, "kind": _kind(p), "role": p.speaker_role, "id": p.id,
+                            "date": (p.date or "")[:10] or None, "title": p.title})
             if len(records) >= limit:
                 return records
     return records
+
+
+def _kind(p) -> str | None:
+    """The kind of speech, also for a paragraph indexed before kinds were recorded."""
+    if p.speech:
+        return p.speech
+    return "quote" if p.is_quote else ("turn" if p.is_turn and not p.is_question else None)

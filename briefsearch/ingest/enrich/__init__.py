@@ -113,6 +113,7 @@ class Enricher:
                 known = self.state.people.get(key)
                 if known is None or known.split()[0] == name.split()[0]:
                     self.state.people[key] = name
+        self._learn_mentions(article.title, texts)
         ctx = article_context(article.title, article.author, texts)
         attributions = attribute_article(ctx, self.resolver, texts, self.state.gender_of)
         topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
@@ -131,6 +132,17 @@ class Enricher:
                 answers_to=paragraphs[asked].id if asked is not None else None,
                 answered_by=paragraphs[answer].id if answer is not None else None))
         return enriched
+
+    def _learn_mentions(self, title: str, texts: list[str]) -> None:
+        """Full names the text gives with an office or honorific ("Dr. Anthony Fauci", "COVID-19
+        Response Coordinator Jeff Zients"), kept for labels that give only a surname ("MR ZIENTS:")
+        in articles that never spell the name out. The first spelling learnt stays."""
+        from briefsearch.ingest.enrich.names import mentioned_people
+
+        for name in mentioned_people(title, texts):
+            key = name.split()[-1].lower()
+            if key not in self.state.people:
+                self.state.people[key] = name
 
     def _learn_person(self, name: str) -> None:
         from briefsearch.ingest.enrich.names import full_names_in_run, surname_keys

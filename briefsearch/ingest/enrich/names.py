@@ -180,3 +180,28 @@ def same_given_name(a: str, b: str) -> bool:
     """Whether two given names are the same person's: equal, or one the short form of the other."""
     a, b = a.lower().rstrip("."), b.lower().rstrip(".")
     return a == b or _NICKNAMES.get(a, a) == _NICKNAMES.get(b, b)
+
+
+# A full name the text introduces with an office or honorific: "Dr. Anthony Fauci", "Press
+# Secretary Jen Psaki", "COVID-19 Response Coordinator Jeff Zients".
+_INTRODUCED = re.compile(
+    r"\b(?:Dr\.|Mr\.|Ms\.|Mrs\.|Coordinator|Director|Advisor|Adviser|Secretary|Administrator|Spokesperson|"
+    r"Senator|Representative|Governor|Mayor|Ambassador|Envoy|Counselor|Commissioner|Surgeon General|Chief of Staff)"
+    r"\s+([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?:(?:de|van|von|al)\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z][a-z])"
+)
+
+
+def mentioned_people(title: str, texts: list[str]) -> list[str]:
+    """Full names introduced with an office or honorific in an article (``_INTRODUCED``)."""
+    found = []
+    for text in (title, *texts):
+        if "Dr." not in text and "Mr." not in text and "Ms." not in text and not any(
+                w in text for w in ("Coordinator", "Director", "Advis", "Secretary", "Administrator", "Spokesperson",
+                                    "Senator", "Representative", "Governor", "Mayor", "Ambassador", "Envoy",
+                                    "Counselor", "Commissioner", "Surgeon", "Chief")):
+            continue
+        for match in _INTRODUCED.finditer(text):
+            name = match.group(1)
+            if full_names_in_run(name) == (name,):
+                found.append(name)
+    return found

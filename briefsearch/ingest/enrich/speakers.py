@@ -312,6 +312,11 @@ class Resolver:
             full = self.canonical(" ".join(match.group(1).split()))
             self.people[role_key] = full
             return full
+        match = _surname_first_pattern(role, surname).search(ctx.text)
+        if match:  # "Foreign Minister Chung Eui-yong": the family name first, not Julie J. Chung
+            full = f"{surname} {match.group(1)}"
+            self.people[role_key] = full
+            return full
         return None
 
     def label(self, ctx: ArticleContext, label: Label) -> str | None:
@@ -331,7 +336,14 @@ class Resolver:
         return self.person(ctx, label.name, label.honorific, label.role)
 
     def title_holder(self, ctx: ArticleContext, role: str) -> str | None:
-        """THE PRESIDENT -> whom the article calls "President Biden" (most often), by full name."""
+        """THE PRESIDENT -> whom the article calls "President Biden" (most often), by full name;
+        when the article names no holder, the one the collection met last."""
+        holder = self._title_holder(ctx, role)
+        if holder and " " in holder and not holder.startswith(role):
+            self.people[f"the {role}".lower()] = holder
+        return holder or self.people.get(f"the {role}".lower())
+
+    def _title_holder(self, ctx: ArticleContext, role: str) -> str | None:
         pattern = _role_pattern(role)
         match = pattern.search(ctx.title)  # the title names the host ("Remarks by President Biden")
         if match is None:
@@ -398,6 +410,11 @@ def _explicit_pattern(role: str, surname: str) -> re.Pattern:
     guard = r"(?<!Vice )(?<!Vice-)" if role.lower() == "president" else ""
     given = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
     return re.compile(rf"{guard}\b{re.escape(role)}\s+({given}(?:\s+[A-Z]\.)*\s+{re.escape(surname)})\b")
+
+
+@lru_cache(maxsize=1024)
+def _surname_first_pattern(role: str, surname: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(role)}\s+{re.escape(surname)}\s+([A-Z][a-z]+-[a-z]+)\b")
 
 
 @lru_cache(maxsize=256)
@@ -680,3 +697,15 @@ _TIMESTAMP = re.compile(r"^\s*[(\[]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s
 def looks_like_timestamp(text: str) -> bool:
     """A time line such as "4:22 P.M. EDT" or "(12:03 p.m.)": no one says it."""
     return bool(_TIMESTAMP.match(text))
+
+
+_ROLE_NAME = re.compile(r"^(?:The |Senior |Moderator|Operator|Interpreter|Participant|Audience|Staff|Host|Interviewer|"
+                        r"Presiding|Announcer|Narrator|Reporter|Questioner|Witness|Crowd|Voice)|\bOfficials?\b")
+
+
+def speaker_kind(name: str) -> str:
+    """"person", "role" (a role that names no one: "Moderator", "Senior Administration Official",
+    "The Vice President" left unresolved) or "question" (the floor)."""
+    if name == QUESTION:
+        return "question"
+    return "role" if _ROLE_NAME.search(name) else "person"
