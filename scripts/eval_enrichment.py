@@ -114,8 +114,10 @@ def speaker_transcripts(corpus, gold: dict, enricher: Enricher) -> dict:
     cont = Counter()
     non_speaker = Counter()
     misses = Counter()
+    everything = []
     for article, paragraphs in corpus:
         enriched = enricher.enrich(article, paragraphs)
+        everything.append((article, enriched))
         held = None
         for paragraph in enriched:
             label = _naive_label(paragraph.text)
@@ -135,7 +137,7 @@ def speaker_transcripts(corpus, gold: dict, enricher: Enricher) -> dict:
             elif held and paragraph.text[:1] != "(" and not paragraph.text.startswith("END"):
                 cont["n"] += 1
                 cont["ok"] += paragraph.speaker == held
-    return {"turn": turn, "cont": cont, "non_speaker": non_speaker, "misses": misses.most_common(8)}
+    return {"turn": turn, "cont": cont, "non_speaker": non_speaker, "misses": misses.most_common(8), "enriched": everything}
 
 
 _NAIVE_LABEL = re.compile(r"^([A-Z][A-Z.\-' ]{0,60}?):|^(Q)\s")
@@ -205,6 +207,153 @@ def covid_president_agreement() -> dict | None:
         theirs_total += len(theirs)
         both += len(ours & theirs)
     return {"ours": ours_total, "theirs": theirs_total, "both": both}
+
+
+# -- who said it, by kind of speech (issue 14) ---------------------------------------------------
+
+SPEECH_GOLD = ROOT / "tests" / "fixtures" / "speech_gold.json"
+OTHER_TRANSCRIPTS = ROOT / "tests" / "fixtures" / "other_transcripts.json"
+_FRAME_LINE = re.compile(r"^(?:#\s*#\s*#|###|End [Tt]ext\.?)$")
+_READOUT_TITLE = re.compile(r"^Readout|['’]s?\s+(?:Phone\s+|Video\s+|Virtual\s+)?(?:Call|Meeting|Trip|Travel|Visit)s?\b", re.I)
+_TIME_LINE = re.compile(r"^\s*[(\[]?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s*[Mm]\.?)?\s*(?:[A-Z]{2,4})?\s*[)\]]?\.?\s*$")
+
+
+def same_person(got: str | None, want: str | None) -> bool:
+    """One person: equal names, or the same surname with the same (or a short form of the) given name."""
+    from briefsearch.ingest.enrich.names import same_given_name
+
+    if got is None or want is None:
+        return got == want
+    if got == want:
+        return True
+    g, w = got.split(), want.split()
+    return g[-1] == w[-1] and len(g) > 1 and len(w) > 1 and same_given_name(g[0], w[0])
+
+
+def statement_authors(state_dept, white_house) -> dict:
+    """Paragraphs of written statements whose author the metadata names: State Department items
+    under one person's name (creator "Antony J. Blinken, Secretary of State", "Ned Price, ...")
+    without transcript labels or a readout title, and White House "Statement by/from President"
+    pages. Their byline line and end marks are left out; every other paragraph is the author's."""
+    counts = Counter()
+    misses = Counter()
+    authors = {"Antony J. Blinken, Secretary of State": "Antony J. Blinken",
+               "Ned Price, Department Spokesperson": "Ned Price"}
+    for label, enriched in (("State Dept statements under one person's name", state_dept),
+                            ("White House 'Statement by/from President' pages", white_house)):
+        for article, paragraphs in enriched:
+            if label.startswith("State"):
+                want = authors.get(article.author or "")
+                if want is None or _READOUT_TITLE.search(article.title) or any(_naive_label(p.text) for p in paragraphs):
+                    continue
+            else:
+                if not re.match(r"^Statement (?:by|from) President\b", article.title):
+                    continue
+                want = "Joseph R. Biden"
+            for p in paragraphs:
+                if _FRAME_LINE.match(p.text.strip()) or p.text.strip() == (article.author or "").strip():
+                    continue
+                counts[(label, "n")] += 1
+                ok = same_person(p.speaker, want)
+                counts[(label, "ok")] += ok
+                if not ok:
+                    misses[(label, p.speaker)] += 1
+    return {"counts": counts, "misses": misses.most_common(6)}
+
+
+def _by_id(enriched_corpora) -> dict:
+    return {p.id: p for corpus in enriched_corpora for _, paragraphs in corpus for p in paragraphs}
+
+
+def readout_accuracy(by_id: dict, speech_gold: dict) -> tuple[int, int, list]:
+    ok, misses = 0, []
+    for case in speech_gold["readouts"]:
+        got = by_id[case["id"]].speaker if case["id"] in by_id else "<missing>"
+        if same_person(got, case["speaker"]):
+            ok += 1
+        else:
+            misses.append((case["id"], got, case["speaker"]))
+    return ok, len(speech_gold["readouts"]), misses
+
+
+def qa_link_accuracy(by_id: dict, speech_gold: dict) -> tuple[int, int, list]:
+    ok, misses = 0, []
+    for case in speech_gold["qa_links"]:
+        got = getattr(by_id.get(case["id"]), "answers_to", "<missing>")
+        if got == case["answers_to"]:
+            ok += 1
+        else:
+            misses.append((case["id"], got, case["answers_to"]))
+    return ok, len(speech_gold["qa_links"]), misses
+
+
+def other_institutions() -> dict:
+    """The hand-typed transcripts in other institutions' label forms: speaker and kind of speech."""
+    data = json.loads(OTHER_TRANSCRIPTS.read_text(encoding="utf-8"))
+    counts = Counter()
+    for transcript in data["transcripts"]:
+        enricher = Enricher(EnrichmentState(people=dict(transcript.get("people", {}))))
+        article = Article("t", "fixture", transcript["title"], ())
+        paragraphs = [Paragraph(id=f"t#p{i}", article_id="t", position=i, text=t, title=transcript["title"])
+                      for i, t in enumerate(transcript["paragraphs"], 1)]
+        for p, (speaker, speech) in zip(enricher.enrich(article, paragraphs), transcript["speakers"]):
+            counts["n"] += 1
+            counts["speaker"] += p.speaker == speaker
+            counts["both"] += p.speaker == speaker and getattr(p, "speech", None) == speech
+    return counts
+
+
+def name_problems(states: list, enriched_corpora) -> dict:
+    """On the speaker list of both exports: one person under two names (same surname, and the same
+    or a short given name, or an honorific/office form beside a full name: "Dr. Fauci" and "Tony
+    Fauci"); names that are no one's (every word a common lower-case word of the corpus, or a
+    country, weekday or month first: "Fertilizer Challenge", "Yemen Lenderking", "Biden Calls" when
+    Biden is someone's surname); timestamp lines with a speaker; "Question" among the people."""
+    from briefsearch.ingest.enrich.names import NOT_NAME_WORDS, ROLE_WORDS, same_given_name
+
+    try:
+        from briefsearch.ingest.enrich.speakers import speaker_kind
+    except ImportError:
+        speaker_kind = lambda name: "question" if name == "Question" else "person"  # noqa: E731
+    counts: dict[str, int] = {}
+    for state in states:
+        for name, entry in state.speakers.items():
+            counts[name] = counts.get(name, 0) + entry["paragraphs"]
+    lower = Counter()
+    for corpus in enriched_corpora:
+        for _, paragraphs in corpus[::7]:
+            for p in paragraphs:
+                lower.update(w for w in re.findall(r"\b[a-z]+\b", p.text))
+    people = [n for n in counts if speaker_kind(n) == "person"]
+    surnames = {n.split()[-1] for n in people if len(n.split()) > 1 and "." not in n.split()[0]
+                and n.split()[0].lower() not in ROLE_WORDS}
+    by_surname: dict[str, list[str]] = {}
+    for name in people:
+        by_surname.setdefault(name.split()[-1], []).append(name)
+    splits = []
+    for surname, names in by_surname.items():
+        full = [n for n in names if len(n.split()) > 1 and n.split()[0].lower().rstrip(".") not in ROLE_WORDS]
+        short = [n for n in names if n not in full]
+        for i, a in enumerate(full):
+            for b in full[i + 1:]:
+                if same_given_name(a.split()[0], b.split()[0]):
+                    splits.append((a, b))
+        if full:
+            splits.extend((s, full[0]) for s in short)
+    junk = []
+    for name in people:
+        words = name.split()
+        if len(words) < 2 or any(w.lower().rstrip(".") in ROLE_WORDS for w in words[:-1]):
+            continue  # "Defense Minister Gantz": a role and a surname, not yet resolved (a split if a full name exists)
+        first = words[0].lower()
+        common = all(lower[w.lower()] >= 5 for w in words)
+        if common or (first in NOT_NAME_WORDS and first not in ROLE_WORDS) or (words[0] in surnames and words[0] != words[-1]
+                                                                               and not words[0].endswith(".")):
+            junk.append(name)
+    timestamps = sum(1 for corpus in enriched_corpora for _, paragraphs in corpus for p in paragraphs
+                     if p.speaker and _TIME_LINE.match(p.text))
+    return {"splits": splits, "junk": sorted(junk, key=lambda n: -counts[n]), "timestamps": timestamps,
+            "question_as_person": int("Question" in people), "people": len(people), "speakers": len(counts)}
 
 
 # -- acronyms ------------------------------------------------------------------------------------
@@ -278,6 +427,39 @@ def throughput(corpus, rounds: int = 3) -> tuple[float, int]:
     return total / statistics.median(timings), total
 
 
+def _share(ok: int, n: int) -> str:
+    return f"{ok}/{n} = {ok / max(n, 1):.1%}"
+
+
+def print_speech(enriched: dict, learnt: dict) -> None:
+    """The issue-14 figures, each beside its goal."""
+    result = statement_authors(enriched["State Dept"], enriched["White House"])
+    for label in dict.fromkeys(key[0] for key in result["counts"]):
+        ok, n = result["counts"][(label, "ok")], result["counts"][(label, "n")]
+        print(f"statements/{label}: author right {_share(ok, n)} (goal >= 95%)")
+    for (label, got), n in result["misses"]:
+        print(f"    miss {n}x {label[:10]} -> {got!r}")
+    speech_gold = json.loads(SPEECH_GOLD.read_text(encoding="utf-8"))
+    by_id = _by_id(enriched.values())
+    ok, n, misses = readout_accuracy(by_id, speech_gold)
+    print(f"readouts (hand-checked sample): person reported right {_share(ok, n)} (goal >= 95%)")
+    for case in misses[:8]:
+        print(f"    miss {case[0]}: {case[1]!r} != {case[2]!r}")
+    ok, n, misses = qa_link_accuracy(by_id, speech_gold)
+    print(f"question-answer links (hand-checked sample): {_share(ok, n)} (goal >= 95%)")
+    for case in misses[:8]:
+        print(f"    miss {case[0]}: answers_to {case[1]!r} != {case[2]!r}")
+    other = other_institutions()
+    print(f"other institutions' transcripts (hand-typed fixture, 8 forms): speaker {_share(other['speaker'], other['n'])}, "
+          f"speaker and kind {_share(other['both'], other['n'])} (goal >= 95%)")
+    names = name_problems(list(learnt.values()), list(enriched.values()))
+    print(f"names: {len(names['splits'])} people under two names, {len(names['junk'])} names that are no one's, "
+          f"{names['timestamps']} timestamp lines with a speaker, 'Question' among people: {names['question_as_person']} "
+          f"({names['people']} people of {names['speakers']} speakers)")
+    print(f"    two names: {names['splits'][:10]}")
+    print(f"    no one's: {names['junk'][:12]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="records per export (default: all)")
@@ -290,10 +472,12 @@ def main(argv: list[str] | None = None) -> int:
           f"White House {sum(len(p) for _, p in white_house)} paragraphs")
 
     learnt = {}
+    enriched = {}
     for name, corpus in (("State Dept", state_dept), ("White House", white_house)):
         enricher = Enricher(EnrichmentState())
         result = speaker_transcripts(corpus, gold, enricher)
         learnt[name] = enricher.state
+        enriched[name] = result["enriched"]
         turn, cont, non = result["turn"], result["cont"], result["non_speaker"]
         print(f"speakers/{name}: labelled turns {turn['ok']}/{turn['n']} = {turn['ok'] / max(turn['n'], 1):.1%}; "
               f"continuations {cont['ok']}/{cont['n']} = {cont['ok'] / max(cont['n'], 1):.1%}; "
@@ -310,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     for key in prose:
         if key.startswith("miss"):
             print(f"    {key}")
+
+    print_speech(enriched, learnt)
 
     acr = acronym_scores(gold)
     print(f"acronyms (hand-checked {len(gold['acronyms'])} sentences): precision {acr['precision']:.1%}, "
@@ -328,8 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput: {rate:,.0f} paragraphs/s ({1e3 / rate:.3f} ms per paragraph) over {total} State Dept paragraphs")
     for name, state in learnt.items():
         dictionary = state.to_dict()
-        print(f"collection/{name}: {len(dictionary['speakers'])} speakers, {len(dictionary['acronyms'])} acronym "
-              f"definitions, state {len(json.dumps(dictionary)) // 1024} KB as JSON")
+        print(f"collection/{name}: {len(dictionary['speakers'])} speakers, "
+              f"state {len(json.dumps(dictionary)) // 1024} KB as JSON")
     return 0
 
 

@@ -128,7 +128,8 @@ class Enricher:
             enriched.append(dataclasses.replace(
                 paragraph, speaker=who.speaker, is_quote=who.is_quote, is_turn=who.is_turn,
                 is_question=who.is_question, topics=labels, acronyms=definitions,
-                speech="answer" if asked is not None else who.speech, speaker_role=who.role,
+                speech="answer" if asked is not None else ("turn" if who.speech == "chair" else who.speech),
+                speaker_role=who.role,
                 answers_to=paragraphs[asked].id if asked is not None else None,
                 answered_by=paragraphs[answer].id if answer is not None else None))
         return enriched

@@ -543,9 +543,9 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
                 current = None
                 results.append(Attribution())
                 continue
+            speech = "question" if question else ("chair" if _GIVES_FLOOR.match(text[len(surface):].lstrip(" .:)")) else "turn")
             current = Attribution(speaker, is_turn=True, is_question=question, alias=None if question else surface,
-                                  gender=parsed.gender, speech="question" if question else "turn",
-                                  role=parsed.role or None)
+                                  gender=parsed.gender, speech=speech, role=parsed.role or None)
             results.append(current)
             continue
         if transcript and (_END.match(text) or looks_like_timestamp(text)):
@@ -572,6 +572,10 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
 
 # Turns that run a briefing rather than answer: they neither answer a question nor end the answer.
 _CHAIR_ROLES = frozenset({"Moderator", "Operator"})
+# A labelled turn that only gives the floor ("MR PRICE: Our final question goes to ..."): a chair's
+# turn, whoever speaks it (recorded as a "turn").
+_GIVES_FLOOR = re.compile(r"^(?:\(?[A-Za-z ]+\)\s*)?(?:(?:Our|The|And (?:our|the)|For (?:our|the))\s+(?:next|final|last)\s+question\b|"
+                          r"(?:Next|Final|Last) question\b|Let[’']s (?:go|turn) to\b|We[’']ll go to\b)", re.IGNORECASE)
 
 
 def link_exchanges(attributions: list[Attribution]) -> list[tuple[int | None, int | None]]:
@@ -590,17 +594,22 @@ def link_exchanges(attributions: list[Attribution]) -> list[tuple[int | None, in
     question: list[int] = []  # positions of the open question's paragraphs
     answer_start: int | None = None
     previous = None
+    chaired = False  # a chair's turn came after the open question (the floor was given again)
     for position, who in enumerate(attributions):
         same_turn = who is previous
         previous = who
         if not who.is_turn:
             continue
         if who.is_question:
-            if not same_turn and (answer_start is not None or not question):
+            if not same_turn and (answer_start is not None or not question or chaired):
                 question, answer_start = [], None  # a new question (a follow-up after an answer)
             question.append(position)
+            chaired = False
             continue
-        if not question or who.speaker in _CHAIR_ROLES or (witnesses and who.speaker not in witnesses):
+        if who.speaker in _CHAIR_ROLES or who.speech == "chair":
+            chaired = chaired or bool(question)
+            continue
+        if not question or (witnesses and who.speaker not in witnesses):
             continue
         if answer_start is None:
             answer_start = position
@@ -618,6 +627,7 @@ def _resolve_run(ctx: ArticleContext, resolver: Resolver, run: str) -> tuple[str
     words = run.split()
     if words and all(w.lower().rstrip(".,") in ROLE_WORDS for w in words):
         return resolver.title_holder(ctx, " ".join(words)), " ".join(words)
+    in_text = ctx.people.get(words[-1].lower()) if words else None  # "... Robinson": the text's "Todd D. Robinson"
     full = full_names_in_run(run)
     if full and full[0].split()[0] in words:
         role_words = words[: words.index(full[0].split()[0])]
@@ -628,8 +638,19 @@ def _resolve_run(ctx: ArticleContext, resolver: Resolver, run: str) -> tuple[str
                 break
             role_words.append(word)
     role = " ".join(w for w in role_words if w.lower().rstrip(".") not in HONORIFIC_GENDER).strip(" ,") or None
-    speaker = resolver.mention(ctx, None, run)
-    return speaker, role
+    if in_text and (not full or in_text.split()[0] == full[0].split()[0]):
+        return resolver.canonical(in_text), role or _role_before(run, words[-1])
+    return resolver.mention(ctx, None, run), role
+
+
+def _role_before(run: str, surname: str) -> str | None:
+    """"Assistant Secretary for International Narcotics Robinson" -> "Assistant Secretary"."""
+    role = []
+    for word in run.split():
+        if word == surname or word.lower().rstrip(".,") not in ROLE_WORDS:
+            break
+        role.append(word)
+    return " ".join(role) or None
 
 
 _STATE_LEADS = re.compile(r"^(?:The|the)\s+((?:Deputy\s+|Vice\s+|Under\s+|Assistant\s+)?(?:Secretary|President|Ambassador|"
@@ -675,8 +696,8 @@ def _readout(ctx, resolver, texts, speaker: str, role: str | None) -> list[Attri
     surname = speaker.split()[-1]
     results = []
     for text in texts:
-        if is_frame(text, ctx.author, None) or _STAGE.match(text):
-            results.append(Attribution())
+        if is_frame(text, ctx.author, None) or _STAGE.match(text) or (_FUTURE.search(text) and not _DONE.search(text)):
+            results.append(Attribution())  # frame lines, and a trip announced ("will travel"): no one speaks
             continue
         lead = _STATE_LEADS.match(text.strip())
         mentions = surname in text or any(k in text.lower().split() for k in keys)
@@ -691,6 +712,10 @@ def _readout(ctx, resolver, texts, speaker: str, role: str | None) -> list[Attri
     return results
 
 
+_FUTURE = re.compile(r"\bwill\b")
+_DONE = re.compile(r"\b(?:said|spoke|met|discussed|noted|emphasi[sz]ed|underscored|reiterated|reaffirmed|expressed|"
+                   r"thanked|welcomed|highlighted|stressed|affirmed|agreed|conveyed|congratulated|condemned|urged|"
+                   r"visited|traveled|travelled|called|announced|shared|commended|pledged|raised|outlined)\b")
 _TIMESTAMP = re.compile(r"^\s*[(\[]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s*[Mm]\.?)?\s*(?:[A-Z]{2,4})?\s*\)?\.?\s*$")
 
 
@@ -700,7 +725,7 @@ def looks_like_timestamp(text: str) -> bool:
 
 
 _ROLE_NAME = re.compile(r"^(?:The |Senior |Moderator|Operator|Interpreter|Participant|Audience|Staff|Host|Interviewer|"
-                        r"Presiding|Announcer|Narrator|Reporter|Questioner|Witness|Crowd|Voice)|\bOfficials?\b")
+                        r"Presiding|Announcer|Narrator|Reporter|Questioner|Witness|Crowd|Voice|Aide|Military Aide)|\bOfficials?\b")
 
 
 def speaker_kind(name: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from briefsearch.ingest.enrich.names import NAME_RUN, ROLE_WORDS, full_names_in_run, people_in_creator
 
 _APOS = "['’]"
-_EVENT = r"(?:Phone\s+|Video\s+|Virtual\s+|Bilateral\s+|Trilateral\s+)?(?:Call|Meeting|Trip|Travel|Visit|Conversation|Discussion|Engagement|Dinner|Lunch)s?"
+_EVENT = r"(?:Phone\s+|Video\s+|Virtual\s+|Bilateral\s+|Trilateral\s+)?(?:Call|Meeting|Trip|Travel|Visit|Conversation|Discussion|Engagement|Dinner|Lunch|Roundtable|Participation)s?"
 # "Readout of President Biden’s Meeting with ...", "Readout of President Joseph R. Biden, Jr. Call with ...",
 # "Secretary Blinken’s Call with ...", "Statement by ... on National Security Advisor Jake Sullivan’s Meeting with ...".
 _READOUT = re.compile(
