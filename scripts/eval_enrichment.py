@@ -287,6 +287,24 @@ def qa_link_accuracy(by_id: dict, speech_gold: dict) -> tuple[int, int, list]:
     return ok, len(speech_gold["qa_links"]), misses
 
 
+def topic_precision(by_id: dict, speech_gold: dict) -> dict:
+    """Topics of the hand-checked paragraphs: the share of judged topics still assigned that were
+    judged right; topics assigned now that were never judged are counted apart."""
+    counts = Counter()
+    for case in speech_gold["topics"]:
+        paragraph = by_id.get(case["id"])
+        if paragraph is None:
+            continue
+        counts["paragraphs"] += 1
+        for label in paragraph.topics:
+            if label in case["topics"]:
+                counts["judged"] += 1
+                counts["right"] += case["topics"][label]
+            else:
+                counts["unjudged"] += 1
+    return counts
+
+
 def other_institutions() -> dict:
     """The hand-typed transcripts in other institutions' label forms: speaker and kind of speech."""
     data = json.loads(OTHER_TRANSCRIPTS.read_text(encoding="utf-8"))
@@ -304,11 +322,12 @@ def other_institutions() -> dict:
 
 
 def name_problems(states: list, enriched_corpora) -> dict:
-    """On the speaker list of both exports: one person under two names (same surname, and the same
-    or a short given name, or an honorific/office form beside a full name: "Dr. Fauci" and "Tony
-    Fauci"); names that are no one's (every word a common lower-case word of the corpus, or a
-    country, weekday or month first: "Fertilizer Challenge", "Yemen Lenderking", "Biden Calls" when
-    Biden is someone's surname); timestamp lines with a speaker; "Question" among the people."""
+    """On the speaker list of both exports: candidate splits of one person under two names (same
+    surname, and the same or a short given name, or an office/honorific form beside a full name:
+    "Dr. Fauci" and "Tony Fauci"; an upper bound, listed so that a reader can check them); names
+    that are no one's (a last word written more often in lower case than capitalised in the corpus,
+    or a place or other non-name word first: "Harris Encouraging", "Fertilizer Challenge", "Yemen
+    Lenderking"); timestamp lines with a speaker; "Question" among the people."""
     from briefsearch.ingest.enrich.names import NOT_NAME_WORDS, ROLE_WORDS, same_given_name
 
     try:
@@ -319,14 +338,15 @@ def name_problems(states: list, enriched_corpora) -> dict:
     for state in states:
         for name, entry in state.speakers.items():
             counts[name] = counts.get(name, 0) + entry["paragraphs"]
-    lower = Counter()
+    lower, upper = Counter(), Counter()
     for corpus in enriched_corpora:
-        for _, paragraphs in corpus[::7]:
+        for _, paragraphs in corpus[::5]:
             for p in paragraphs:
-                lower.update(w for w in re.findall(r"\b[a-z]+\b", p.text))
+                for word in re.findall(r"\b[A-Za-z]+\b", p.text):
+                    (upper if word[0].isupper() else lower)[word.lower()] += 1
+    taxonomy = Enricher(EnrichmentState()).taxonomy
+    places = {key for key, labels in taxonomy.phrases.items() if " " not in key and not set(labels) <= taxonomy.themes}
     people = [n for n in counts if speaker_kind(n) == "person"]
-    surnames = {n.split()[-1] for n in people if len(n.split()) > 1 and "." not in n.split()[0]
-                and n.split()[0].lower() not in ROLE_WORDS}
     by_surname: dict[str, list[str]] = {}
     for name in people:
         by_surname.setdefault(name.split()[-1], []).append(name)
@@ -345,11 +365,9 @@ def name_problems(states: list, enriched_corpora) -> dict:
         words = name.split()
         if len(words) < 2 or any(w.lower().rstrip(".") in ROLE_WORDS for w in words[:-1]):
             continue  # "Defense Minister Gantz": a role and a surname, not yet resolved (a split if a full name exists)
-        first = words[0].lower()
-        common = all(lower[w.lower()] >= 5 for w in words)
-        if common or (first in NOT_NAME_WORDS and first not in ROLE_WORDS) or (words[0] in surnames and words[0] != words[-1]
-                                                                               and not words[0].endswith(".")):
-            junk.append(name)
+        last, first = words[-1].lower(), words[0].lower()
+        if lower[last] > upper[last] or first in places or (first in NOT_NAME_WORDS and first not in ROLE_WORDS):
+            junk.append(name)  # "Harris Encouraging", "Fertilizer Challenge", "Yemen Lenderking"
     timestamps = sum(1 for corpus in enriched_corpora for _, paragraphs in corpus for p in paragraphs
                      if p.speaker and _TIME_LINE.match(p.text))
     return {"splits": splits, "junk": sorted(junk, key=lambda n: -counts[n]), "timestamps": timestamps,
@@ -449,6 +467,9 @@ def print_speech(enriched: dict, learnt: dict) -> None:
     print(f"question-answer links (hand-checked sample): {_share(ok, n)} (goal >= 95%)")
     for case in misses[:8]:
         print(f"    miss {case[0]}: answers_to {case[1]!r} != {case[2]!r}")
+    topics = topic_precision(by_id, speech_gold)
+    print(f"topics (hand-checked sample of {topics['paragraphs']} paragraphs): precision {_share(topics['right'], topics['judged'])} "
+          f"of judged topics (goal >= 80%); {topics['unjudged']} topics assigned now were not judged")
     other = other_institutions()
     print(f"other institutions' transcripts (hand-typed fixture, 8 forms): speaker {_share(other['speaker'], other['n'])}, "
           f"speaker and kind {_share(other['both'], other['n'])} (goal >= 95%)")

@@ -201,3 +201,16 @@ def test_user_taxonomy_overrides_and_extends(tmp_path):
     [paragraph] = enricher.enrich(article, [Paragraph(id="a#p1", article_id="a", position=1, text="The moon base.")])
     assert paragraph.topics == ("Lunar policy",)
     assert enricher.state.to_dict()["taxonomy_version"] == taxonomy.version
+
+
+def test_a_place_that_is_also_a_name_is_the_place_only_when_meant():
+    from briefsearch.ingest.enrich.topics import DEFAULT_TAXONOMY, load_taxonomy, text_topics
+
+    taxonomy = load_taxonomy(str(DEFAULT_TAXONOMY))
+    # Real sentences of the White House and State Department exports.
+    assert "Monaco" not in text_topics(taxonomy, "Deputy Attorney General Lisa Monaco and I are announcing new steps "
+                                                 "to stop ghost guns.")
+    assert "Jersey" not in text_topics(taxonomy, "Governor Phil Murphy of New Jersey joined the call.")
+    assert "Georgia" not in text_topics(taxonomy, "Deputy Secretary McKeon traveled to Atlanta and Clarkston, Georgia.")
+    assert "Georgia" in text_topics(taxonomy, "We support the sovereignty and territorial integrity of Georgia and Ukraine.")
+    assert "Jordan" in text_topics(taxonomy, "The President met with King Abdullah II of Jordan.")

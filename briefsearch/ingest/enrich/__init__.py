@@ -119,6 +119,8 @@ class Enricher:
         topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
                                [who.is_question for who in attributions])
         links = link_exchanges(attributions)
+        topics = [labels if asked is not None else self._own_topics(p, who, labels)  # answers keep their question's
+                  for p, who, labels, (asked, _) in zip(paragraphs, attributions, topics, links)]
         enriched = []
         for paragraph, who, labels, (asked, answer) in zip(paragraphs, attributions, topics, links):
             definitions = tuple(find_definitions(paragraph.text))
@@ -133,6 +135,18 @@ class Enricher:
                 answers_to=paragraphs[asked].id if asked is not None else None,
                 answered_by=paragraphs[answer].id if answer is not None else None))
         return enriched
+
+    def _own_topics(self, paragraph: Paragraph, who, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """A line no one speaks (a byline, a salutation, a press-pool notice) or a short procedural
+        turn ("So, over to you.") keeps only the topics its own words name, not its thread's."""
+        from briefsearch.ingest.enrich.topics import text_topics
+
+        if not labels or paragraph.section or who.is_question or (who.speech not in ("none", "turn", "chair")):
+            return labels
+        if who.speech != "none" and len(paragraph.text.split()) >= 25:
+            return labels
+        own = text_topics(self.taxonomy, paragraph.text)
+        return tuple(label for label in labels if label in own)
 
     def _learn_mentions(self, title: str, texts: list[str]) -> None:
         """Full names the text gives with an office or honorific ("Dr. Anthony Fauci", "COVID-19

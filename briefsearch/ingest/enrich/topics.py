@@ -169,11 +169,44 @@ def text_topics(taxonomy: Taxonomy, text: str) -> Counter:
                     originals = _TOKEN.findall(text) if len(lowered) == len(text) else words
                 if not _case_ok(taxonomy, key, originals[i]):
                     continue
+            if size == 1 and key in _PERSON_OR_PLACE:
+                if originals is None:
+                    originals = _TOKEN.findall(text) if len(lowered) == len(text) else words
+                if not _means_the_place(key, originals, i, text):
+                    skip_to = i + 1
+                    break
             for label in labels:
                 counts[label] += 1
             skip_to = i + size
             break
     return counts
+
+
+# Place names that are also people's names or parts of other places' names: "Lisa Monaco", "Jim
+# Jordan", "New Jersey", "Clarkston, Georgia".
+_PERSON_OR_PLACE = frozenset("monaco jordan chad jersey georgia israel lebanon kenya india chile cuba peru mexico".split())
+_GIVEN_NAME = re.compile(r"^[A-Z][a-z]{2,}$")
+_US_GEORGIA = re.compile(r"\b(?:[A-Z][a-z]+,\s+Georgia\b|Georgia[’']?s?\s+(?:voters|Senators?|Governor|legislature|law|election|"
+                         r"runoff|Republicans|Democrats)|(?:state|State|Governor|Senators?|voters|Atlanta|Savannah|Augusta),?\s+"
+                         r"(?:of\s+)?Georgia\b|Georgia\s+(?:State|voters|Senate|House|Republican|Democrat))")
+
+
+def _means_the_place(key: str, originals: list[str], i: int, text: str) -> bool:
+    """Whether a place word that is also a name means the place here: not after a given name
+    ("Lisa Monaco") or "New" ("New Jersey"), not the US state of Georgia."""
+    from briefsearch.ingest.enrich.names import NOT_NAME_WORDS
+
+    before = originals[i - 1] if i > 0 else ""
+    if before == "New" or (_GIVEN_NAME.match(before) and before.lower() not in NOT_NAME_WORDS
+                           and before.lower() not in _PLACE_LEADS):
+        return False
+    if key == "georgia" and _US_GEORGIA.search(text):
+        return False
+    return True
+
+
+_PLACE_LEADS = frozenset("in to of from with and for on at by visit visited visits travel travels welcome welcomes "
+                         "about across between including via into through toward towards".split())
 
 
 def _case_ok(taxonomy: Taxonomy, key: str, original: str) -> bool:
