@@ -114,3 +114,15 @@ def test_the_curated_dictionary_expands_both_ways_and_inside_longer_queries():
     assert '"office of foreign assets control"^0.8' in text
     assert expanded("ice cream")[1] == [] and expanded("ICE raids")[1] == ['ICE → "immigration and customs enforcement"']
     assert expanded("JTA talks")[1] == ['JTA → "joint threat assessment"']  # the collection's own stay
+
+
+def test_long_forms_that_leave_the_country_unsaid_or_run_on_past_their_letters():
+    # Real sentences of the White House export.
+    assert ("USDA", "Department of Agriculture") in find_definitions(
+        "The Department of Agriculture (USDA) is announcing new investments.")
+    assert ("USPTO", "Patent and Trademark Office") in find_definitions(
+        "The Patent and Trademark Office (USPTO) will accelerate applications.")
+    assert ("CDC", "Centers for Disease Control and Prevention") in find_definitions(
+        "The President is not considered a close contact according to guidelines by the Centers for Disease Control "
+        "and Prevention (CDC).")
+    assert find_definitions("Congressman Tony Cárdenas (D-CA) and Bennie Thompson (MS-02)") == []

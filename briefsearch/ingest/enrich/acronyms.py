@@ -87,7 +87,37 @@ def _long_before(text: str, end: int, short: str) -> tuple[str, str] | None:
     letters = sum(1 for ch in short if ch.isalnum())
     window = _words_before(text, end, min(letters + 5, letters * 2))
     window = re.split(r"[.;:!?()\"]", window)[-1].strip(" ,")  # a long form does not cross clauses
-    return _accept(short, initialism(short, window) or best_long_form(short, window))
+    found = _accept(short, initialism(short, window) or best_long_form(short, window))
+    if found is None:
+        found = _prefixed(short, window) or _trailing_and(short, window)
+    return found
+
+
+_US_PREFIX = re.compile(r"^(?:US|U\.S\.)(?=[A-Z]{2})")
+_TRAILING_AND = re.compile(r"^(?P<head>.+?)\s+and\s+[A-Z][a-z]+$")
+
+
+def _prefixed(short: str, window: str) -> tuple[str, str] | None:
+    """"Department of Agriculture (USDA)", "Patent and Trademark Office (USPTO)": the country
+    prefix of the short form is left unsaid in the long one."""
+    prefix = _US_PREFIX.match(short)
+    if not prefix:
+        return None
+    rest = short[prefix.end():]
+    found = _accept(rest, initialism(rest, window) or best_long_form(rest, window))
+    return (short, found[1]) if found else None
+
+
+def _trailing_and(short: str, window: str) -> tuple[str, str] | None:
+    """"Centers for Disease Control and Prevention (CDC)": the name runs on past its letters."""
+    match = _TRAILING_AND.match(window)
+    if not match:
+        return None
+    found = _accept(short, initialism(short, match.group("head")) or best_long_form(short, match.group("head")))
+    if not found or not window.endswith(window.split()[-1]) or not found[1][:1].isupper():
+        return None
+    start = window.rfind(found[1])
+    return (short, window[start:]) if start >= 0 else None
 
 
 _MINOR_WORDS = frozenset("of and the for on in to with at by de du des la le".split())
