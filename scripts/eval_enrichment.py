@@ -325,9 +325,9 @@ def name_problems(states: list, enriched_corpora) -> dict:
     """On the speaker list of both exports: candidate splits of one person under two names (same
     surname, and the same or a short given name, or an office/honorific form beside a full name:
     "Dr. Fauci" and "Tony Fauci"; an upper bound, listed so that a reader can check them); names
-    that are no one's (a last word written more often in lower case than capitalised in the corpus,
-    or a place or other non-name word first: "Harris Encouraging", "Fertilizer Challenge", "Yemen
-    Lenderking"); timestamp lines with a speaker; "Question" among the people."""
+    that are no one's (a last word written more often in lower case than capitalised in the corpus
+    after a first word that is too, or is someone's surname; or a place or other non-name word first:
+    "Harris Encouraging", "Fertilizer Challenge", "Yemen Lenderking"); timestamp lines with a speaker; "Question" among the people."""
     from briefsearch.ingest.enrich.names import NOT_NAME_WORDS, ROLE_WORDS, same_given_name
 
     try:
@@ -360,13 +360,16 @@ def name_problems(states: list, enriched_corpora) -> dict:
                     splits.append((a, b))
         if full:
             splits.extend((s, full[0]) for s in short)
+    surnames = {n.split()[-1] for n in people if len(n.split()) > 1 and n.split()[0].lower().rstrip(".") not in ROLE_WORDS}
     junk = []
     for name in people:
         words = name.split()
         if len(words) < 2 or any(w.lower().rstrip(".") in ROLE_WORDS for w in words[:-1]):
             continue  # "Defense Minister Gantz": a role and a surname, not yet resolved (a split if a full name exists)
         last, first = words[-1].lower(), words[0].lower()
-        if lower[last] > upper[last] or first in places or (first in NOT_NAME_WORDS and first not in ROLE_WORDS):
+        common_last = lower[last] > upper[last]
+        if (common_last and (lower[first] > upper[first] or words[0] in surnames)) or first in places or (
+                first in NOT_NAME_WORDS and first not in ROLE_WORDS):
             junk.append(name)  # "Harris Encouraging", "Fertilizer Challenge", "Yemen Lenderking"
     timestamps = sum(1 for corpus in enriched_corpora for _, paragraphs in corpus for p in paragraphs
                      if p.speaker and _TIME_LINE.match(p.text))
