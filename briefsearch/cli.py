@@ -314,9 +314,9 @@ def speakers(index_dir, topic, fmt):
     from briefsearch.present.listings import list_speakers
 
     records = list_speakers(index_dir, topic=topic)
-    line = lambda r: (f"{r['paragraphs']:>7,}  {r['name']}{'' if r['kind'] == 'person' else '  [' + r['kind'] + ']'}"  # noqa: E731
+    line = lambda r: (f"{r['paragraphs']:>7,}  {r['name']}{'' if r['category'] == 'person' else '  [' + r['category'] + ']'}"  # noqa: E731
                       f"  ({r['first_date'] or '?'} to {r['last_date'] or '?'})")
-    _echo_records(records, fmt, ("name", "kind", "aliases", "paragraphs", "first_date", "last_date"), line,
+    _echo_records(records, fmt, ("name", "category", "aliases", "paragraphs", "first_date", "last_date"), line,
                   "No speakers in the index.")
 
 
@@ -357,8 +357,8 @@ def quotes(words, speaker, index_dir, limit, fmt):
     from briefsearch.present.listings import speaker_quotes
 
     records = speaker_quotes(index_dir, speaker, " ".join(words) or None, limit=limit)
-    line = lambda r: f"{r['date'] or '?'}  {r['id']}  [{r['kind']}]  {r['title']}\n    \u201c{r['quote']}\u201d"  # noqa: E731
-    _echo_records(records, fmt, ("quote", "speaker", "kind", "id", "date", "title"), line, f"No quotes of {speaker} found.")
+    line = lambda r: f"{r['date'] or '?'}  {r['id']}  [{r['speech']}]  {r['title']}\n    \u201c{r['quote']}\u201d"  # noqa: E731
+    _echo_records(records, fmt, ("quote", "speaker", "speech", "id", "date", "title"), line, f"No quotes of {speaker} found.")
 
 
 def _echo_records(records, fmt, keys, text_line, empty_message) -> None:

@@ -20,8 +20,8 @@ def run_json(*args):
 def test_speakers_lists_tauscher_with_counts(seed_index):
     speakers = run_json("speakers", "--index", str(seed_index))
     tauscher = next(s for s in speakers if s["name"] == "Ellen Tauscher")
-    assert set(tauscher) == {"name", "kind", "aliases", "paragraphs", "first_date", "last_date"}
-    assert tauscher["kind"] == "person"
+    assert set(tauscher) == {"name", "category", "aliases", "paragraphs", "first_date", "last_date"}
+    assert tauscher["category"] == "person"
     assert tauscher["paragraphs"] >= 10
     assert "Ms. Tauscher" in tauscher["aliases"] or "Tauscher" in tauscher["aliases"]
 
@@ -84,19 +84,19 @@ def briefing_index(tmp_path_factory):
 
 def test_speakers_lists_people_first_and_questions_apart(briefing_index):
     speakers = run_json("speakers", "--index", str(briefing_index))
-    kinds = [s["kind"] for s in speakers]
+    kinds = [s["category"] for s in speakers]
     assert kinds == sorted(kinds, key=["person", "role", "question"].index)
     assert speakers[-1]["name"] == "Question" and kinds.count("question") == 1
-    assert "Antony J. Blinken" in [s["name"] for s in speakers if s["kind"] == "person"]
+    assert "Antony J. Blinken" in [s["name"] for s in speakers if s["category"] == "person"]
 
 
 def test_quotes_lists_statements_and_answers_with_their_kind(briefing_index):
     said = run_json("quotes", "--speaker", "blinken", "--index", str(briefing_index))
-    assert said and {q["kind"] for q in said} == {"statement"} and all(q["title"] == "Yemen National Day" for q in said)
+    assert said and {q["speech"] for q in said} == {"statement"} and all(q["title"] == "Yemen National Day" for q in said)
     yemen = run_json("quotes", "yemen", "--speaker", "blinken", "--index", str(briefing_index))
     assert yemen and all("Yemen" in q["quote"] and q["id"] and q["date"] for q in yemen)
     answers = run_json("quotes", "--speaker", "porter", "--index", str(briefing_index))
-    assert "answer" in {q["kind"] for q in answers}
+    assert "answer" in {q["speech"] for q in answers}
 
 
 def test_answers_are_searched_by_their_question_through_the_cli(briefing_index):

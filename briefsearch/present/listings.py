@@ -65,7 +65,7 @@ def _dates(reader, facet: str, value: str, within=None) -> tuple[str | None, str
 def list_speakers(index_dir, topic: str | None = None) -> list[dict]:
     """Speakers with their aliases, paragraph counts and date range (optionally within a topic):
     people first, then roles that name no one ("Moderator", "Senior Administration Official"),
-    then questions from the floor (``kind``: "person", "role", "question")."""
+    then questions from the floor (``category``: "person", "role", "question")."""
     from briefsearch.ingest.enrich.speakers import speaker_kind
 
     with Searcher(index_dir) as searcher:
@@ -75,10 +75,10 @@ def list_speakers(index_dir, topic: str | None = None) -> list[dict]:
         records = []
         for name, count in reader.facet_counts("speaker", within).items():
             first, last = _dates(reader, "speaker", name, within)
-            records.append({"name": name, "kind": speaker_kind(name), "aliases": sorted(aliases.get(name, ())),
+            records.append({"name": name, "category": speaker_kind(name), "aliases": sorted(aliases.get(name, ())),
                             "paragraphs": count, "first_date": first, "last_date": last})
     order = {"person": 0, "role": 1, "question": 2}
-    return sorted(records, key=lambda r: (order[r["kind"]], -r["paragraphs"], r["name"]))
+    return sorted(records, key=lambda r: (order[r["category"]], -r["paragraphs"], r["name"]))
 
 
 def _speaker_aliases(state: dict | None) -> dict[str, list[str]]:
@@ -142,7 +142,7 @@ def speaker_quotes(index_dir, speaker: str, query: str | None = None, limit: int
             continue
         spans = quoted_spans(p.text) if _kind(p) == "quote" else []
         for words in spans or [p.text]:
-            records.append({"quote": words, "speaker": p.speaker, "kind": _kind(p), "role": p.speaker_role, "id": p.id,
+            records.append({"quote": words, "speaker": p.speaker, "speech": _kind(p), "role": p.speaker_role, "id": p.id,
                             "date": (p.date or "")[:10] or None, "title": p.title})
             if len(records) >= limit:
                 return records

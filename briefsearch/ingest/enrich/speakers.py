@@ -8,6 +8,7 @@ resolved from the article's own creator, title and text, then from the collectio
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -214,6 +215,10 @@ def transcript_labels(texts: list[str]) -> list[tuple[str, Label] | None]:
     when at least two paragraphs of the article open with one of those."""
     labels = [read_label(text) for text in texts]
     other = [None if label else read_other_label(text) for text, label in zip(texts, labels)]
+    # A bare name ("Jennifer Granholm:") is a speaker only when it speaks twice: a list of what
+    # organisations said ("Lambda Legal: ...") names each once.
+    names = Counter(found[1].raw for found in other if found and found[1].kind == "name")
+    other = [None if found and found[1].kind == "name" and names[found[1].raw] < 2 else found for found in other]
     # One such label is enough in an article that is a transcript already ("The PRESIDING OFFICER:").
     if sum(1 for found in other if found) >= (1 if any(labels) else 2):
         labels = [label or found for label, found in zip(labels, other)]
@@ -227,7 +232,7 @@ def transcript_labels(texts: list[str]) -> list[tuple[str, Label] | None]:
 
 class ArticleContext:
     """What one article says about people: full names by surname key (creator field first, then
-    title, then body; read only when a name must be resolved), and the text to search roles in."""
+    body, then title; read only when a name must be resolved), and the text to search roles in."""
 
     def __init__(self, title: str, author: str | None, texts: list[str]):
         self.title = title
@@ -250,7 +255,7 @@ class ArticleContext:
             for name in people_in_creator(self.author):
                 for key in surname_keys(name):
                     people.setdefault(key, name)
-            for source in (self.title, "\n".join(self.texts)):
+            for source in ("\n".join(self.texts), self.title):  # the text spells names out; titles abridge
                 for key, name in people_in_text(source).items():
                     people.setdefault(key, name)
             self._people = people
@@ -638,8 +643,12 @@ def _resolve_run(ctx: ArticleContext, resolver: Resolver, run: str) -> tuple[str
                 break
             role_words.append(word)
     role = " ".join(w for w in role_words if w.lower().rstrip(".") not in HONORIFIC_GENDER).strip(" ,") or None
-    if in_text and (not full or in_text.split()[0] == full[0].split()[0]):
-        return resolver.canonical(in_text), role or _role_before(run, words[-1])
+    body = "\n".join(ctx.texts)
+    if in_text and (not full or in_text.split()[0] == full[0].split()[0] or full[0] not in body):
+        # the text's own full name, unless the run names someone else the text names too
+        # ("Law Enforcement Robinson" in a title is the text's Todd D. Robinson)
+        same = full and in_text.split()[0] == full[0].split()[0]
+        return resolver.canonical(in_text), (role if same or not full else None) or _role_before(run, words[-1])
     return resolver.mention(ctx, None, run), role
 
 
@@ -668,7 +677,12 @@ def voiced_article(ctx: ArticleContext, resolver: Resolver, texts: list[str]) ->
 
     principal = readout_principal(ctx.title)
     if principal:
-        speaker, role = _resolve_run(ctx, resolver, principal)
+        # "Secretary Blinken and Secretary Austin's Call": the first named; but "Assistant Secretary
+        # for International Narcotics and Law Enforcement Robinson" is one person.
+        first = re.split(r"\s+and\s+", principal)[0]
+        speaker, role = _resolve_run(ctx, resolver, first) if first != principal else (None, None)
+        if not speaker:
+            speaker, role = _resolve_run(ctx, resolver, principal)
         if speaker:
             return _readout(ctx, resolver, texts, speaker, role or None)
     voice = statement_voice(ctx.title, ctx.author, texts)
@@ -696,12 +710,14 @@ def _readout(ctx, resolver, texts, speaker: str, role: str | None) -> list[Attri
     surname = speaker.split()[-1]
     results = []
     for text in texts:
-        if is_frame(text, ctx.author, None) or _STAGE.match(text) or (_FUTURE.search(text) and not _DONE.search(text)):
+        if is_frame(text, ctx.author, None) or _STAGE.match(text) or _TRIP_AHEAD.search(text) or (
+                _FUTURE.search(text) and not _DONE.search(text)):
             results.append(Attribution())  # frame lines, and a trip announced ("will travel"): no one speaks
             continue
         lead = _STATE_LEADS.match(text.strip())
         mentions = surname in text or any(k in text.lower().split() for k in keys)
-        if mentions or (lead and (role is None or lead.group(1).split()[-1] in role)) or _TOGETHER.search(text):
+        if mentions or (lead and (role is None or lead.group(1).split()[-1] in role)) or _TOGETHER.search(text) or (
+                _PRONOUN_LEAD.match(text)):
             results.append(Attribution(speaker, speech="reported", role=role))
             continue
         found = prose_attribution(ctx, resolver, text)
@@ -713,6 +729,8 @@ def _readout(ctx, resolver, texts, speaker: str, role: str | None) -> list[Attri
 
 
 _FUTURE = re.compile(r"\bwill\b")
+_TRIP_AHEAD = re.compile(r"\bwill (?:travel|visit|lead the|head the|attend)\b")
+_PRONOUN_LEAD = re.compile(r"^\s*(?:He|She|They)\s+(?:also\s+)?[a-z]+ed\b")
 _DONE = re.compile(r"\b(?:said|spoke|met|discussed|noted|emphasi[sz]ed|underscored|reiterated|reaffirmed|expressed|"
                    r"thanked|welcomed|highlighted|stressed|affirmed|agreed|conveyed|congratulated|condemned|urged|"
                    r"visited|traveled|travelled|called|announced|shared|commended|pledged|raised|outlined)\b")

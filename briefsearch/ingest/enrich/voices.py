@@ -52,8 +52,7 @@ def readout_principal(title: str) -> str | None:
         match = _READOUT.search(title)
     if match is None:
         return None
-    who = re.split(r"\s+and\s+", match.group("who"))[0].strip(" ,")
-    who = re.sub(r",?\s+Jr\.?$", "", who)
+    who = re.sub(r",?\s+Jr\.?$", "", match.group("who").strip(" ,"))
     if not _names_someone(who):
         return None
     return who
@@ -84,7 +83,8 @@ def statement_voice(title: str, author: str | None, texts: list[str]) -> Voice |
         if _OFFICE.search(who) and not full_names_in_run(who) and not re.search(r"\b(?:President|Secretary)\b", who):
             return None  # "Statement by the White House Press Office"
         kind = "statement" if match.group("kind").lower() in ("statement", "statements", "message", "letter", "op-ed") else "remarks"
-        return Voice(kind, re.sub(r",?\s+Jr\.?$", "", who))
+        who = _name_part(who)
+        return Voice(kind, re.sub(r",?\s+Jr\.?$", "", who)) if who else None
     people = people_in_creator(author)
     if len(people) == 1 and author:
         role = author.split(",", 1)[1].strip() if "," in author else None
@@ -93,6 +93,24 @@ def statement_voice(title: str, author: str | None, texts: list[str]) -> Voice |
     if signature:
         return Voice("statement", signature)
     return None
+
+
+_NOT_IN_NAME = frozenset("one two three four five six seven eight nine ten year years day days month months week weeks "
+                         "after before since ahead following".split())
+
+
+def _name_part(who: str) -> str:
+    """The author in a title's "by ..." phrase: the first of joint authors, up to where the
+    subject begins ("President Joe Biden Extending the Pause" -> "President Joe Biden")."""
+    from briefsearch.ingest.enrich.names import NOT_NAME_WORDS
+
+    words = []
+    for word in re.split(r"\s+and\s+", who)[0].split():
+        bare = word.lower().rstrip(".,")
+        if words and (bare.endswith("ing") or bare in _NOT_IN_NAME or (bare in NOT_NAME_WORDS and bare not in ROLE_WORDS)):
+            break
+        words.append(word)
+    return " ".join(words).strip(" ,")
 
 
 def signature_name(texts: list[str]) -> str | None:
