@@ -137,13 +137,13 @@ class Enricher:
         return enriched
 
     def _own_topics(self, paragraph: Paragraph, who, labels: tuple[str, ...]) -> tuple[str, ...]:
-        """A line no one speaks (a byline, a salutation, a press-pool notice) or a short procedural
-        turn ("So, over to you.") keeps only the topics its own words name, not its thread's."""
+        """A short line no one speaks (a byline, a caption, a salutation) or a short procedural turn
+        ("So, over to you.") keeps only the topics its own words name, not its thread's."""
         from briefsearch.ingest.enrich.topics import text_topics
 
         if not labels or paragraph.section or who.is_question or (who.speech not in ("none", "turn", "chair")):
             return labels
-        if who.speech != "none" and len(paragraph.text.split()) >= 25:
+        if len(paragraph.text.split()) >= (20 if who.speech == "none" else 25):  # prose runs on its thread
             return labels
         own = text_topics(self.taxonomy, paragraph.text)
         return tuple(label for label in labels if label in own)
