@@ -361,6 +361,24 @@ def quotes(words, speaker, index_dir, limit, fmt):
     _echo_records(records, fmt, ("quote", "speaker", "speech", "id", "date", "title"), line, f"No quotes of {speaker} found.")
 
 
+@cli.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (anything but a loopback address is reachable by others).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@handle_errors
+def serve(index_dir, host, port, open_browser):
+    """A local web page to search, read and cite: briefsearch serve --open (Ctrl+C stops it)."""
+    from briefsearch.web.app import is_loopback, serve as run_server
+
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can read the index; "
+                   "use --host 127.0.0.1 to keep it local", err=True)
+    display = f"[{host}]" if ":" in host else host
+    click.echo(f"briefsearch: serving {index_dir}/ at http://{display}:{port}/ (Ctrl+C stops it)", err=True)
+    run_server(index_dir, host, port, open_browser)
+
+
 def _echo_records(records, fmt, keys, text_line, empty_message) -> None:
     from briefsearch.present.render import render_records
 

@@ -17,12 +17,14 @@ LAYERS = {
     "indexing": 4,
     "query": 5,
     "present": 6,
-    "cli": 7, "__main__": 7,
+    "web": 7,
+    "cli": 8, "__main__": 8,
 }
 # Third-party imports allowed only in these rooms.
 THIRD_PARTY = {"whoosh": {"engine.whoosh"}, "tantivy": {"engine.tantivy"}, "click": {"cli"}, "bs4": {"ingest.extract"},
                "lxml": {"ingest.extract"}, "htmldate": {"ingest.extract"},
-               "matplotlib": {"present.plots"}}
+               "matplotlib": {"present.plots"},
+               "starlette": {"web"}, "jinja2": {"web"}, "uvicorn": {"web"}, "markupsafe": {"web"}, "anyio": {"web"}}
 
 
 def _dotted(path: Path) -> str:
