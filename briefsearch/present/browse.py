@@ -85,11 +85,19 @@ def _filtered(searcher, options) -> SearchResult:
 
 
 def histogram(days: dict[str, int], total: int) -> tuple[tuple[Bar, ...], int]:
-    """Bars from counts per day (``YYYY-MM-DD``), every month (or year) between the first and the
-    last, empty ones at 0; and the count of ``total`` that no bar holds (undated paragraphs)."""
+    """Bars from counts per day (``YYYY-MM-DD``): every day, month or year (over two months, over
+    eight years) between the first and the last, empty ones at 0; and the count of ``total`` that
+    no bar holds (undated paragraphs)."""
     if not days:
         return (), total
+    import datetime
+
     first, last = min(days), max(days)
+    start, end = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    if (end - start).days <= 62:  # two months or less: a bar per day
+        bars = [Bar(d, d, d, days.get(d, 0)) for d in
+                ((start + datetime.timedelta(n)).isoformat() for n in range((end - start).days + 1))]
+        return tuple(bars), max(0, total - sum(days.values()))
     yearly = int(last[:4]) - int(first[:4]) >= 8
     buckets: dict[str, int] = {}
     for day, count in days.items():
