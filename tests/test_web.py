@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from briefsearch.cli import cli
 from briefsearch.web.app import create_app
-from tests.web_corpus import HOSTILE_SPEAKER, hostile_file, shared_slice
+from tests.web_corpus import FORMULA_TEXT, HOSTILE_SPEAKER, hostile_file, shared_slice
 
 BASE = "http://127.0.0.1:8000"
 
@@ -143,7 +143,7 @@ def test_paragraph_article_speaker_and_listing_pages_with_their_json_twins(clien
     assert [p["paragraph"] for p in paragraphs] == sorted(p["paragraph"] for p in paragraphs)
     speaker = client.get("/speaker.json", params={"name": hit["speaker"]}).json()
     assert speaker["name"] == hit["speaker"] and speaker["paragraphs"] >= 1
-    assert sum(m["count"] for m in speaker["months"]) <= speaker["paragraphs"]
+    assert sum(bar["count"] for bar in speaker["histogram"]) <= speaker["paragraphs"]
     assert client.get("/speaker", params={"name": hit["speaker"]}).status_code == 200
     for listing in ("/topics", "/acronyms", "/overview", "/help"):
         assert client.get(listing).status_code == 200, listing
@@ -251,3 +251,37 @@ def _elements(page: str) -> list[tuple[str, dict]]:
 
     Collector().feed(page)
     return found
+
+
+# --- export and citation -------------------------------------------------------------------
+
+
+def test_export_streams_every_match_as_csv_and_json_lines(client):
+    import csv
+    import io
+
+    lines = client.get("/export.jsonl", params={"q": "president"})
+    assert lines.headers["content-type"].startswith("application/x-ndjson")
+    records = [json.loads(line) for line in lines.text.splitlines()]
+    twin = client.get("/search.json", params={"q": "president", "n": 100}).json()
+    assert len(records) == twin["total"] > 100  # every match, not the page shown
+    assert {h["id"] for h in twin["hits"]} <= {r["id"] for r in records}
+    table = client.get("/export.csv", params={"q": "president"})
+    assert table.headers["content-type"].startswith("text/csv") and "attachment" in table.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    formula = list(csv.DictReader(io.StringIO(client.get("/export.csv", params={"q": "hyperlink"}).text)))
+    assert [r["text"] for r in formula] == ["'" + FORMULA_TEXT]
+    assert json.loads(client.get("/export.jsonl", params={"q": "hyperlink"}).text)["text"] == FORMULA_TEXT
+
+
+def test_a_paragraph_carries_its_citation(client):
+    twin = client.get("/search.json", params={"q": "secretary blinken"}).json()
+    hit = next(h for h in twin["hits"] if h["speaker"] and h["url"])
+    page = client.get("/p/" + hit["id"].replace("#p", "-p") + ".json").json()
+    cite = page["citation"]
+    for style in ("plain", "markdown", "bibtex"):
+        paragraph_id = hit["id"].replace("#", "\\#") if style == "bibtex" else hit["id"]
+        assert hit["url"] in cite[style] and hit["date"][:10] in cite[style] and paragraph_id in cite[style], style
+    assert json.loads(cite["csl-json"])["URL"] == hit["url"]
+    assert cite["plain"].startswith(hit["speaker"] + ": “")

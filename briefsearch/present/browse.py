@@ -8,6 +8,7 @@ itself when a writer commits) and returns plain data; the web page and its JSON 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from briefsearch.models import Paragraph, SearchResult
@@ -17,7 +18,7 @@ from briefsearch.query.snippets import MARK_END, MARK_START
 from briefsearch.text.analysis import analyze, analyze_spans
 
 MAX_SHOWN = 1000  # the deepest hit a page of results reaches (the CLI's --limit cap)
-FACETS_SHOWN = ("speaker", "topic", "outlet", "day")
+FACETS_SHOWN = ("speaker", "topic", "outlet", "date")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def search_page(searcher, text: str, options, page: int = 1, per_page: int = 20,
         result = _filtered(searcher, replace(options, limit=max(deepest, 1)))
     shown = replace(result, hits=result.hits[first:deepest])
     counts = searcher.facets(text, options, FACETS_SHOWN)
-    days = counts.pop("day", {})
+    days = counts.pop("date", {})
     facets = {name: sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:facet_values] for name, values in counts.items()}
     bars, undated = histogram(days, result.total)
     pages = max(1, -(-min(result.total, MAX_SHOWN) // per_page))
@@ -192,12 +193,16 @@ class ParagraphView:
 
     focus: Paragraph
     neighbours: tuple[tuple[Paragraph, str], ...]  # (paragraph, marked text), in reading order
+    citation: dict = field(default_factory=dict)  # style → text (``citation``)
 
 
-def paragraph_view(searcher, paragraph_id: str, query: str | None = None, context: int = 3) -> ParagraphView:
+def paragraph_view(searcher, paragraph_id: str, query: str | None = None, context: int = 3,
+                   link: str | None = None) -> ParagraphView:
+    """The paragraph with ``context`` neighbours each side, the query's words marked, and its
+    citation (``link``: the paragraph's own address on the page that shows it)."""
     focus, paragraphs = searcher.show(paragraph_id, context)
     terms = highlight_terms(query)
-    return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs))
+    return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs), citation(focus, link))
 
 
 # --- an article, a speaker, the whole index ------------------------------------------------
@@ -215,12 +220,12 @@ def article_paragraphs(searcher, article_id: str) -> tuple[Paragraph, ...]:
 
 @dataclass(frozen=True)
 class SpeakerProfile:
-    """Who a speaker is in the index: aliases, paragraphs per month, topics, latest paragraphs."""
+    """Who a speaker is in the index: aliases, paragraphs over time, topics, latest paragraphs."""
 
     name: str
     aliases: tuple[str, ...]
     paragraphs: int
-    months: tuple[tuple[str, int], ...]
+    histogram: tuple[Bar, ...]  # paragraphs per day, month or year (``histogram``)
     topics: tuple[tuple[str, int], ...]  # most first
     outlets: tuple[tuple[str, int], ...]
     latest: tuple[Paragraph, ...]
@@ -231,7 +236,7 @@ def speaker_profile(searcher, name: str, latest: int = 10, topics: int = 15) -> 
     from briefsearch.errors import NotFound
     from briefsearch.query.searcher import SearchOptions
 
-    counts = searcher.facets(None, SearchOptions(speaker=name), ("speaker", "topic", "outlet", "day"))
+    counts = searcher.facets(None, SearchOptions(speaker=name), ("speaker", "topic", "outlet", "date"))
     reader = searcher.reader
     within = reader.compile(ql.Term(name, "speaker"))
     recent = tuple(reader.paragraphs_with("speaker", name, limit=latest, latest_first=True, within=within))
@@ -240,7 +245,8 @@ def speaker_profile(searcher, name: str, latest: int = 10, topics: int = 15) -> 
     registry = (searcher.generation.enrichment() or {}).get("speakers", [])
     aliases = next((tuple(sorted(entry.get("aliases") or ())) for entry in registry if entry.get("name") == name), ())
     by_count = lambda values: tuple(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
-    return SpeakerProfile(name, aliases, counts["speaker"].get(name, 0), tuple(months(counts["day"])),
+    paragraphs = counts["speaker"].get(name, 0)
+    return SpeakerProfile(name, aliases, paragraphs, histogram(counts["date"], paragraphs)[0],
                           by_count(counts["topic"])[:topics], by_count(counts["outlet"]), recent)
 
 
@@ -258,9 +264,77 @@ def overview(searcher) -> Overview:
 
     reader = searcher.reader
     totals = reader.totals()
-    counts = searcher.facets(None, None, ("speaker", "topic", "outlet", "day"))
+    counts = searcher.facets(None, None, ("speaker", "topic", "outlet", "date"))
     stats = IndexStats(articles=totals.articles, paragraphs=totals.paragraphs, speakers=len(counts["speaker"]),
                        topics=len(counts["topic"]), first_date=totals.first_day, last_date=totals.last_day,
                        bytes=totals.bytes, sources=totals.sources, generation=searcher.generation.name)
     outlets = tuple(sorted(counts["outlet"].items(), key=lambda kv: (-kv[1], kv[0])))
-    return Overview(stats, tuple(months(counts["day"])), outlets)
+    return Overview(stats, tuple(months(counts["date"])), outlets)
+
+
+# --- export and citation -------------------------------------------------------------------
+
+EXPORT_KEYS = ("id", "article_id", "paragraph", "date", "outlet", "speaker", "title", "topics", "url", "text")
+
+
+def export_records(searcher, text: str | None, options) -> Iterator[dict]:
+    """Every paragraph the search matches (every one the filters hold without ``text``), with its
+    metadata, read as it is consumed: an export of the whole index is streamed, not gathered."""
+    from briefsearch.present.render import paragraph_record
+
+    query = searcher.matching(text or None, options)
+    for paragraph in searcher.reader.matches(query):
+        yield paragraph_record(paragraph)
+
+
+def csv_lines(records: Iterable[dict], keys=EXPORT_KEYS) -> Iterator[str]:
+    """CSV text, header first, one line per record; each cell made safe for spreadsheets."""
+    import csv
+    import io
+
+    from briefsearch.present.render import csv_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([csv_cell(record.get(key)) for key in keys])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def citation(paragraph: Paragraph, link: str | None = None) -> dict[str, str]:
+    """How to cite one paragraph, ready to paste: plain text, Markdown, BibTeX and CSL-JSON, each
+    with the speaker, the quoted paragraph, the title, the outlet, the date, the URL and the
+    paragraph's id (``link``: where this paragraph can be opened again)."""
+    import json
+
+    p = paragraph
+    day = (p.date or "")[:10]
+    who = p.speaker if p.speaker and p.speaker != "Question" else None
+    quote = " ".join(p.text.split())
+    where = ", ".join(x for x in (p.title or "(untitled)", p.outlet, day) if x)
+    ref = f"paragraph {p.position} ({p.id})"
+    plain = (f"{who + ': ' if who else ''}“{quote}” — {where}, {ref}." + (f" {p.url}" if p.url else "")
+             + (f" {link}" if link else ""))
+    title_md = f"[{p.title or '(untitled)'}]({p.url})" if p.url else (p.title or "(untitled)")
+    markdown = (f"> {quote}\n\n— {who + ', ' if who else ''}{title_md}"
+                + "".join(f", {x}" for x in (p.outlet, day) if x) + f", {ref}")
+    key = "".join(ch for ch in (who or p.outlet or "briefing").split()[-1] if ch.isalnum()).lower() + day[:4]
+    fields = [("title", p.title or "(untitled)"), ("author", f"{{{who}}}" if who else None),
+              ("organization", p.outlet), ("date", day or None), ("url", p.url),
+              ("note", f"{ref}: “{quote}”")]
+    bibtex = "@misc{" + (key or "briefsearch") + ",\n" + ",\n".join(
+        f"  {name} = {{{value if name == 'url' else _bibtex_escape(value)}}}" for name, value in fields if value) + "\n}"
+    csl = {"id": p.id, "type": "speech" if who else "webpage", "title": p.title or "(untitled)",
+           "container-title": p.outlet, "URL": p.url, "note": ref,
+           "issued": {"date-parts": [[int(x) for x in day.split("-")]]} if day else None,
+           "author": [{"literal": who}] if who else None, "abstract": quote}
+    return {"plain": plain, "markdown": markdown, "bibtex": bibtex,
+            "csl-json": json.dumps({k: v for k, v in csl.items() if v is not None}, ensure_ascii=False, indent=2)}
+
+
+def _bibtex_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "{}&%$#_" else ch for ch in str(text))

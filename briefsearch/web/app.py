@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import itertools
 import json
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import anyio
 import jinja2
@@ -138,7 +140,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marks=_marks, web_url=_web_url, kind=_kind, day=_day, pid_path=_pid_path,
-                       urlpart=lambda s: __import__("urllib.parse").parse.quote(s or "", safe=""))
+                       urlpart=lambda text: quote(text or "", safe=""))
     return env
 
 
@@ -259,11 +261,13 @@ async def paragraph(site: Site, request: Request, started: float):
     as_json = raw.endswith(".json")
     paragraph_id = _pid_from_path(raw.removesuffix(".json"))
     query = request.query_params.get("q", "")[:2000]
-    view = await site.call(paragraph_view, paragraph_id, query, 3)
+    link = str(request.url.replace(query="", fragment="")).removesuffix(".json")
+    view = await site.call(paragraph_view, paragraph_id, query, 3, link)
     if as_json or wants_json(request):
         return _json({"id": view.focus.id, "paragraph": paragraph_record(view.focus),
-                      "neighbours": [paragraph_record(p) for p, _ in view.neighbours]}, started)
-    return site.html("paragraph.html", view=view, query=query, state=SearchState(q=query),
+                      "neighbours": [paragraph_record(p) for p, _ in view.neighbours],
+                      "citation": view.citation}, started)
+    return site.html("paragraph.html", view=view, query=query, state=SearchState(q=query), citation=view.citation,
                      title=f"{view.focus.title or view.focus.id} — paragraph {view.focus.position}")
 
 
@@ -299,7 +303,8 @@ async def speaker(site: Site, request: Request, started: float):
     profile = await site.call(speaker_profile, name)
     if as_json:
         return _json({"name": profile.name, "aliases": list(profile.aliases), "paragraphs": profile.paragraphs,
-                      "months": [{"month": m, "count": c} for m, c in profile.months],
+                      "histogram": [{"label": b.label, "since": b.since, "until": b.until, "count": b.count}
+                                    for b in profile.histogram],
                       "topics": [{"topic": t, "count": c} for t, c in profile.topics],
                       "outlets": [{"outlet": o, "count": c} for o, c in profile.outlets],
                       "latest": [paragraph_record(p) for p in profile.latest]}, started)
@@ -333,6 +338,50 @@ async def overview_page(site: Site, request: Request, started: float):
     return site.html("overview.html", view=view, state=SearchState(), title="What the index holds")
 
 
+EXPORT_SECONDS = 300.0
+
+
+def _export(kind: str):
+    """All the matches of the page's search as CSV or JSON Lines, streamed as they are read
+    (with their own index snapshot, for at most EXPORT_SECONDS)."""
+
+    @page
+    async def handler(site: Site, request: Request, started: float):
+        from briefsearch.present.browse import csv_lines, export_records
+        from briefsearch.query.searcher import Searcher
+
+        state = SearchState.from_params(request.query_params)
+        options = _options(state, site)
+        searcher = await anyio.to_thread.run_sync(Searcher, site.index_dir, limiter=site.limiter)
+        try:
+            records = await anyio.to_thread.run_sync(lambda: export_records(searcher, state.q, options), limiter=site.limiter)
+            first = await anyio.to_thread.run_sync(lambda: next(records, None), limiter=site.limiter)
+        except BaseException:
+            searcher.close()
+            raise
+
+        def rows():
+            deadline = time.monotonic() + EXPORT_SECONDS
+            try:
+                head = [] if first is None else [first]
+                for record in itertools.chain(head, records):
+                    yield record
+                    if time.monotonic() > deadline:
+                        break
+            finally:
+                searcher.close()
+
+        if kind == "csv":
+            body, media = csv_lines(rows()), "text/csv; charset=utf-8"
+        else:
+            body, media = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows()), "application/x-ndjson"
+        name = "briefsearch-" + ("".join(ch if ch.isalnum() else "-" for ch in state.q)[:40].strip("-") or "export")
+        return StreamingResponse(body, media_type=media,
+                                 headers={"content-disposition": f'attachment; filename="{name}.{kind}"'})
+
+    return handler
+
+
 @page
 async def help_page(site: Site, request: Request, started: float):
     return site.html("help.html", state=SearchState(), title="Query syntax and keyboard")
@@ -359,6 +408,8 @@ def create_app(index_dir, host: str = "127.0.0.1", request_seconds: float = REQU
         Route("/acronyms.json", _listing(list_acronyms, "acronyms.html", "Acronyms")),
         Route("/overview", overview_page),
         Route("/overview.json", overview_page),
+        Route("/export.csv", _export("csv")),
+        Route("/export.jsonl", _export("jsonl")),
         Route("/help", help_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

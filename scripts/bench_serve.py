@@ -1,0 +1,194 @@
+"""Speed of ``briefsearch serve`` over loopback while ``briefsearch index`` commits into the same index.
+
+Starts the server on a free loopback port over ``--index``, collects paragraph ids from a first
+round of searches, then runs two phases of ``--seconds`` each: one client asking in turn, then
+``--clients`` clients at once (threads, each with its own keep-alive connection). During each
+phase a ``briefsearch index`` run adds the White House COVID task force briefings (a fresh copy
+per phase) to the same index, committing every ``--batch-files`` files. Asks, in turn, for the
+search page (HTML with facets and histogram), the paragraph page and the JSON API. Prints p50/p95
+per page and phase, errors (anything but 200, or no answer), the index run's summary, and the
+server's peak memory (VmHWM). Loopback only; every loop is bounded in time.
+
+    briefsearch index ../shared/data/state_dept_press_releases ../shared/data/whitehouse_briefing_room --index /tmp/web-idx
+    python scripts/bench_serve.py --index /tmp/web-idx
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTRA = ROOT.parent / "shared" / "data" / "wh_covid_taskforce_2020_fullpages" / "raw_html"
+QUERIES = [
+    "sanctions", "president biden", "covid vaccine", "ukraine security assistance", "climate change",
+    '"human rights"', "iran nuclear deal", "china trade", "afghanistan withdrawal", "press secretary",
+    "north korea", "secretary blinken", "israel gaza ceasefire", "infrastructure bill", "russia",
+    "refugees", "economy jobs", "cyber attack", "vaccine -covid", "taiwan OR china",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def peak_memory_mb(pid: int) -> float:
+    """Peak resident memory of the process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Client:
+    """One keep-alive HTTP connection to the server."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            self.connection.request("GET", path)
+            response = self.connection.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return 0, b""
+
+
+def requests(paragraph_ids: list[str]):
+    """The endless round of (page kind, path) the clients ask for."""
+    n = 0
+    while True:
+        query = quote(QUERIES[n % len(QUERIES)])
+        yield "search page", f"/?q={query}"
+        yield "paragraph page", "/p/" + quote(paragraph_ids[n % len(paragraph_ids)].replace("#p", "-p")) + f"?q={query}"
+        yield "JSON API", f"/search.json?q={query}"
+        n += 1
+
+
+def run_phase(port: int, clients: int, seconds: float, paragraph_ids: list[str]) -> tuple[dict, int]:
+    timings: dict[str, list[float]] = {}
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(offset: int) -> None:
+        client = Client(port)
+        round_ = requests(paragraph_ids)
+        for _ in range(offset * 3):
+            next(round_)
+        while time.monotonic() < stop:
+            kind, path = next(round_)
+            started = time.perf_counter()
+            status, _ = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                timings.setdefault(kind, []).append(elapsed)
+                if status != 200:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return timings, errors[0]
+
+
+def start_indexer(index: str, phase: str, batch_files: int, workdir: Path):
+    """A ``briefsearch index`` run adding a fresh copy of the extra briefings, or None without them."""
+    if not EXTRA.is_dir():
+        return None
+    folder = workdir / f"extra-{phase}"
+    shutil.copytree(EXTRA, folder)
+    return subprocess.Popen([sys.executable, "-m", "briefsearch", "index", str(folder), "--index", index, "--jobs", "1",
+                             "--batch-files", str(batch_files), "--wait", "600"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_indexer(process) -> str:
+    if process is None:
+        return f"no index run: {EXTRA} not found"
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)  # stops like Ctrl-C: the index keeps its last commit
+    output, _ = process.communicate(timeout=120)
+    lines = [line for line in output.strip().splitlines() if line]
+    return lines[-1] if lines else f"exit {process.returncode}"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True, help="the index to serve (State + White House)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each phase")
+    parser.add_argument("--clients", type=int, default=8, help="clients at once in the second phase")
+    parser.add_argument("--batch-files", type=int, default=2, help="the index run commits after this many files")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="web-bench-"))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "briefsearch", "serve", "--index", args.index, "--port", str(port)],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        client = Client(port)
+        deadline = time.monotonic() + 60
+        while client.get("/help")[0] != 200:
+            if time.monotonic() > deadline or server.poll() is not None:
+                print("the server did not start", file=sys.stderr)
+                return 1
+            time.sleep(0.2)
+        paragraph_ids = []
+        for query in QUERIES:
+            status, body = client.get(f"/search.json?q={quote(query)}")
+            if status == 200:
+                paragraph_ids += [hit["id"] for hit in json.loads(body)["hits"][:3]]
+        status, body = client.get("/overview.json")
+        before = json.loads(body)["paragraphs"] if status == 200 else None
+        print(f"index {args.index}: {before:,} paragraphs; server pid {server.pid} on 127.0.0.1:{port}")
+        for phase, clients in (("sequential", 1), (f"{args.clients} clients", args.clients)):
+            indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
+            timings, errors = run_phase(port, clients, args.seconds, paragraph_ids)
+            summary = finish_indexer(indexer)
+            total = sum(len(v) for v in timings.values())
+            print(f"\n{phase}, {args.seconds:g} s: {total} requests ({total / args.seconds:.1f}/s), {errors} errors")
+            print(f"  index run meanwhile: {summary}")
+            for kind, values in timings.items():
+                print(f"  {kind:<15} n={len(values):>5}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+        status, body = client.get("/overview.json")
+        after = json.loads(body)["paragraphs"] if status == 200 else None
+        print(f"\nparagraphs the server sees: {before:,} before, {after:,} after (picked up without a restart)")
+        print(f"server peak memory (VmHWM): {peak_memory_mb(server.pid):.0f} MB")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
