@@ -194,15 +194,27 @@ class ParagraphView:
     focus: Paragraph
     neighbours: tuple[tuple[Paragraph, str], ...]  # (paragraph, marked text), in reading order
     citation: dict = field(default_factory=dict)  # style → text (``citation``)
+    question: Paragraph | None = None  # an answer: the question it answers
+    answer: Paragraph | None = None  # a question: the answer it got
 
 
 def paragraph_view(searcher, paragraph_id: str, query: str | None = None, context: int = 3,
                    link: str | None = None) -> ParagraphView:
     """The paragraph with ``context`` neighbours each side, the query's words marked, and its
     citation (``link``: the paragraph's own address on the page that shows it)."""
+    from briefsearch.errors import NotFound
+
     focus, paragraphs = searcher.show(paragraph_id, context)
     terms = highlight_terms(query)
-    return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs), citation(focus, link))
+    linked = {}
+    for name, link_name in (("question", "answers_to"), ("answer", "answered_by")):
+        target = getattr(focus, link_name, None)
+        if target:
+            try:
+                linked[name] = searcher.reader.get(target)
+            except NotFound:  # the other end was re-indexed away
+                pass
+    return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs), citation(focus, link), **linked)
 
 
 # --- an article, a speaker, the whole index ------------------------------------------------
@@ -314,6 +326,8 @@ def citation(paragraph: Paragraph, link: str | None = None) -> dict[str, str]:
     p = paragraph
     day = (p.date or "")[:10]
     who = p.speaker if p.speaker and p.speaker != "Question" else None
+    role = getattr(p, "speaker_role", None)
+    who = f"{who}, {role}" if who and role else who
     quote = " ".join(p.text.split())
     where = ", ".join(x for x in (p.title or "(untitled)", p.outlet, day) if x)
     ref = f"paragraph {p.position} ({p.id})"

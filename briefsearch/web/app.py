@@ -108,9 +108,9 @@ def _web_url(url: str | None) -> str | None:
 
 def _kind(paragraph) -> str | None:
     """What kind of speech a paragraph is, as far as the index records it."""
-    kind = getattr(paragraph, "kind", None)
+    kind = getattr(paragraph, "speech", None)  # speaker attribution's kind of speech, where recorded
     if kind:
-        return kind
+        return None if kind == "none" else kind
     if paragraph.is_question:
         return "question"
     if paragraph.is_quote:
@@ -266,7 +266,9 @@ async def paragraph(site: Site, request: Request, started: float):
     if as_json or wants_json(request):
         return _json({"id": view.focus.id, "paragraph": paragraph_record(view.focus),
                       "neighbours": [paragraph_record(p) for p, _ in view.neighbours],
-                      "citation": view.citation}, started)
+                      "citation": view.citation,
+                      "question": paragraph_record(view.question) if view.question else None,
+                      "answer": paragraph_record(view.answer) if view.answer else None}, started)
     return site.html("paragraph.html", view=view, query=query, state=SearchState(q=query), citation=view.citation,
                      title=f"{view.focus.title or view.focus.id} — paragraph {view.focus.position}")
 
