@@ -284,4 +284,4 @@ def test_a_paragraph_carries_its_citation(client):
         paragraph_id = hit["id"].replace("#", "\\#") if style == "bibtex" else hit["id"]
         assert hit["url"] in cite[style] and hit["date"][:10] in cite[style] and paragraph_id in cite[style], style
     assert json.loads(cite["csl-json"])["URL"] == hit["url"]
-    assert cite["plain"].startswith(hit["speaker"] + ": “")
+    assert cite["plain"].startswith(hit["speaker"]) and ": “" in cite["plain"]  # speaker (and role): “quote”
