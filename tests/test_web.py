@@ -29,7 +29,7 @@ def web_index(tmp_path_factory):
     root = tmp_path_factory.mktemp("web")
     corpus = shared_slice(root / "corpus")
     _, overrides = hostile_file(root / "corpus")
-    index_paths([str(corpus)], str(root / "index"), overrides=str(overrides))
+    index_paths([str(corpus)], str(root / "index"), overrides=str(overrides), jobs=1)
     return root / "index"
 
 

@@ -27,6 +27,8 @@ DRIVER = shutil.which("chromedriver")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SHOTS = Path(os.environ.get("BRIEFSEARCH_SHOTS", "/tmp/web-shots"))
 
+pytestmark = pytest.mark.slow  # a browser start and a server: about a minute
+
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
 if not (CHROMIUM and DRIVER):
     pytest.skip("no Chromium here: install Debian's chromium and chromium-driver (apt-get install -y chromium "
