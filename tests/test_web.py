@@ -278,10 +278,11 @@ def test_export_streams_every_match_as_csv_and_json_lines(client):
 def test_a_paragraph_carries_its_citation(client):
     twin = client.get("/search.json", params={"q": "secretary blinken"}).json()
     hit = next(h for h in twin["hits"] if h["speaker"] and h["url"])
-    page = client.get("/p/" + hit["id"].replace("#p", "-p") + ".json").json()
-    cite = page["citation"]
+    path = "/p/" + hit["id"].replace("#p", "-p")
+    cite = client.get(path + ".json").json()["citation"]
     for style in ("plain", "markdown", "bibtex"):
         paragraph_id = hit["id"].replace("#", "\\#") if style == "bibtex" else hit["id"]
-        assert hit["url"] in cite[style] and hit["date"][:10] in cite[style] and paragraph_id in cite[style], style
-    assert json.loads(cite["csl-json"])["URL"] == hit["url"]
-    assert cite["plain"].startswith(hit["speaker"]) and ": “" in cite["plain"]  # speaker (and role): “quote”
+        assert hit["url"] in cite[style] and paragraph_id in cite[style] and hit["speaker"] in cite[style], style
+    assert json.loads(cite["csl-json"])[0]["URL"] == hit["url"]
+    page = client.get(path).text
+    assert f'<pre id="cite-link">{BASE}{path}</pre>' in page and 'id="copy-plain"' in page

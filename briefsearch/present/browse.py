@@ -1,6 +1,6 @@
 """What a reader browsing the collection sees beside the hits: one page of a search with its facet
 counts and date histogram, a paragraph in its article with the query's words marked, a speaker's
-profile, and the coverage of the index by month.
+profile, the coverage of the index by month, and an export as CSV lines.
 
 Every function takes an open ``query.searcher.Searcher`` (a server keeps one open, and it reopens
 itself when a writer commits) and returns plain data; the web page and its JSON twin render it.
@@ -193,15 +193,14 @@ class ParagraphView:
 
     focus: Paragraph
     neighbours: tuple[tuple[Paragraph, str], ...]  # (paragraph, marked text), in reading order
-    citation: dict = field(default_factory=dict)  # style → text (``citation``)
+    citation: dict = field(default_factory=dict)  # style → text (``present.citations``)
     question: Paragraph | None = None  # an answer: the question it answers
     answer: Paragraph | None = None  # a question: the answer it got
 
 
-def paragraph_view(searcher, paragraph_id: str, query: str | None = None, context: int = 3,
-                   link: str | None = None) -> ParagraphView:
-    """The paragraph with ``context`` neighbours each side, the query's words marked, and its
-    citation (``link``: the paragraph's own address on the page that shows it)."""
+def paragraph_view(searcher, paragraph_id: str, query: str | None = None, context: int = 3) -> ParagraphView:
+    """The paragraph with ``context`` neighbours each side, the query's words marked, the question
+    it answers or the answer it got, and its citation in each style (``present.citations``)."""
     from briefsearch.errors import NotFound
 
     focus, paragraphs = searcher.show(paragraph_id, context)
@@ -214,20 +213,14 @@ def paragraph_view(searcher, paragraph_id: str, query: str | None = None, contex
                 linked[name] = searcher.reader.get(target)
             except NotFound:  # the other end was re-indexed away
                 pass
-    return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs), citation(focus, link), **linked)
+    from briefsearch.present.citations import STYLES, citation, render_citation
+
+    record = citation(searcher.store.root, focus.id)
+    cited = {style: render_citation(record, style) for style in STYLES}
+    return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs), cited, **linked)
 
 
 # --- an article, a speaker, the whole index ------------------------------------------------
-
-
-def article_paragraphs(searcher, article_id: str) -> tuple[Paragraph, ...]:
-    """Every paragraph of one article in reading order; NotFound when the index has none."""
-    from briefsearch.errors import NotFound
-
-    paragraphs = tuple(searcher.reader.article(article_id))
-    if not paragraphs:
-        raise NotFound(f"No article {article_id} in the index — article ids are the part before # in a paragraph id")
-    return paragraphs
 
 
 @dataclass(frozen=True)
@@ -284,22 +277,9 @@ def overview(searcher) -> Overview:
     return Overview(stats, tuple(months(counts["date"])), outlets)
 
 
-# --- export and citation -------------------------------------------------------------------
+# --- export ----------------------------------------------------------------------------------
 
-EXPORT_KEYS = ("id", "article_id", "paragraph", "date", "outlet", "speaker", "title", "topics", "url", "text")
-
-
-def export_records(searcher, text: str | None, options) -> Iterator[dict]:
-    """Every paragraph the search matches (every one the filters hold without ``text``), with its
-    metadata, read as it is consumed: an export of the whole index is streamed, not gathered."""
-    from briefsearch.present.render import paragraph_record
-
-    query = searcher.matching(text or None, options)
-    for paragraph in searcher.reader.matches(query):
-        yield paragraph_record(paragraph)
-
-
-def csv_lines(records: Iterable[dict], keys=EXPORT_KEYS) -> Iterator[str]:
+def csv_lines(records: Iterable[dict], keys) -> Iterator[str]:
     """CSV text, header first, one line per record; each cell made safe for spreadsheets."""
     import csv
     import io
@@ -315,40 +295,3 @@ def csv_lines(records: Iterable[dict], keys=EXPORT_KEYS) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def citation(paragraph: Paragraph, link: str | None = None) -> dict[str, str]:
-    """How to cite one paragraph, ready to paste: plain text, Markdown, BibTeX and CSL-JSON, each
-    with the speaker, the quoted paragraph, the title, the outlet, the date, the URL and the
-    paragraph's id (``link``: where this paragraph can be opened again)."""
-    import json
-
-    p = paragraph
-    day = (p.date or "")[:10]
-    who = p.speaker if p.speaker and p.speaker != "Question" else None
-    role = getattr(p, "speaker_role", None)
-    who = f"{who}, {role}" if who and role else who
-    quote = " ".join(p.text.split())
-    where = ", ".join(x for x in (p.title or "(untitled)", p.outlet, day) if x)
-    ref = f"paragraph {p.position} ({p.id})"
-    plain = (f"{who + ': ' if who else ''}“{quote}” — {where}, {ref}." + (f" {p.url}" if p.url else "")
-             + (f" {link}" if link else ""))
-    title_md = f"[{p.title or '(untitled)'}]({p.url})" if p.url else (p.title or "(untitled)")
-    markdown = (f"> {quote}\n\n— {who + ', ' if who else ''}{title_md}"
-                + "".join(f", {x}" for x in (p.outlet, day) if x) + f", {ref}")
-    key = "".join(ch for ch in (who or p.outlet or "briefing").split()[-1] if ch.isalnum()).lower() + day[:4]
-    fields = [("title", p.title or "(untitled)"), ("author", f"{{{who}}}" if who else None),
-              ("organization", p.outlet), ("date", day or None), ("url", p.url),
-              ("note", f"{ref}: “{quote}”")]
-    bibtex = "@misc{" + (key or "briefsearch") + ",\n" + ",\n".join(
-        f"  {name} = {{{value if name == 'url' else _bibtex_escape(value)}}}" for name, value in fields if value) + "\n}"
-    csl = {"id": p.id, "type": "speech" if who else "webpage", "title": p.title or "(untitled)",
-           "container-title": p.outlet, "URL": p.url, "note": ref,
-           "issued": {"date-parts": [[int(x) for x in day.split("-")]]} if day else None,
-           "author": [{"literal": who}] if who else None, "abstract": quote}
-    return {"plain": plain, "markdown": markdown, "bibtex": bibtex,
-            "csl-json": json.dumps({k: v for k, v in csl.items() if v is not None}, ensure_ascii=False, indent=2)}
-
-
-def _bibtex_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in "{}&%$#_" else ch for ch in str(text))

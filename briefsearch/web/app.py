@@ -261,15 +261,15 @@ async def paragraph(site: Site, request: Request, started: float):
     as_json = raw.endswith(".json")
     paragraph_id = _pid_from_path(raw.removesuffix(".json"))
     query = request.query_params.get("q", "")[:2000]
-    link = str(request.url.replace(query="", fragment="")).removesuffix(".json")
-    view = await site.call(paragraph_view, paragraph_id, query, 3, link)
+    view = await site.call(paragraph_view, paragraph_id, query, 3)
     if as_json or wants_json(request):
         return _json({"id": view.focus.id, "paragraph": paragraph_record(view.focus),
                       "neighbours": [paragraph_record(p) for p, _ in view.neighbours],
                       "citation": view.citation,
                       "question": paragraph_record(view.question) if view.question else None,
                       "answer": paragraph_record(view.answer) if view.answer else None}, started)
-    return site.html("paragraph.html", view=view, query=query, state=SearchState(q=query), citation=view.citation,
+    link = str(request.url.replace(query="", fragment=""))
+    return site.html("paragraph.html", view=view, query=query, state=SearchState(q=query), citation=view.citation, link=link,
                      title=f"{view.focus.title or view.focus.id} — paragraph {view.focus.position}")
 
 
@@ -281,11 +281,11 @@ def _suffix(request: Request, name: str) -> tuple[str, bool]:
 
 @page
 async def article(site: Site, request: Request, started: float):
-    from briefsearch.present.browse import article_paragraphs
     from briefsearch.present.render import paragraph_record
+    from briefsearch.query.articles import read_article
 
     article_id, as_json = _suffix(request, "aid")
-    paragraphs = await site.call(article_paragraphs, article_id)
+    paragraphs = await site.call(lambda _searcher: read_article(site.index_dir, article_id))
     if as_json:
         return _json({"article_id": article_id, "paragraphs": [paragraph_record(p) for p in paragraphs]}, started)
     first = paragraphs[0]
@@ -349,32 +349,26 @@ def _export(kind: str):
 
     @page
     async def handler(site: Site, request: Request, started: float):
-        from briefsearch.present.browse import csv_lines, export_records
-        from briefsearch.query.searcher import Searcher
+        from briefsearch.present.browse import csv_lines
+        from briefsearch.query.exports import EXPORT_KEYS, export_paragraphs, export_record
 
         state = SearchState.from_params(request.query_params)
-        options = _options(state, site)
-        searcher = await anyio.to_thread.run_sync(Searcher, site.index_dir, limiter=site.limiter)
-        try:
-            records = await anyio.to_thread.run_sync(lambda: export_records(searcher, state.q, options), limiter=site.limiter)
-            first = await anyio.to_thread.run_sync(lambda: next(records, None), limiter=site.limiter)
-        except BaseException:
-            searcher.close()
-            raise
+        paragraphs = export_paragraphs(site.index_dir, state.q or None, _options(state, site))
+        # the first paragraph read here, so that a bad query or a missing index is an error page
+        first = await anyio.to_thread.run_sync(lambda: next(paragraphs, None), limiter=site.limiter)
 
         def rows():
             deadline = time.monotonic() + EXPORT_SECONDS
             try:
-                head = [] if first is None else [first]
-                for record in itertools.chain(head, records):
-                    yield record
+                for paragraph in itertools.chain([] if first is None else [first], paragraphs):
+                    yield export_record(paragraph)
                     if time.monotonic() > deadline:
                         break
             finally:
-                searcher.close()
+                paragraphs.close()  # closes the export's index snapshot
 
         if kind == "csv":
-            body, media = csv_lines(rows()), "text/csv; charset=utf-8"
+            body, media = csv_lines(rows(), EXPORT_KEYS), "text/csv; charset=utf-8"
         else:
             body, media = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows()), "application/x-ndjson"
         name = "briefsearch-" + ("".join(ch if ch.isalnum() else "-" for ch in state.q)[:40].strip("-") or "export")
