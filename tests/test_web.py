@@ -286,3 +286,12 @@ def test_a_paragraph_carries_its_citation(client):
     assert json.loads(cite["csl-json"])[0]["URL"] == hit["url"]
     page = client.get(path).text
     assert f'<pre id="cite-link">{BASE}{path}</pre>' in page and 'id="copy-plain"' in page
+
+
+def test_a_question_shows_the_answer_it_got_and_the_answer_its_question(client):
+    hits = client.get("/search.json", params={"q": "secretary", "n": 100}).json()["hits"]
+    question = next(h for h in hits if h.get("answered_by"))
+    asked = client.get("/p/" + question["id"].replace("#p", "-p") + ".json").json()
+    assert asked["answer"]["id"] == question["answered_by"]
+    answer = client.get("/p/" + question["answered_by"].replace("#p", "-p")).text
+    assert "The question it answers" in answer and '<span class="kind">answer</span>' in answer
