@@ -16,7 +16,8 @@ from starlette.testclient import TestClient
 
 from briefsearch.cli import cli
 from briefsearch.web.app import create_app
-from tests.web_corpus import FORMULA_TEXT, HOSTILE_SPEAKER, hostile_file, shared_slice
+from tests.web_corpus import FORMULA_TEXT, HOSTILE_SPEAKER
+from tests.web_corpus import web_index as build_web_index
 
 BASE = "http://127.0.0.1:8000"
 
@@ -24,13 +25,7 @@ BASE = "http://127.0.0.1:8000"
 @pytest.fixture(scope="module")
 def web_index(tmp_path_factory):
     """50 real press releases (25 State, 25 White House) and the hostile article, indexed."""
-    from briefsearch.indexing.runs import index_paths
-
-    root = tmp_path_factory.mktemp("web")
-    corpus = shared_slice(root / "corpus")
-    _, overrides = hostile_file(root / "corpus")
-    index_paths([str(corpus)], str(root / "index"), overrides=str(overrides), jobs=1)
-    return root / "index"
+    return build_web_index(tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture(scope="module")

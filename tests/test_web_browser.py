@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.web_corpus import hostile_file, shared_slice
+from tests.web_corpus import web_index
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -44,13 +44,10 @@ def server(tmp_path_factory):
     """A real uvicorn server on a free loopback port over the web test corpus."""
     import uvicorn
 
-    from briefsearch.indexing.runs import index_paths
     from briefsearch.web.app import create_app
 
     root = tmp_path_factory.mktemp("browser")
-    corpus = shared_slice(root / "corpus")
-    _, overrides = hostile_file(root / "corpus")
-    index_paths([str(corpus)], str(root / "index"), overrides=str(overrides), jobs=1)
+    web_index(root)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -49,3 +49,13 @@ def hostile_file(folder: Path) -> tuple[Path, Path]:
     overrides = folder.parent / "hostile-speakers.json"
     overrides.write_text(json.dumps({"aliases": {"MS PSAKI": HOSTILE_SPEAKER}}), encoding="utf-8")
     return path, overrides
+
+
+def web_index(root: Path) -> Path:
+    """The two slices and the hostile article indexed under ``root`` (in-process): the index."""
+    from briefsearch.indexing.runs import index_paths
+
+    corpus = shared_slice(root / "corpus")
+    _, overrides = hostile_file(root / "corpus")
+    index_paths([str(corpus)], str(root / "index"), overrides=str(overrides), jobs=1)
+    return root / "index"
