@@ -66,3 +66,34 @@ def test_since_until_and_date_field_use_the_sources_day(tmp_path):
     assert hits("--since", "2021-06-10") == []
     assert len(json.loads(invoke("query", "energy date:2021-06-09", "--index", index, "--format", "json").stdout)["hits"]) == 1
     assert "2021-06-09" in invoke("query", "energy", "--index", index).output
+
+
+# --- server extensions and skipped types ----------------------------------------------------------
+
+
+def test_a_php_page_is_sniffed_as_html_and_a_pdf_is_counted_by_extension(tmp_path):
+    folder = tmp_path / "hearings"
+    folder.mkdir()
+    (folder / "hearing.php").write_text(
+        "\n<!-- saved from the committee site -->\n<head><title>Hearing on Energy Security</title></head>"
+        "<body><nav>Home | Hearings</nav><p>The committee heard testimony on pipeline sanctions.</p></body>",
+        encoding="utf-8")
+    (folder / "feed.aspx").write_text('<?xml version="1.0"?><rss version="2.0"><channel><item><title>Readout</title>'
+                                      "<description>The Secretary met the minister.</description></item></channel></rss>",
+                                      encoding="utf-8")
+    (folder / "LICENSE").write_text("Public domain.", encoding="utf-8")
+    (folder / "statement").write_text("Statement on Sanctions\n\nThe United States imposes sanctions today.\n", encoding="utf-8")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4 binary")
+    (folder / "annex.pdf").write_bytes(b"%PDF-1.4 binary")
+    (folder / "photo.php").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    index = tmp_path / "index"
+    result = invoke("index", folder, "--index", index, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("3 new, 0 changed, 0 unchanged, 0 removed, 4 skipped files; 3 paragraphs written")
+    assert "4 skipped: unsupported file type (.pdf 2, (none) 1); binary file (.php 1)" in result.stderr.splitlines()
+    assert f"warning: {folder / 'report.pdf'}: skipped (unsupported file type)" in result.stderr.splitlines()
+    found = json.loads(invoke("query", "pipeline sanctions", "--index", index, "--format", "json").stdout)["hits"]
+    assert [(h["title"], h["text"]) for h in found][:1] == [("Hearing on Energy Security",
+                                                             "The committee heard testimony on pipeline sanctions.")]
+    assert json.loads(invoke("query", "minister", "--index", index, "--format", "json").stdout)["hits"][0]["title"] == "Readout"
+    assert invoke("index", folder, "--index", index, "--strict").exit_code == 6

@@ -36,7 +36,7 @@ def test_walks_folders_recursively_keeps_supported_files_sorted(tmp_path):
         path.write_text("text")
     sources, warnings = find_sources([str(tmp_path)])
     assert names(sources, tmp_path) == ["a.html", "b.txt", "sub/c.jsonl", "sub/deeper/d.XML", "sub/e.md"]
-    assert warnings == []
+    assert sorted(warnings) == [f"{tmp_path / name}: skipped (unsupported file type)" for name in ("image.png", "notes.csv")]
     assert sources[0].size == 4
     assert sources[0].mtime_ns == (tmp_path / "a.html").stat().st_mtime_ns
 

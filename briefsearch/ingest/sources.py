@@ -72,8 +72,23 @@ def display_path(path: str) -> str:
         return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+# Pages saved with the server's extension, and files with none, are read and sniffed by content
+# (extract decides HTML, feed, JSON or text); files of other types are skipped and counted.
+SNIFFED_EXTENSIONS = frozenset(
+    {"", ".php", ".php3", ".php4", ".php5", ".phtml", ".asp", ".aspx", ".cfm", ".shtml", ".shtm", ".jsp", ".jspx",
+     ".do", ".cgi", ".pl", ".nsf"}
+)
+# Files without an extension that are never briefings.
+_NOT_DOCUMENTS = frozenset({"license", "licence", "copying", "notice", "makefile", "dockerfile", "authors"})
+
+
 def is_supported(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in SUPPORTED_EXTENSIONS
+    """Whether ``path`` is read: a supported extension, or a server extension or none (sniffed)."""
+    name = os.path.basename(path)
+    extension = os.path.splitext(name)[1].lower()
+    if extension in SUPPORTED_EXTENSIONS:
+        return True
+    return extension in SNIFFED_EXTENSIONS and (extension != "" or name.lower() not in _NOT_DOCUMENTS)
 
 
 class WalkSkip(str):
@@ -158,6 +173,8 @@ def _walk(folder: str, found: list, warnings: list[str], inside: Sequence[str] =
                                                              "(--follow-links follows it)"))
                     else:
                         _add_file(entry.path, found, warnings)
+                else:
+                    warnings.append(WalkSkip(entry.path, "unsupported file type"))
             except OSError as error:
                 warnings.append(WalkSkip(entry.path, _reason(error)))
 

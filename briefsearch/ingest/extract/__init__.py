@@ -70,4 +70,21 @@ def _format_of(path: str, text: str) -> str:
         return "json"
     if extension in HTML_EXTENSIONS:
         return "feed" if is_feed and head.startswith("<?xml") else "html"
-    return "html" if is_html else "text"
+    if extension in TEXT_EXTENSIONS:
+        return "html" if is_html else "text"
+    return _sniffed_format(head, is_feed, is_html)
+
+
+def _sniffed_format(head: str, is_feed: bool, is_html: bool) -> str:
+    """The format of a file saved with a server's extension (.php, .aspx, ...) or none, by content."""
+    if is_feed and head.startswith(("<?xml", "<rss", "<feed", "<rdf")):
+        return "feed"
+    if is_html or _HTML_START.search(head[:2048]):
+        return "html"
+    if head.startswith(("{", "[")) and _JSON_START.match(head):
+        return "json"
+    return "text"
+
+
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|title|meta|div|p|article|main)[\s>/]")
+_JSON_START = re.compile(r'[{\[]\s*(?:"|\{|\[|\]|\})')
