@@ -1,20 +1,31 @@
-"""Plain text and markdown to blocks: paragraphs split at blank lines, markdown headings and list items."""
+"""Plain text and markdown to blocks: paragraphs split at blank lines, markdown headings and list
+items; YAML front matter (title, date, URL, author, tags) read with PyYAML."""
 
 from __future__ import annotations
 
 import re
 
-from briefsearch.ingest.extract.common import _file_title, article_id
+from briefsearch.ingest.extract.common import _file_title, article_id, iso_date
 from briefsearch.models import Article, Block
 from briefsearch.text.normalize import clean_line, clean_text
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+# A backslash before ASCII punctuation is a Markdown escape: "Karine\_Jean-Pierre", "\[sic\]".
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_DATE_KEYS = ("published_time", "date", "published", "pubdate", "publishdate", "date_published", "created")
+_FRONT_URL_KEYS = ("source_url", "url", "canonical_url", "canonical", "link", "permalink")
 
 
 def _text_article(path: str, text: str) -> Article:
-    is_markdown = path.lower().endswith(".md")
+    is_markdown = path.lower().endswith((".md", ".markdown"))
+    front, text = front_matter(text)
+    if is_markdown:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    if front:
+        return _front_matter_article(path, front, text, is_markdown)
     chunks = [chunk for chunk in _BLANK_LINE.split(text) if chunk.strip()]
     title = ""
     if chunks:
@@ -62,3 +73,43 @@ def _markdown_items(lines: list[str]) -> list[str]:
 
 def _plain_blocks(body: str) -> tuple[Block, ...]:
     return text_blocks(_BLANK_LINE.split(clean_text(body)))
+
+
+def front_matter(text: str) -> tuple[dict, str]:
+    """(fields, body): the YAML mapping between ``---`` lines at the top, keys lowercased, and the
+    text after it; ({}, text) when there is none or it is not a YAML mapping."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml  # imported late: only files that open with front matter need it
+
+    try:
+        fields = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(fields, dict):
+        return {}, text
+    return {str(key).strip().lower(): value for key, value in fields.items()}, text[match.end():]
+
+
+def _front_matter_article(path: str, front: dict, body: str, is_markdown: bool) -> Article:
+    from briefsearch.ingest.extract.records import _author, _categories, _text_value
+
+    title = clean_line(_MD_ESCAPE.sub(r"\1", _text_value(front.get("title") or front.get("headline") or "")))
+    chunks = [chunk for chunk in _BLANK_LINE.split(body) if chunk.strip()]
+    if chunks and title:
+        first = clean_line(_MD_HEADING.sub("", chunks[0].strip()) if is_markdown else chunks[0])
+        if first.casefold() == title.casefold():
+            chunks = chunks[1:]  # the title repeated as the body's first heading
+    date = next(filter(None, (iso_date(_moment(front[key])) for key in _FRONT_DATE_KEYS if front.get(key))), None)
+    url = next((clean_line(_text_value(front[key])) for key in _FRONT_URL_KEYS if front.get(key)), None) or None
+    return Article(
+        article_id=article_id(path), source=path, title=title or _file_title(path),
+        blocks=text_blocks(chunks, markdown=is_markdown), date=date, author=_author(front), url=url,
+        categories=_categories(front),
+    )
+
+
+def _moment(value) -> str:
+    """A front-matter date as text: YAML reads unquoted timestamps as date/datetime objects."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
