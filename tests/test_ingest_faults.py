@@ -211,7 +211,7 @@ def test_duplicate_article_is_indexed_once_and_comes_back_when_the_original_goes
     write(corpus / "plan-copy.txt", PLAN)
     result = index(corpus, "--index", index_dir)
     assert warnings(result) == [
-        f"warning: {corpus / 'plan.txt'}: 1 duplicate article not indexed again (same text as in {corpus / 'plan-copy.txt'})"]
+        f"warning: {corpus / 'plan.txt'}: 1 duplicate article not indexed again (same article as in {corpus / 'plan-copy.txt'})"]
     assert "3 new, 0 changed, 0 unchanged, 0 removed, 0 skipped files; 2 paragraphs written, 2 in the index" in result.stdout
     assert [name for name, _ in found(index_dir, "sanctions")] == ["plan-copy.txt"]
     (corpus / "plan-copy.txt").unlink()

@@ -97,3 +97,105 @@ def test_a_php_page_is_sniffed_as_html_and_a_pdf_is_counted_by_extension(tmp_pat
                                                              "The committee heard testimony on pipeline sanctions.")]
     assert json.loads(invoke("query", "minister", "--index", index, "--format", "json").stdout)["hits"][0]["title"] == "Readout"
     assert invoke("index", folder, "--index", index, "--strict").exit_code == 6
+
+
+# --- front matter -----------------------------------------------------------------------------------
+
+BRIEFING_MD = """---
+date: '2023-07-05'
+published_time: 2023-07-05 20:59:20-04:00
+source_url: https://bidenwhitehouse.archives.gov/briefing-room/press-briefings/2023/07/05/press-briefing/
+tags: press-briefings
+author: [Karine Jean-Pierre]
+title: "Press Briefing by Press Secretary Karine\\_Jean-Pierre and National Security\\
+  \\ Advisor Jake\\_Sullivan"
+---
+
+# Press Briefing by Press Secretary Karine Jean-Pierre and National Security Advisor Jake Sullivan
+
+James S. Brady Press Briefing Room
+
+MS. JEAN-PIERRE:  Hey, hey.  Happy Wednesday.
+
+It is time to stop pointing <s>figers</s> \\[fingers\\] at each other.
+"""
+
+
+def test_markdown_front_matter_gives_title_date_url_author_tags_and_the_body_its_paragraphs():
+    article = page("2023-07-05-press-briefing.md", BRIEFING_MD)
+    assert article.title == "Press Briefing by Press Secretary Karine Jean-Pierre and National Security Advisor Jake Sullivan"
+    assert article.date == "2023-07-05T20:59:20-04:00"
+    assert article.url == "https://bidenwhitehouse.archives.gov/briefing-room/press-briefings/2023/07/05/press-briefing/"
+    assert article.author == "Karine Jean-Pierre"
+    assert article.categories == ("press-briefings",)
+    assert [block.text for block in article.blocks] == [
+        "James S. Brady Press Briefing Room", "MS. JEAN-PIERRE: Hey, hey. Happy Wednesday.",
+        "It is time to stop pointing <s>figers</s> [fingers] at each other.",
+    ]
+
+
+def test_markdown_escapes_leave_titles_and_a_date_only_front_matter_is_a_day():
+    article = page("note.md", "---\ntitle: 'Remarks by President\\_Biden \\#2'\ndate: 2021-06-09\n---\nThe President spoke.\n")
+    assert (article.title, article.date, [b.text for b in article.blocks]) == ("Remarks by President_Biden #2", "2021-06-09",
+                                                                               ["The President spoke."])
+
+
+def test_text_opening_with_dashes_but_no_yaml_mapping_is_plain_text():
+    article = page("memo.md", "---\nNot front matter at all\n---\n\nBody line.\n")
+    assert [b.text for b in article.blocks] == ["--- Not front matter at all ---", "Body line."]
+
+
+# --- duplicates --------------------------------------------------------------------------------------
+
+BODY = "<p>The Secretary welcomed the agreement on energy security.</p><p>Both sides will meet again in July.</p>"
+
+
+def _saved(folder, name, title, url, body=BODY):
+    (folder / name).write_text(html(f'<meta property="og:title" content="{title}"><link rel="canonical" href="{url}">', body),
+                               encoding="utf-8")
+
+
+def test_equal_bodies_with_different_titles_and_urls_are_two_articles_same_url_or_title_and_body_one(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    _saved(folder, "a.html", "Readout of the Call with the Foreign Minister", "https://example.gov/readout-call/")
+    _saved(folder, "b.html", "Readout of the Meeting with the Prime Minister", "https://example.gov/readout-meeting/")
+    _saved(folder, "c.html", "Readout of the Call with the Foreign Minister", "https://example.gov/readout-call-copy/")
+    _saved(folder, "d.html", "Readout, updated", "https://EXAMPLE.gov/readout-meeting", BODY + "<p>Updated.</p>")
+    index = tmp_path / "index"
+    result = invoke("index", folder, "--index", index, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {folder / 'c.html'}: 1 duplicate article not indexed again (same article as in {folder / 'a.html'})",
+        f"warning: {folder / 'd.html'}: 1 duplicate article not indexed again (same article as in {folder / 'b.html'})",
+    ]
+    hits = json.loads(invoke("query", "energy security", "--index", index, "--format", "json").stdout)["hits"]
+    assert sorted(h["title"] for h in hits) == ["Readout of the Call with the Foreign Minister",
+                                                "Readout of the Meeting with the Prime Minister"]
+
+
+# --- hidden content and furniture ids ----------------------------------------------------------------
+
+
+def test_hidden_content_is_not_indexed():
+    body = ("<p>The Secretary met the Foreign Minister.</p>"
+            '<div hidden><p>Hidden by attribute.</p></div>'
+            '<p aria-hidden="true">Hidden from screen readers.</p>'
+            '<div style="color: red; display: none"><p>Hidden by display none.</p></div>'
+            '<p style="visibility:hidden !important">Hidden by visibility.</p>'
+            '<p>They discussed <span style="display:none">secret </span>energy security.</p>'
+            '<p style="display: block">Shown with a style.</p>')
+    assert [b.text for b in page("a.html", html(body=body)).blocks] == [
+        "The Secretary met the Foreign Minister.", "They discussed energy security.", "Shown with a style."]
+
+
+def test_sharing_and_social_ids_mark_furniture_only_when_they_name_furniture():
+    body = ('<div id="sharing-with-multiple-developers"><h2>Sharing with multiple developers</h2>'
+            "<p>Each developer pulls the draft changesets.</p></div>"
+            '<section id="social-security-reform"><p>MR. PRICE: The reform protects retirees.</p></section>'
+            '<div class="social-share-buttons"><p>Share on Facebook</p></div>'
+            '<div id="sharing"><p>Email this page</p></div>'
+            '<ul class="share-links"><li>Tweet</li></ul>')
+    assert [b.text for b in page("a.html", html(body=body)).blocks] == [
+        "Sharing with multiple developers", "Each developer pulls the draft changesets.",
+        "MR. PRICE: The reform protects retirees."]

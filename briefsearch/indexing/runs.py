@@ -77,11 +77,29 @@ def _under(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-class _KnownArticles:
-    """Article texts already in the index, so that an article met again is not indexed twice.
+def _url_key(url: str | None) -> str | None:
+    """The article URL compared for duplicates: scheme, host case, fragment and trailing slash
+    ignored; None for a bare site root (many pages wrongly name it as their canonical URL)."""
+    from urllib.parse import urlsplit
 
-    The same briefing often arrives twice (in two exports, or under two names). Its paragraphs are
-    indexed once, from the file met first; the other file's manifest entry records which file holds
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    path = parts.path.rstrip("/")
+    if not parts.netloc or (not path and not parts.query):
+        return None
+    return f"{parts.netloc.lower().removeprefix('www.')}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+class _KnownArticles:
+    """Articles already in the index, so that an article met again is not indexed twice.
+
+    The same article is the same URL, or the same title and body; equal bodies under different
+    titles and URLs are different articles. The same briefing often arrives twice (in two exports,
+    or under two names). Its paragraphs are indexed once, from the file met first; the other file's manifest entry records which file holds
     them (``duplicate_of``), and when that file changes or goes, the other file is read again.
     """
 
@@ -107,21 +125,27 @@ class _KnownArticles:
             by_article.setdefault(paragraph.article_id, []).append(paragraph)
         kept, owned, originals, seen = [], [], [], set()
         for group in by_article.values():
-            digest = hashlib.sha1("\n".join(p.text for p in group).encode("utf-8")).hexdigest()[:16]
-            owner = self.owner.get(digest)
-            if digest in seen or (owner is not None and owner != path):
+            first = group[0]
+            text = "\n".join([first.title, *(p.text for p in group)])
+            digests = [hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]]
+            url = _url_key(first.url)
+            if url:
+                digests.append("u" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:15])
+            owner = next((self.owner[d] for d in digests if d in self.owner and self.owner[d] != path), None)
+            if any(d in seen for d in digests) or owner is not None:
                 originals.append(owner or path)
                 continue
-            seen.add(digest)
-            self.owner[digest] = path
-            owned.append(digest)
+            for digest in digests:
+                seen.add(digest)
+                self.owner[digest] = path
+                owned.append(digest)
             kept.extend(group)
         entry["article_sha1"] = owned
         entry["paragraphs"] = len(kept)
         if originals:
             others = sorted(set(originals) - {path})
             entry["duplicate_of"] = others
-            where = "repeated within the file" if not others else f"same text as in {others[0]}" + (
+            where = "repeated within the file" if not others else f"same article as in {others[0]}" + (
                 f" and {len(others) - 1} more" if len(others) > 1 else "")
             warnings.append(f"{path}: {len(originals)} duplicate article{'s' if len(originals) > 1 else ''} "
                             f"not indexed again ({where})")

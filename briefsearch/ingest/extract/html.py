@@ -27,11 +27,22 @@ _PROTECTED = frozenset({"html", "body", "main", "article"})
 # Site furniture inside the content area, by class or id prefix (cookie banners, share bars,
 # related links). Prefixes only: WordPress puts "category-sharing" on real articles.
 _FURNITURE = re.compile(
-    r"^(?:cookie|consent|gdpr|share|sharing|social|related|newsletter|subscribe|breadcrumb|sidebar|"
+    r"^(?:cookie|consent|gdpr|related|newsletter|subscribe|breadcrumb|sidebar|"
     r"skip-link|promo|advert|popup|modal|comment-respond|comments-area|page-header|meta(?:$|[-_])|"
     r"post-meta|entry-meta|byline)",
     re.IGNORECASE,
 )
+# "share"/"sharing"/"social" mark furniture only with furniture words after them ("social-links",
+# "share-buttons", "sharing"): "sharing-with-multiple-developers" or a briefing's
+# "social-security-reform" section is content.
+_SHARE_FURNITURE = re.compile(
+    r"^(?:share|sharing|social|sharethis|addthis)(?:[-_](?:share|sharing|social|bar|bars|buttons?|btns?|links?|icons?|tools?|toolbar|"
+    r"media|widget|box|container|wrapper|wrap|menu|nav|list|top|bottom|follow|footer|header|inline|"
+    r"article|post|page|panel|module|block|area|options|services|networks?|count|counts|\d+))*$",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
+                           re.IGNORECASE)
 _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog"})
 _SECTION_ANCHOR = re.compile(r"post-\d+-(\S+)")
 # A transcript turn that opens right after a single <br>: "MS. PSAKI:", "Q   Thanks", "Q:".
@@ -152,13 +163,24 @@ def _is_furniture(tag: Tag) -> bool:
     attrs = tag.attrs
     if not attrs or tag.name in _PROTECTED:
         return False
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _FURNITURE_ROLES:
+    if is_hidden(tag) or attrs.get("role") in _FURNITURE_ROLES:
         return True
     classes = attrs.get("class") or ()
     if isinstance(classes, str):
         classes = classes.split()
     identifier = attrs.get("id")
-    return any(_FURNITURE.match(name) for name in classes) or bool(identifier and _FURNITURE.match(identifier))
+    names = [*classes, identifier] if isinstance(identifier, str) else classes
+    return any(_FURNITURE.match(name) or _SHARE_FURNITURE.match(name) for name in names)
+
+
+def is_hidden(tag: Tag) -> bool:
+    """Whether a reader never sees ``tag``: ``hidden``, ``aria-hidden="true"``, ``display:none`` or
+    ``visibility:hidden`` in its style."""
+    attrs = tag.attrs
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
 
 
 def _section_anchor(tag: Tag) -> str | None:
