@@ -12,10 +12,12 @@ from briefsearch.ingest.extract.common import _file_title, article_id, iso_date
 from briefsearch.models import Article, Block
 from briefsearch.text.normalize import clean_line, clean_text
 
-_DROP_TAGS = frozenset(
-    "script style nav header footer aside form noscript template iframe svg canvas button select "
-    "textarea input label head title meta link object embed video audio map dialog".split()
+# Never text a reader reads as the article.
+_NON_TEXT_TAGS = frozenset(
+    "script style noscript template iframe svg canvas button select textarea input label head title meta link "
+    "object embed video audio map dialog form".split()
 )
+_DROP_TAGS = _NON_TEXT_TAGS | frozenset("nav header footer aside".split())
 _BLOCK_KINDS = {"li": "li", "dt": "li", "dd": "li", **{f"h{n}": "heading" for n in range(1, 7)}}
 _BLOCK_TAGS = frozenset(
     "p div section article main body html ul ol dl blockquote table thead tbody tfoot tr caption "
@@ -195,9 +197,13 @@ def _section_anchor(tag: Tag) -> str | None:
 _EXIT = object()
 
 
-def html_blocks(root: Tag, title: str = "") -> tuple[Block, ...]:
-    """The body blocks under ``root``, boilerplate skipped, in document order."""
+def html_blocks(root: Tag, title: str = "", chosen: bool = False) -> tuple[Block, ...]:
+    """The body blocks under ``root``, boilerplate skipped, in document order.
+
+    ``chosen``: ``root`` is main content a reader kept already (readability's choice), so only what
+    is never text or hidden is dropped, not headers, asides or furniture by name."""
     builder = _BlockBuilder(title)
+    drop, furniture = (_NON_TEXT_TAGS, is_hidden) if chosen else (_DROP_TAGS, _is_furniture)
     stack: list = [root]
     while stack:
         node = stack.pop()
@@ -210,7 +216,7 @@ def html_blocks(root: Tag, title: str = "") -> tuple[Block, ...]:
                 builder.pieces.append(_html_spaces(str(node)))
             continue
         name = node.name
-        if name in _DROP_TAGS or (node is not root and _is_furniture(node)):
+        if name in drop or (node is not root and furniture(node)):
             continue
         if name == "br":
             builder.pieces.append(_BR)
@@ -269,10 +275,40 @@ def _html_page(path: str, text: str) -> Article:
     meta = _page_metadata(soup)
     title = meta.get("title") or _first_text(soup.find("h1")) or _file_title(path)
     blocks = html_blocks(_content_root(soup), title)
+    chosen = _readable_blocks(soup, title)
+    if chosen and _text_length(chosen) >= READABLE_SHARE * _text_length(blocks):
+        blocks = chosen
     return Article(
         article_id=article_id(path), source=path, title=title, blocks=blocks, date=meta.get("date"),
         author=meta.get("author"), url=meta.get("url"),
     )
+
+
+# readability's choice is taken unless it keeps less than this share of the text the page's
+# <main>/<article>/<body> holds (then it picked a fragment: a caption, a teaser, one comment).
+READABLE_SHARE = 0.3
+
+
+def _readable_blocks(soup: BeautifulSoup, title: str) -> tuple[Block, ...] | None:
+    """The blocks of the main content readability-lxml chooses (hidden elements removed first), or
+    None when it is not installed or chooses nothing."""
+    try:
+        from readability import Document
+    except ImportError:
+        return None
+    for tag in soup.find_all(is_hidden):
+        if tag.name not in _PROTECTED:
+            tag.decompose()
+    try:
+        summary = Document(str(soup)).summary(html_partial=True)
+    except Exception:  # noqa: BLE001 - readability failing on a page leaves briefsearch's own choice
+        return None
+    fragment = BeautifulSoup(summary, "lxml")
+    return html_blocks(fragment.body or fragment, title, chosen=True) or None
+
+
+def _text_length(blocks) -> int:
+    return sum(len(block.text) for block in blocks)
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:
