@@ -263,18 +263,24 @@ def show(paragraph_id, index_dir, context, fmt):
 @cli.command()
 @index_option
 @format_option()
+@click.option("--months", is_flag=True, help="Only the paragraphs per month (one row per month in JSON Lines and CSV).")
 @handle_errors
-def stats(index_dir, fmt):
-    """Counts: articles, paragraphs, speakers, topics, date range, index size."""
+def stats(index_dir, fmt, months):
+    """Counts: articles, paragraphs, speakers, topics, date range, index size, paragraphs per month and gaps."""
     import json
 
-    from briefsearch.present.listings import index_stats
+    from briefsearch.present.listings import coverage, index_stats
+    from briefsearch.present.render import render_coverage
 
+    covered = coverage(index_dir)
+    if months:
+        click.echo(render_coverage(covered, fmt))
+        return
     s = index_stats(index_dir)
     record = {"engine": s.engine, "articles": s.articles, "paragraphs": s.paragraphs, "speakers": s.speakers, "topics": s.topics,
               "first_date": s.first_date, "last_date": s.last_date, "bytes": s.bytes}
     if fmt == "json":
-        click.echo(json.dumps(record, indent=2))
+        click.echo(json.dumps({**record, **covered}, indent=2))
     elif fmt in ("jsonl", "csv"):
         from briefsearch.present.render import render_records
 
@@ -286,6 +292,8 @@ def stats(index_dir, fmt):
             f"dates {s.first_date or '–'} to {s.last_date or '–'}\n"
             f"{s.bytes / 1e6:.1f} MB in {safe(index_dir)}/ ({s.generation}, {s.engine} engine)"
         )
+        if covered["months"]:
+            click.echo("\n" + render_coverage(covered, "text"))
 
 
 @cli.command()

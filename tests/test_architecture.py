@@ -23,7 +23,6 @@ LAYERS = {
 # Third-party imports allowed only in these rooms.
 THIRD_PARTY = {"whoosh": {"engine.whoosh"}, "tantivy": {"engine.tantivy"}, "click": {"cli"}, "bs4": {"ingest.extract"},
                "lxml": {"ingest.extract"}, "htmldate": {"ingest.extract"}, "yaml": {"ingest.extract"},
-               "lxml": {"ingest.extract"}, "htmldate": {"ingest.extract"}, "yaml": {"ingest.extract"},
                "readability": {"ingest.extract"}, "matplotlib": {"present.plots"},
                "starlette": {"web"}, "jinja2": {"web"}, "uvicorn": {"web"}, "markupsafe": {"web"}, "anyio": {"web"}}
 

@@ -119,7 +119,8 @@ def test_show_and_stats(seed):
     shown = json.loads(run("show", hit["id"], "-C", "1", "--index", seed, "--format", "json").stdout)
     assert [p["paragraph"] for p in shown["paragraphs"]] == [21, 22, 23]
     stats = json.loads(run("stats", "--index", seed, "--format", "json").stdout)
-    assert set(stats) == {"engine", "articles", "paragraphs", "speakers", "topics", "first_date", "last_date", "bytes"}
+    assert set(stats) == {"engine", "articles", "paragraphs", "speakers", "topics", "first_date", "last_date", "bytes",
+                          "months", "gaps", "undated"}
     assert stats["engine"] == "whoosh" and stats["articles"] == 1 and stats["paragraphs"] == 27 and stats["bytes"] > 0
 
 

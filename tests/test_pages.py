@@ -190,12 +190,58 @@ def test_hidden_content_is_not_indexed():
 
 
 def test_sharing_and_social_ids_mark_furniture_only_when_they_name_furniture():
-    body = ('<div id="sharing-with-multiple-developers"><h2>Sharing with multiple developers</h2>'
-            "<p>Each developer pulls the draft changesets.</p></div>"
-            '<section id="social-security-reform"><p>MR. PRICE: The reform protects retirees.</p></section>'
+    pulls = "Each developer pulls the draft changesets from the shared repository, and both see the same history. "
+    reform = "MR. PRICE: The reform protects retirees, and the Secretary will say more about it tomorrow. "
+    body = ('<div class="entry-content"><div id="sharing-with-multiple-developers"><h2>Sharing with multiple developers</h2>'
+            f"<p>{pulls * 3}</p></div>"
+            f'<section id="social-security-reform"><p>{reform * 3}</p></section>'
             '<div class="social-share-buttons"><p>Share on Facebook</p></div>'
             '<div id="sharing"><p>Email this page</p></div>'
-            '<ul class="share-links"><li>Tweet</li></ul>')
+            '<ul class="share-links"><li>Tweet</li></ul></div>')
     assert [b.text for b in page("a.html", html(body=body)).blocks] == [
-        "Sharing with multiple developers", "Each developer pulls the draft changesets.",
-        "MR. PRICE: The reform protects retirees."]
+        "Sharing with multiple developers", (pulls * 3).strip(), (reform * 3).strip()]
+
+
+# --- titles ------------------------------------------------------------------------------------------
+
+
+def test_the_sites_own_name_is_cut_from_titles_and_an_author_after_a_bar_in_og_title_is_kept():
+    wiki = html('<link rel="canonical" href="https://en.wikipedia.org/wiki/New_Zealand">').replace(
+        "<title>Readout of a Call</title>", "<title>New Zealand - Wikipedia</title>")
+    assert page("a.html", wiki).title == "New Zealand"
+    named = html('<meta property="og:title" content="Rewriting Rules of Engagement with Video - Spiceworks">'
+                 '<meta property="og:site_name" content="Spiceworks Inc">')
+    assert page("b.html", named).title == "Rewriting Rules of Engagement with Video"
+    byline = html("<meta property=\"og:title\" content=\"What is the sea telling us? | Eleanor Ainge Roy\">"
+                  '<meta name="application-name" content="The Guardian">')
+    assert page("c.html", byline).title == "What is the sea telling us? | Eleanor Ainge Roy"
+    dash = html().replace("<title>Readout of a Call</title>", "<title>Department Press Briefing \u2013 June 9, 2021</title>")
+    assert page("d.html", dash).title == "Department Press Briefing \u2013 June 9, 2021"
+
+
+# --- coverage --------------------------------------------------------------------------------------------
+
+
+def test_stats_shows_paragraphs_per_month_and_names_the_gaps(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, day, text in (("a", "2021-06-09T21:30:00-04:00", "<p>Energy security.</p><p>Pipeline sanctions.</p>"),
+                            ("b", "2021-07-01", "<p>Climate cooperation.</p>"),
+                            ("c", "2021-10-15", "<p>Arms control talks.</p>"),
+                            ("d", None, "<p>An undated note on trade.</p>")):
+        head = f'<meta property="article:published_time" content="{day}">' if day else ""
+        (folder / f"{name}.html").write_text(html(head, text).replace("Readout of a Call", f"Readout {name}"), encoding="utf-8")
+    index = tmp_path / "index"
+    assert invoke("index", folder, "--index", index, "--jobs", "1").exit_code == 0
+    covered = json.loads(invoke("stats", "--index", index, "--format", "json").stdout)
+    assert covered["months"] == [{"month": "2021-06", "paragraphs": 2}, {"month": "2021-07", "paragraphs": 1},
+                                 {"month": "2021-08", "paragraphs": 0}, {"month": "2021-09", "paragraphs": 0},
+                                 {"month": "2021-10", "paragraphs": 1}]
+    assert covered["gaps"] == [{"first_day": "2021-07-02", "last_day": "2021-10-14", "days": 105}]
+    assert covered["undated"] == 1
+    text = invoke("stats", "--index", index).stdout
+    assert "2021-06  " + "\u2588" * 40 + "  2" in text.splitlines()
+    assert "2021-08  " + " " * 40 + "  0" in text.splitlines()
+    assert "gap: nothing from 2021-07-02 to 2021-10-14 (105 days)" in text
+    assert invoke("stats", "--index", index, "--months", "--format", "csv").stdout.splitlines() == [
+        "month,paragraphs", "2021-06,2", "2021-07,1", "2021-08,0", "2021-09,0", "2021-10,1"]

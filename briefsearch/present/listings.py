@@ -33,6 +33,40 @@ def index_stats(index_dir: str | os.PathLike) -> IndexStats:
         )
 
 
+def coverage(index_dir: str | os.PathLike, min_gap_days: int = 30) -> dict:
+    """What the collection covers in time: paragraphs per month from the first dated month to the
+    last (empty months included), the gaps of ``min_gap_days`` or more days without a paragraph
+    inside that range, and the paragraphs without a date.
+
+    ``{"months": [{"month": "2021-06", "paragraphs": 812}, ...], "gaps": [{"first_day": "2021-08-14",
+    "last_day": "2022-01-31", "days": 171}, ...], "undated": 12}``
+    """
+    from datetime import date, timedelta
+
+    with Searcher(index_dir) as searcher:
+        days = searcher.reader.facet_counts("date")
+        undated = searcher.reader.totals().paragraphs - sum(days.values())
+    per_month: dict[str, int] = {}
+    for day, count in days.items():
+        per_month[day[:7]] = per_month.get(day[:7], 0) + count
+    months = []
+    if per_month:
+        year, month = map(int, min(per_month).split("-"))
+        last = max(per_month)
+        while f"{year:04d}-{month:02d}" <= last:
+            key = f"{year:04d}-{month:02d}"
+            months.append({"month": key, "paragraphs": per_month.get(key, 0)})
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    gaps = []
+    dated = sorted(date.fromisoformat(day) for day in days)
+    for before, after in zip(dated, dated[1:]):
+        missing = (after - before).days - 1
+        if missing >= min_gap_days:
+            gaps.append({"first_day": (before + timedelta(days=1)).isoformat(),
+                         "last_day": (after - timedelta(days=1)).isoformat(), "days": missing})
+    return {"months": months, "gaps": gaps, "undated": undated}
+
+
 def check_index(index_dir, full: bool = False) -> list[str]:
     """Problems found in the live generation: every file against its checksum (side files too),
     then stored paragraphs and their postings, on a sample spread over the index (``full``: all)."""

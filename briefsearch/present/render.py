@@ -181,3 +181,23 @@ def _b(text: str, color: bool) -> str:
 
 def _indent(text: str, prefix: str = "    ") -> list[str]:
     return textwrap.wrap(text, width=100, initial_indent=prefix, subsequent_indent=prefix + "  ") or [prefix]
+
+
+def render_coverage(covered: dict, fmt: str, width: int = 40) -> str:
+    """Paragraphs per month (``listings.coverage``): text bars with the gaps named, or JSON, or one
+    row per month in JSON Lines and CSV."""
+    months = covered["months"]
+    if fmt == "json":
+        return json.dumps(covered, indent=2)
+    if fmt in ("jsonl", "csv"):
+        return render_records(months, fmt, ("month", "paragraphs"), str)
+    most = max((m["paragraphs"] for m in months), default=0) or 1
+    lines = ["paragraphs per month:"]
+    for m in months:
+        bar = "\u2588" * max(1 if m["paragraphs"] else 0, round(width * m["paragraphs"] / most))
+        lines.append(f"{m['month']}  {bar:<{width}}  {m['paragraphs']:,}")
+    for gap in covered["gaps"]:
+        lines.append(f"gap: nothing from {gap['first_day']} to {gap['last_day']} ({gap['days']} days)")
+    if covered.get("undated"):
+        lines.append(f"{covered['undated']:,} paragraphs without a date")
+    return "\n".join(lines)

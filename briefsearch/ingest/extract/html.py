@@ -200,10 +200,10 @@ _EXIT = object()
 def html_blocks(root: Tag, title: str = "", chosen: bool = False) -> tuple[Block, ...]:
     """The body blocks under ``root``, boilerplate skipped, in document order.
 
-    ``chosen``: ``root`` is main content a reader kept already (readability's choice), so only what
-    is never text or hidden is dropped, not headers, asides or furniture by name."""
+    ``chosen``: ``root`` is main content a reader kept already (readability's choice), so a
+    ``<header>`` inside it is the article's own (its standfirst), not the site's."""
     builder = _BlockBuilder(title)
-    drop, furniture = (_NON_TEXT_TAGS, is_hidden) if chosen else (_DROP_TAGS, _is_furniture)
+    drop = _DROP_TAGS - {"header"} if chosen else _DROP_TAGS
     stack: list = [root]
     while stack:
         node = stack.pop()
@@ -216,7 +216,7 @@ def html_blocks(root: Tag, title: str = "", chosen: bool = False) -> tuple[Block
                 builder.pieces.append(_html_spaces(str(node)))
             continue
         name = node.name
-        if name in drop or (node is not root and furniture(node)):
+        if name in drop or (node is not root and _is_furniture(node)):
             continue
         if name == "br":
             builder.pieces.append(_BR)
@@ -350,18 +350,32 @@ def _page_metadata(soup: BeautifulSoup) -> dict[str, str]:
         if isinstance(key, str) and isinstance(content, str) and content.strip():
             values.setdefault(key.strip().lower(), content)
     meta: dict[str, str] = {}
-    site_name = clean_line(values.get("og:site_name") or values.get("application-name") or "")
+    site_names = [clean_line(values.get(key) or "") for key in ("og:site_name", "application-name")]
     page_title = soup.head.title if soup.head else soup.title
-    titles = [values.get(key) for key in _META_TITLE] + [_first_text(page_title)]
-    title = next((clean_line(t) for t in titles if t and clean_line(t)), "")
-    meta["title"] = strip_site_suffix(title, site_name)
+    url = canonical or next((values[key] for key in _META_URL if values.get(key)), None)
+    host = _host(url)
+    # A title from the page's own meta tags is what the publisher chose to show: only the site's
+    # name is cut from it. A <title> also loses a short "| Section" tail.
+    meta_title = next((clean_line(values[key]) for key in _META_TITLE if clean_line(values.get(key) or "")), "")
+    if meta_title:
+        meta["title"] = strip_site_suffix(meta_title, *site_names, host=host, any_short=False)
+    else:
+        meta["title"] = strip_site_suffix(_first_text(page_title), *site_names, host=host)
     linked = _linked_data(soup)
     meta["date"] = _page_date(soup, values, linked)
     author = next((values[key] for key in _META_AUTHOR if values.get(key) and not values[key].startswith("http")), None)
     meta["author"] = clean_line(_BY.sub("", author or _byline(soup) or "")) or None
-    url = canonical or next((values[key] for key in _META_URL if values.get(key)), None)
     meta["url"] = clean_line(url) if url else None
     return meta
+
+
+def _host(url: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""
 
 
 def _page_date(soup: BeautifulSoup, values: dict[str, str], linked: list[dict]) -> str | None:
@@ -457,19 +471,31 @@ def _first_text(tag) -> str:
 _SUFFIX = re.compile(r"^(?P<title>.{8,}?)\s+(?:\||\u2013|\u2014|-|::|\u00b7)\s+(?P<site>[^|]{2,60})$")
 
 
-def strip_site_suffix(title: str, site_name: str = "") -> str:
+def strip_site_suffix(title: str, *site_names: str, host: str = "", any_short: bool = True) -> str:
     """'Remarks by ... | The White House' -> 'Remarks by ...'.
 
-    Only when the suffix is the page's own site name, or follows a '|' and is at most four words:
-    a dash alone is too often part of the title ("Department Press Briefing – June 9, 2021").
+    Only when the suffix is the page's own site name (og:site_name, application-name, a name its
+    host carries: "Wikipedia" on en.wikipedia.org, "Spiceworks" for "Spiceworks Inc"), or, with
+    ``any_short``, follows a '|' and is at most four words: a dash alone is too often part of the
+    title ("Department Press Briefing – June 9, 2021").
     """
     match = _SUFFIX.match(title)
     if not match:
         return title
     site = match.group("site").strip()
     separator = title[len(match.group("title")):len(title) - len(site)].strip()
-    if site_name and site.casefold() == site_name.casefold():
+    if _is_site_name(site, site_names, host):
         return match.group("title").strip()
-    if separator == "|" and len(site.split()) <= 4:
+    if any_short and separator == "|" and len(site.split()) <= 4:
         return match.group("title").strip()
     return title
+
+
+def _is_site_name(site: str, site_names, host: str) -> bool:
+    key = site.casefold()
+    for name in site_names:
+        name = name.casefold()
+        if name and (key == name or name.startswith(key + " ") or key.removeprefix("the ") == name.removeprefix("the ")):
+            return True
+    letters = re.sub(r"[^0-9a-z]", "", key)
+    return len(letters) >= 3 and letters in host.casefold().split(".")
