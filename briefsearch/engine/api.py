@@ -255,3 +255,34 @@ class Engine(Protocol):
 
     def is_engine_file(self, name: str) -> bool:
         """Whether a file in a generation is one of the engine's (checksummed once written)."""
+
+
+class FolderEngine:
+    """An ``Engine`` made of an engine folder's parts: its ``directory`` module (create, recover,
+    commit point, committed and engine files) and its writer and reader classes. Each engine
+    package builds its ``ENGINE`` from this, so the contract's plumbing is written once."""
+
+    def __init__(self, name: str, format_version: int, fingerprint, directory, writer, reader):
+        self.name, self.format_version, self.fingerprint = name, format_version, fingerprint
+        self._directory, self._writer, self._reader = directory, writer, reader
+
+    def create(self, generation: Path) -> None:
+        self._directory.create_index(generation)
+
+    def writer(self, generation: Path, jobs: int = 1):
+        return self._writer(generation, jobs=jobs)
+
+    def reader(self, generation: Path, scoring: Scoring = Scoring()):
+        return self._reader(generation, scoring)
+
+    def recover(self, generation: Path) -> list[str]:
+        return self._directory.recover_generation(generation)
+
+    def commit_point(self, generation: Path) -> Path:
+        return self._directory.commit_point(generation)
+
+    def committed_files(self, generation: Path):
+        return self._directory.committed_file_test(generation)
+
+    def is_engine_file(self, name: str) -> bool:
+        return self._directory.is_engine_file(name)
