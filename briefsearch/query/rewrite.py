@@ -197,6 +197,24 @@ def _content_key(words) -> str:
 
 
 MAX_LONG_FORM_WORDS = 8
+_last_index: tuple = (None, {})  # (definitions, their long-form index): the last one made
+
+
+def _long_form_index(definitions: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Long form (and its content words, when two or more) → short forms. Made once per
+    definitions (a searcher keeps one per generation: tens of thousands of long forms), not per
+    query."""
+    global _last_index
+    made_for, by_long = _last_index
+    if made_for is not definitions:
+        by_long = {}
+        for short, longs in definitions.items():
+            for long in longs:
+                by_long.setdefault(long, set()).add(short)
+                if (key := _content_key([long])) and len(key.split()) >= 2:
+                    by_long.setdefault(key, set()).add(short)
+        _last_index = (definitions, by_long)
+    return by_long
 
 
 def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str],
@@ -208,12 +226,7 @@ def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str
     """
     if not definitions:
         return node
-    by_long: dict[str, set[str]] = {}
-    for short, longs in definitions.items():
-        for long in longs:
-            by_long.setdefault(long, set()).add(short)
-            if (key := _content_key([long])) and len(key.split()) >= 2:
-                by_long.setdefault(key, set()).add(short)
+    by_long = _long_form_index(definitions)
 
     def plain(n) -> bool:
         return isinstance(n, ql.Term) and n.field is None and not n.fuzzy

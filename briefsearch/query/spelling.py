@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import OSA
+
 from briefsearch.text.analysis import analyze
 from briefsearch.text.vocabulary import MIN_COUNT, Vocabulary
 
@@ -32,23 +34,9 @@ _QUERY_PART = re.compile(
 
 def distance(a: str, b: str, limit: int = 2) -> int:
     """The optimal-string-alignment edit distance of ``a`` and ``b`` (insert, delete, replace, swap
-    two neighbours), or ``limit + 1`` as soon as it is sure to exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            row[j] = value
-        if min(row) > limit:
-            return limit + 1
-        previous2, previous = previous, row
-    return min(previous[-1], limit + 1)
+    two neighbours), or ``limit + 1`` when it is over ``limit`` (rapidfuzz's, in C++: a misspelt
+    word is compared with thousands of the collection's)."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 class Speller:
@@ -60,6 +48,8 @@ class Speller:
         for word, n in counts.items():
             if n >= MIN_COUNT and word:
                 self.buckets.setdefault((word[0], len(word)), []).append(word)
+        for bucket in self.buckets.values():  # commonest first: a search stops where no later word can win
+            bucket.sort(key=counts.__getitem__, reverse=True)
 
     def neighbours(self, word: str) -> list[tuple[str, int]]:
         """(word, distance) of the known words one or two edits from ``word`` (same first letter)."""
@@ -73,18 +63,33 @@ class Speller:
         return found
 
     def correct(self, word: str) -> str | None:
-        """The likeliest intended word for ``word`` (lower case), or None when it looks right."""
+        """The likeliest intended word for ``word`` (lower case), or None when it looks right.
+
+        Of the words one or two edits away the one of most weight wins (its count, divided by
+        ``SECOND_EDIT`` for two edits); a word the collection knows yields only to one
+        ``RARE_RATIO`` times commoner. Buckets are read commonest first and left as soon as no
+        word further on could win, so a common word costs next to nothing to confirm."""
         if not 4 <= len(word) <= MAX_WORD or not word.isalpha():
             return None
         counts = self.counts
-        near = self.neighbours(word)
-        if not near:
-            return None
-        weight = {w: counts[w] / (SECOND_EDIT if d == 2 else 1) for w, d in near}
-        best = max(weight, key=lambda w: (weight[w], w))
         own = counts.get(word, 0)
-        if own >= MIN_COUNT and weight[best] < RARE_RATIO * own:
-            return None  # a real word of the collection, and no much commoner neighbour
+        floor = RARE_RATIO * own if own >= MIN_COUNT else 0
+        best, best_weight = "", 0.0
+        for length in range(len(word) - 2, len(word) + 3):
+            for other in self.buckets.get((word[0], length), ()):
+                n = counts[other]
+                if n < floor or n < best_weight:
+                    break  # a word's weight is at most its count: none further on can win
+                if other == word:
+                    continue
+                d = distance(word, other)
+                if d > 2:
+                    continue
+                weight = n / (SECOND_EDIT if d == 2 else 1)
+                if (weight, other) > (best_weight, best):
+                    best, best_weight = other, weight
+        if not best or best_weight < floor:
+            return None  # no neighbour, or a real word of the collection with no much commoner one
         return best
 
 
