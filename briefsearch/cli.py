@@ -209,10 +209,11 @@ class _progress_bar:
               help="Order of the hits: by score, or by publication date (undated paragraphs last).")
 @click.option("--first", is_flag=True, help="Only the earliest matching paragraph, with two paragraphs of context (--sort oldest -n 1 -C 2).")
 @click.option("--source", metavar="OUTLET", help='Only paragraphs published by this outlet (any part of its name, e.g. "white house").')
+@click.option("--all-copies", is_flag=True, help="Show every copy of a statement printed in several articles (default: the best, with \"also in N other articles\").")
 @format_option()
 @handle_errors
 def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, no_feedback,
-          explain, sort, first, source, fmt):
+          explain, sort, first, source, all_copies, fmt):
     """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:.
 
     \b
@@ -226,7 +227,7 @@ def query(words, index_dir, limit, speaker, topic, since, until, per_article, co
         sort, limit, context = "oldest", 1, context or 2
     options = SearchOptions(limit=limit, speaker=speaker, topic=topic, since=since, until=until,
                             per_article=per_article, context=context, expand=not no_expand,
-                            feedback=not no_feedback, sort=sort, source=source)
+                            feedback=not no_feedback, sort=sort, source=source, all_copies=all_copies)
     result = search(index_dir, " ".join(words), options)
     if explain:
         click.echo(f"engine query: {result.explain}", err=True)

@@ -113,6 +113,7 @@ class Hit:
     # which group it was ranked in ("all the words", "some of the words"; None: the query has one):
     # hits are ordered by group, then by score within it
     tier: str | None = None
+    copies: tuple[str, ...] = ()  # ids of the same statement in other articles (query.duplicates)
 
 
 @dataclass(frozen=True)

@@ -266,3 +266,25 @@ def test_outlets_are_named_from_the_url_host():
     assert outlet_of("https://www.state.gov/briefings/x/") == "U.S. Department of State"
     assert outlet_of("https://www.nytimes.com/2021/06/21/x.html") == "nytimes.com"
     assert outlet_of(None) is None and outlet_of("seeds/note.txt") is None
+
+
+def test_a_briefing_posted_twice_shows_once_with_its_copies(tmp_path):
+    """The State Department posted its June 17, 2021 briefing at two addresses."""
+    urls = ("https://www.state.gov/department-press-briefing-june-17-2021/",
+            "https://www.state.gov/briefings/department-press-briefing-june-17-2021/")
+    lines = [line for line in require(STATE_DEPT).read_text(encoding="utf-8").splitlines()
+             if json.loads(line)["link"] in urls]
+    assert len(lines) == 2
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "state.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index = tmp_path / "index"
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    grouped = hits(index, '"alarming spike in COVID cases"', "-n", "5")
+    assert len(grouped) == 1 and grouped[0]["copies"]
+    copy = grouped[0]["copies"][0]
+    assert copy.split("#")[0] != grouped[0]["article_id"]
+    every = hits(index, '"alarming spike in COVID cases"', "-n", "5", "--all-copies")
+    assert {h["id"] for h in every} == {grouped[0]["id"], copy}
+    text = run("query", '"alarming spike in COVID cases"', "--index", index, "-n", "1").stdout
+    assert "also in 1 other article" in text

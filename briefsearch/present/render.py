@@ -47,6 +47,8 @@ def hit_record(hit: Hit) -> dict:
     }
     if hit.tier:
         record["tier"] = hit.tier
+    if hit.copies:
+        record["copies"] = list(hit.copies)
     if hit.context:
         record["context"] = [paragraph_record(c) for c in hit.context]
     return record
@@ -100,6 +102,9 @@ def render_text(result: SearchResult, color: bool) -> str:
         head = [f"{hit.rank:>2}. [{hit.score:.2f}]", _b(terminal_safe(p.title or "(untitled)", newlines=False), color)]
         meta = [m for m in (p.date[:10] if p.date else None, p.outlet, p.speaker, f"{p.article_id}#p{p.position}") if m]
         lines.append(" ".join(head))
+        if hit.copies:
+            articles = len({c.split("#", 1)[0] for c in hit.copies})
+            meta.append(f"also in {articles} other article{'s' if articles > 1 else ''}")
         lines.append("    " + terminal_safe(" · ".join(meta), newlines=False))
         snippet = _safe_marked(hit.snippet)
         if hit.context:

@@ -16,6 +16,7 @@ from briefsearch.errors import QuerySyntaxError
 from briefsearch.indexing.storage import IndexDir
 from briefsearch.models import Hit, Paragraph, SearchResult
 from briefsearch.query import feedback
+from briefsearch.query.duplicates import group_copies
 from briefsearch.query import tree as ql
 from briefsearch.query.language import parse_date_range, parse_query
 from briefsearch.query.plan import plan, tiers, wants_feedback
@@ -59,6 +60,7 @@ class SearchOptions:
     time_limit: float | None = TIME_LIMIT_SECONDS
     sort: str = "relevance"  # or "newest", "oldest" (``engine.api.ORDERS``)
     source: str | None = None  # the outlet: any part of its name, any case ("white house")
+    all_copies: bool = False  # show every copy of a statement, not one per group (query.duplicates)
 
 
 @dataclass
@@ -128,19 +130,22 @@ class Searcher:
         node, run, phrases = self._plan(reader, text, options, warnings, expansions)
         within = self._filter(reader, options)
         rerank = options.feedback and options.sort == "relevance" and wants_feedback(node, policy)
+        spare = options.limit if options.all_copies else options.limit * 2  # room for copies left out
         ranking = self._rank(reader, run, phrases, within, options,
-                             max(options.limit, policy.feedback_rerank) if rerank else options.limit)
+                             max(spare, policy.feedback_rerank) if rerank else spare)
         if rerank and ranking.rows and not ranking.timed_out:
             self._rerank(reader, ranking)
-        rows = ranking.rows[: options.limit]
+        shown = group_copies(self.store.root, reader, [paragraph for paragraph, _ in ranking.rows],
+                             options.limit, options.all_copies)
         warnings.extend(ranking.notes)
-        if not ranking.all_words and rows:
+        if not ranking.all_words and shown:
             warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
         if ranking.timed_out:
             warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
         names = TIER_NAMES.get(len(run), (None,))
-        hits = tuple(self._hit(rank, paragraph, score, ranking.terms, options.context, reader, names[tier])
-                     for rank, ((paragraph, score), tier) in enumerate(zip(rows, ranking.tiers), 1))
+        hits = tuple(self._hit(rank, *ranking.rows[row], ranking.terms, options.context, reader,
+                               names[ranking.tiers[row]], copies)
+                     for rank, (row, copies) in enumerate(shown, 1))
         # spelling help only when it can help: few paragraphs hold all the words
         suggestion = self._suggest(text, reader, options) if ranking.first_total < policy.suggest_below else None
         explain = "  then: ".join(ranking.queries)
@@ -368,10 +373,11 @@ class Searcher:
         return terms[0] if len(terms) == 1 else ql.Or(terms)
 
     def _hit(self, rank: int, paragraph: Paragraph, score: float, terms, context: int, reader,
-             tier: str | None = None) -> Hit:
+             tier: str | None = None, copies: tuple = ()) -> Hit:
         neighbours = _neighbours(reader, paragraph, context) if context > 0 else ()
         return Hit(rank=rank, score=round(float(score), 4), paragraph=paragraph,
-                   snippet=make_snippet(paragraph.text, terms), context=neighbours, tier=tier)
+                   snippet=make_snippet(paragraph.text, terms), context=neighbours, tier=tier,
+                   copies=copies)
 
     def show(self, paragraph_id: str, context: int = 0):
         """One paragraph and its neighbours (context paragraphs on each side)."""
