@@ -86,6 +86,33 @@ def format_option(default: str = "text"):
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True, help="Output format.")
 
 
+def filter_options(of: str = "paragraphs", dates: str = ""):
+    """The filters every search command shares, as one decorator: --speaker, --topic, --source,
+    --since, --until, handed to the command as ``filters`` (keyword arguments of ``SearchOptions``).
+    ``of`` names what is filtered in the help ("paragraphs", "articles"); ``dates`` adds a note to
+    the date options' help."""
+    speaker = ("Only articles where this speaker speaks" if of == "articles" else f"Only {of} said by this speaker")
+    options = (
+        click.option("--speaker", help=f"{speaker} (any part of the name)."),
+        click.option("--topic", help=f'Only {of} on this topic (e.g. "Iran", "Missile defense").'),
+        click.option("--source", metavar="OUTLET", help=f'Only {of} published by this outlet (any part of its name, e.g. "white house").'),
+        click.option("--since", metavar="DATE", help=f"Only {of} dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD){dates}."),
+        click.option("--until", metavar="DATE", help=f"Only {of} dated on or before DATE{dates}."),
+    )
+
+    def decorate(command):
+        @functools.wraps(command)
+        def with_filters(*args, speaker, topic, source, since, until, **kwargs):
+            filters = {"speaker": speaker, "topic": topic, "source": source, "since": since, "until": until}
+            return command(*args, filters=filters, **kwargs)
+
+        for option in reversed(options):
+            with_filters = option(with_filters)
+        return with_filters
+
+    return decorate
+
+
 def use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -196,10 +223,7 @@ class _progress_bar:
 @click.argument("words", nargs=-1, required=True)
 @index_option
 @click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Number of hits.")
-@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
-@click.option("--topic", help='Only paragraphs on this topic (e.g. "Iran", "Missile defense").')
-@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE.")
+@filter_options()
 @click.option("--per-article", is_flag=True, help="At most one hit per article.")
 @click.option("-C", "--context", type=click.IntRange(0, 20), default=0, help="Show N neighbouring paragraphs.")
 @click.option("--no-expand", is_flag=True, help="Do not expand acronyms (JTA ↔ joint threat assessment).")
@@ -208,12 +232,11 @@ class _progress_bar:
 @click.option("--sort", type=click.Choice(("relevance", "newest", "oldest")), default="relevance", show_default=True,
               help="Order of the hits: by score, or by publication date (undated paragraphs last).")
 @click.option("--first", is_flag=True, help="Only the earliest matching paragraph, with two paragraphs of context (--sort oldest -n 1 -C 2).")
-@click.option("--source", metavar="OUTLET", help='Only paragraphs published by this outlet (any part of its name, e.g. "white house").')
 @click.option("--all-copies", is_flag=True, help="Show every copy of a statement printed in several articles (default: the best, with \"also in N other articles\").")
 @format_option()
 @handle_errors
-def query(words, index_dir, limit, speaker, topic, since, until, per_article, context, no_expand, no_feedback,
-          explain, sort, first, source, all_copies, fmt):
+def query(words, index_dir, limit, filters, per_article, context, no_expand, no_feedback, explain, sort, first,
+          all_copies, fmt):
     """Search paragraphs. Words, "phrases", "phrase"~N, OR, NOT/-word, word*, speaker:, topic:, title:, date:.
 
     \b
@@ -225,9 +248,8 @@ def query(words, index_dir, limit, speaker, topic, since, until, per_article, co
 
     if first:
         sort, limit, context = "oldest", 1, context or 2
-    options = SearchOptions(limit=limit, speaker=speaker, topic=topic, since=since, until=until,
-                            per_article=per_article, context=context, expand=not no_expand,
-                            feedback=not no_feedback, sort=sort, source=source, all_copies=all_copies)
+    options = SearchOptions(limit=limit, **filters, per_article=per_article, context=context, expand=not no_expand,
+                            feedback=not no_feedback, sort=sort, all_copies=all_copies)
     result = search(index_dir, " ".join(words), options)
     if explain:
         click.echo(f"engine query: {result.explain}", err=True)
@@ -421,15 +443,11 @@ def cite(paragraph_id, index_dir, style):
 @cli.command()
 @click.argument("words", nargs=-1)
 @index_option
-@click.option("--speaker", help="Only articles where this speaker speaks (any part of the name).")
-@click.option("--topic", help="Only articles with paragraphs on this topic.")
-@click.option("--source", metavar="OUTLET", help='Only articles of this outlet (any part of its name).')
-@click.option("--since", metavar="DATE", help="Only articles dated on or after DATE.")
-@click.option("--until", metavar="DATE", help="Only articles dated on or before DATE.")
+@filter_options(of="articles")
 @click.option("-n", "--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="Number of articles.")
 @format_option()
 @handle_errors
-def articles(words, index_dir, speaker, topic, source, since, until, limit, fmt):
+def articles(words, index_dir, filters, limit, fmt):
     """List articles, newest first: id, title, date, outlet, paragraphs and speakers.
 
     With WORDS, only articles with paragraphs the search matches (counting those).
@@ -442,7 +460,7 @@ def articles(words, index_dir, speaker, topic, source, since, until, limit, fmt)
     from briefsearch.query.articles import list_articles
     from briefsearch.query.searcher import SearchOptions
 
-    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    options = SearchOptions(**filters)
     total, records = list_articles(index_dir, " ".join(words) or None, options, limit=limit)
     if not records and fmt == "text":
         click.echo("No articles match.", err=True)
@@ -475,16 +493,12 @@ def read(article_id, index_dir, fmt):
 @click.option("--interval", type=click.Choice(("auto", "day", "week", "month", "year")), default="auto", show_default=True,
               help="Interval of the counts (auto: by the span of the matches).")
 @click.option("--top", type=click.IntRange(1, 20), default=5, show_default=True, help="How many series --by shows.")
-@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
-@click.option("--topic", help="Only paragraphs on this topic.")
-@click.option("--source", metavar="OUTLET", help="Only paragraphs of this outlet (any part of its name).")
-@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE.")
-@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE.")
+@filter_options()
 @click.option("--plot", "plot_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="Also draw the timeline into FILE (.svg, .png or .pdf; needs the [plot] extra).")
 @format_option()
 @handle_errors
-def timeline(words, index_dir, by, interval, top, speaker, topic, source, since, until, plot_path, fmt):
+def timeline(words, index_dir, by, interval, top, filters, plot_path, fmt):
     """Count matching paragraphs per day, week, month or year, empty intervals as 0.
 
     \b
@@ -495,7 +509,7 @@ def timeline(words, index_dir, by, interval, top, speaker, topic, source, since,
     from briefsearch.query.searcher import SearchOptions
     from briefsearch.query.timeline import timeline as make_timeline
 
-    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    options = SearchOptions(**filters)
     tl = make_timeline(index_dir, " ".join(words) or None, options, by=by, interval=interval, top=top)
     if not tl.total and fmt == "text":
         click.echo("No paragraphs match.", err=True)
@@ -510,15 +524,11 @@ def timeline(words, index_dir, by, interval, top, speaker, topic, source, since,
 @cli.command()
 @click.argument("words", nargs=-1)
 @index_option
-@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
-@click.option("--topic", help="Only paragraphs on this topic.")
-@click.option("--source", metavar="OUTLET", help="Only paragraphs of this outlet (any part of its name).")
-@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE.")
-@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE.")
+@filter_options()
 @click.option("--format", "fmt", type=click.Choice(("jsonl", "csv")), default="jsonl", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="Write to FILE (default: standard output).")
 @handle_errors
-def export(words, index_dir, speaker, topic, source, since, until, fmt, output):
+def export(words, index_dir, filters, fmt, output):
     """Every matching paragraph (the whole index without WORDS) with all its metadata, streamed.
 
     CSV cells that a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe.
@@ -533,7 +543,7 @@ def export(words, index_dir, speaker, topic, source, since, until, fmt, output):
     from briefsearch.query.exports import EXPORT_KEYS, export_paragraphs, export_record
     from briefsearch.query.searcher import SearchOptions
 
-    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    options = SearchOptions(**filters)
     records = (export_record(p) for p in export_paragraphs(index_dir, " ".join(words) or None, options))
     if fmt == "csv":
         write_csv(records, EXPORT_KEYS, output)
@@ -560,13 +570,9 @@ def alerts():
 @click.argument("name")
 @click.argument("words", nargs=-1, required=True)
 @index_option
-@click.option("--speaker", help="Only paragraphs said by this speaker (any part of the name).")
-@click.option("--topic", help="Only paragraphs on this topic.")
-@click.option("--source", metavar="OUTLET", help="Only paragraphs of this outlet (any part of its name).")
-@click.option("--since", metavar="DATE", help="Only paragraphs dated on or after DATE (publication date).")
-@click.option("--until", metavar="DATE", help="Only paragraphs dated on or before DATE (publication date).")
+@filter_options(dates=" (publication date)")
 @handle_errors
-def alerts_add(name, words, index_dir, speaker, topic, source, since, until):
+def alerts_add(name, words, index_dir, filters):
     """Save a search as alert NAME; it reports what is indexed from now on.
 
     \b
@@ -577,7 +583,7 @@ def alerts_add(name, words, index_dir, speaker, topic, source, since, until):
     from briefsearch.query.alerts import add_alert
     from briefsearch.query.searcher import SearchOptions
 
-    options = SearchOptions(speaker=speaker, topic=topic, source=source, since=since, until=until)
+    options = SearchOptions(**filters)
     click.echo(f"saved alert {describe_alert(add_alert(index_dir, name, ' '.join(words), options))}")
 
 

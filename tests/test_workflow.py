@@ -288,3 +288,16 @@ def test_a_briefing_posted_twice_shows_once_with_its_copies(tmp_path):
     assert {h["id"] for h in every} == {grouped[0]["id"], copy}
     text = run("query", '"alarming spike in COVID cases"', "--index", index, "-n", "1").stdout
     assert "also in 1 other article" in text
+
+
+@pytest.mark.parametrize("command", [("query",), ("articles",), ("timeline",), ("export",), ("alerts", "add")])
+def test_every_search_command_takes_the_same_filters(command):
+    """One decorator (cli.filter_options) gives every search command the same five filters."""
+    from briefsearch.cli import cli
+
+    group = cli
+    for name in command:
+        group = group.commands[name] if hasattr(group, "commands") else group
+    options = {option for param in group.params for option in param.opts}
+    assert {"--speaker", "--topic", "--source", "--since", "--until"} <= options
+    assert "filters" not in {param.name for param in group.params}
