@@ -426,3 +426,96 @@ def test_12_a_doctype_internal_subset_leaves_no_paragraph(tmp_path):
     assert paragraph_count(index_dir) == 1
     hit = json.loads(invoke("query", "sanctions", "--index", index_dir, "--format", "jsonl").stdout)
     assert hit["text"] == "The ministers agreed on a new sanctions plan."
+
+
+# --- 13. a JSON Lines export of very many records: streamed, never whole in memory --------------
+
+
+def streamed_small(monkeypatch, batch: int = 4) -> None:
+    """Stream every JSON Lines file, ``batch`` records at a time (real runs: 4 MB and up, 1,000),
+    and fail loudly if one is read whole."""
+    from briefsearch.ingest import pipeline, sources
+
+    monkeypatch.setattr(pipeline, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "STREAM_BATCH", batch)
+    real_read = sources.read_text
+
+    def read_whole(source, *args, **kwargs):
+        assert not source.path.endswith(".jsonl"), f"{source.path} was read whole"
+        return real_read(source, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "read_text", read_whole)
+
+
+def index_listing(index_dir: Path) -> list[tuple]:
+    """Every paragraph of the index as (id, speaker, topics, text), in id order."""
+    from tests.helpers import Searcher
+
+    with Searcher(index_dir) as searcher:
+        return sorted((p.id, p.speaker, p.topics, p.text) for p in searcher.reader.paragraphs())
+
+
+def test_13_a_json_lines_export_is_streamed_with_the_same_result(tmp_path, monkeypatch):
+    from tests.helpers import state_dept_corpus
+
+    corpus = tmp_path / "corpus"
+    state_dept_corpus(corpus, 2, 15)
+    whole = tmp_path / "whole"
+    assert invoke("index", corpus, "--index", whole).exit_code == 0
+    streamed_small(monkeypatch)
+    streamed = tmp_path / "streamed"
+    result = invoke("index", corpus, "--index", streamed)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("2 new, 0 changed, 0 unchanged, 0 removed, 0 skipped files")
+    assert index_listing(streamed) == index_listing(whole) and len(index_listing(whole)) > 100
+    again = invoke("index", corpus, "--index", streamed)  # the manifest entry says "unchanged"
+    assert again.stdout.startswith("0 new, 0 changed, 2 unchanged"), again.output
+    touched = corpus / "part-000.jsonl"
+    touched.write_bytes(touched.read_bytes())  # new mtime, same bytes: the streamed hash says unchanged
+    assert invoke("index", corpus, "--index", streamed).stdout.startswith("0 new, 0 changed, 2 unchanged")
+
+
+def test_13_a_file_changed_while_streamed_is_skipped_and_its_old_paragraphs_kept(tmp_path, monkeypatch):
+    """Changed after its first pass (the hash) and before the second (the records): the batches
+    already written are cancelled, the file is skipped with its reason, its earlier version stays."""
+    from briefsearch.ingest import sources
+    from tests.helpers import state_dept_corpus
+
+    corpus = tmp_path / "corpus"
+    first, second = state_dept_corpus(corpus, 2, 15)
+    streamed_small(monkeypatch)
+    index_dir = tmp_path / "index"
+    assert invoke("index", corpus, "--index", index_dir).exit_code == 0
+    before = index_listing(index_dir)
+    lines = first.read_text(encoding="utf-8").splitlines()
+    first.write_text("\n".join(lines[:14]) + "\n", encoding="utf-8")  # one record fewer: a change to index
+    real_scan = sources.scan_lines
+
+    def scan_then_change(source, max_bytes):
+        digest = real_scan(source, max_bytes)
+        if source.path == str(first):
+            first.write_text("\n".join(lines[:13]) + "\n", encoding="utf-8")  # changed again, mid-read
+        return digest
+
+    monkeypatch.setattr(sources, "scan_lines", scan_then_change)
+    result = invoke("index", corpus, "--index", index_dir, "--strict")
+    assert result.exit_code == 6, result.output
+    assert (f"warning: {first}: skipped (changed while being read); its indexed paragraphs are kept"
+            in result.stderr)
+    assert result.stdout.startswith("0 new, 0 changed, 1 unchanged, 0 removed, 1 skipped files; 0 paragraphs written")
+    assert index_listing(index_dir) == before
+    monkeypatch.setattr(sources, "scan_lines", real_scan)
+    assert invoke("index", corpus, "--index", index_dir).stdout.startswith("0 new, 1 changed, 1 unchanged")
+    assert len(index_listing(index_dir)) < len(before)
+
+
+def test_13_a_large_json_lines_file_that_is_not_utf8_is_read_whole(tmp_path, monkeypatch):
+    from briefsearch.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "STREAM_MIN_BYTES", 0)
+    records = [json.dumps({"title": f"Talks {n}", "body": f"The ministers met in Zürich, day {n}."}, ensure_ascii=False)
+               for n in range(3)]
+    corpus, index_dir = build(tmp_path, {"export.jsonl": ("\n".join(records) + "\n").encode("cp1252")})
+    assert paragraph_count(index_dir) == 3
+    hit = json.loads(invoke("query", "Zürich", "--index", index_dir, "--format", "jsonl").stdout.splitlines()[0])
+    assert "Zürich" in hit["text"]

@@ -75,6 +75,19 @@ def exchange_texts(paragraphs: Iterable[Paragraph]) -> dict[str, tuple[str, str]
     return found
 
 
+def article_runs(paragraphs: Iterable[Paragraph]) -> Iterator[list[Paragraph]]:
+    """The paragraphs of one source an article at a time (they come grouped by article), so that
+    a writer given them as a stream holds one article's, for ``exchange_texts``, not the source's."""
+    run: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if run and paragraph.article_id != run[-1].article_id:
+            yield run
+            run = []
+        run.append(paragraph)
+    if run:
+        yield run
+
+
 def definition_value(short: str, long: str) -> str:
     """The ``acronym`` facet value of one definition: both forms lower-cased, one space apart,
     joined by "=" ("jta=joint threat assessment")."""

@@ -24,6 +24,7 @@ from briefsearch.errors import BriefsearchError, NoIndex, SkippedFile, SourceErr
 from briefsearch.indexing.generation import Generation
 from briefsearch.indexing.ledger import LEDGER_FILE, Ledger, commit_marker, sync_ledger
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
+from briefsearch.ingest.pipeline import streams
 from briefsearch.models import IndexSummary
 from briefsearch.text.fingerprint import fingerprint
 from briefsearch.text.vocabulary import Vocabulary
@@ -118,12 +119,32 @@ class _KnownArticles:
 
     def keep_new(self, path: str, paragraphs: list, entry: dict, warnings: list[str]) -> list:
         """The paragraphs of articles not indexed from another file (or earlier in this one)."""
+        kept = self.file(path, entry)
+        paragraphs = kept.keep(paragraphs)
+        kept.finish(warnings)
+        return paragraphs
+
+    def file(self, path: str, entry: dict) -> "_FileArticles":
+        """The articles of one file, given a batch at a time (``_FileArticles.keep``)."""
+        return _FileArticles(self, path, entry)
+
+
+class _FileArticles:
+    """The articles of one file met so far: which were kept, which repeat another's."""
+
+    def __init__(self, known: _KnownArticles, path: str, entry: dict):
+        self.known, self.path, self.entry = known, path, entry
+        self.seen: set[str] = set()
+        self.originals: list[str] = []
+        entry["article_sha1"], entry["paragraphs"] = [], 0
+
+    def keep(self, paragraphs: list) -> list:
         import hashlib
 
         by_article: dict[str, list] = {}
         for paragraph in paragraphs:
             by_article.setdefault(paragraph.article_id, []).append(paragraph)
-        kept, owned, originals, seen = [], [], [], set()
+        owners, seen, kept = self.known.owner, self.seen, []
         for group in by_article.values():
             first = group[0]
             text = "\n".join([first.title, *(p.text for p in group)])
@@ -131,25 +152,28 @@ class _KnownArticles:
             url = _url_key(first.url)
             if url:
                 digests.append("u" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:15])
-            owner = next((self.owner[d] for d in digests if d in self.owner and self.owner[d] != path), None)
+            owner = next((owners[d] for d in digests if d in owners and owners[d] != self.path), None)
             if any(d in seen for d in digests) or owner is not None:
-                originals.append(owner or path)
+                self.originals.append(owner or self.path)
                 continue
             for digest in digests:
                 seen.add(digest)
-                self.owner[digest] = path
-                owned.append(digest)
+                owners[digest] = self.path
+                self.entry["article_sha1"].append(digest)
             kept.extend(group)
-        entry["article_sha1"] = owned
-        entry["paragraphs"] = len(kept)
-        if originals:
-            others = sorted(set(originals) - {path})
-            entry["duplicate_of"] = others
+        self.entry["paragraphs"] += len(kept)
+        return kept
+
+    def finish(self, warnings: list[str]) -> None:
+        """Record in the entry which files hold the articles repeated here, and warn once."""
+        if self.originals:
+            others = sorted(set(self.originals) - {self.path})
+            self.entry["duplicate_of"] = others
             where = "repeated within the file" if not others else f"same article as in {others[0]}" + (
                 f" and {len(others) - 1} more" if len(others) > 1 else "")
-            warnings.append(f"{path}: {len(originals)} duplicate article{'s' if len(originals) > 1 else ''} "
+            count = len(self.originals)
+            warnings.append(f"{self.path}: {count} duplicate article{'s' if count > 1 else ''} "
                             f"not indexed again ({where})")
-        return kept
 
 
 class Ingest:
@@ -329,9 +353,10 @@ class Ingest:
                              and previous.get("mtime_ns") == source.mtime_ns)
             plan.append((source, previous, unchanged, None if redo else (previous or {}).get("sha256")))
         # Extraction (read, parse, chunk) runs ahead in worker processes; enrichment and writing
-        # stay here, in file order (``ingest.parallel``).
+        # stay here, in file order (``ingest.parallel``). Large JSON Lines files are streamed here.
         extracted = extracted_in_order(((source, self.max_file_size, known) for source, _, unchanged, known in plan
-                                        if not unchanged), self.jobs, close_fds=getattr(self, "_lock_fds", ()))
+                                        if not unchanged and not streams(source)),
+                                       self.jobs, close_fds=getattr(self, "_lock_fds", ()))
         try:
             self._consume(plan, extracted, articles, writer, enricher, generation, status)
         finally:
@@ -341,10 +366,13 @@ class Ingest:
         from briefsearch.ingest.pipeline import enrich_extracted
 
         batch_files = batch_paragraphs = 0
-        for source, previous, unchanged, _ in plan:
+        for source, previous, unchanged, known in plan:
             status.current = source.path
             if unchanged:
                 self.counts.unchanged += 1
+            elif streams(source):
+                self._stream(source, previous, known, articles, writer, enricher, generation, status)
+                batch_files = batch_paragraphs = 0
             else:
                 try:
                     kind, value = next(extracted)
@@ -389,6 +417,63 @@ class Ingest:
                 self._commit(writer, enricher, generation, merge=False)  # merging waits for the run's last commit
                 batch_files = batch_paragraphs = 0
 
+    def _stream(self, source, previous, known, articles, writer, enricher, generation, status) -> None:
+        """Index a large JSON Lines file a batch of records at a time (``ingest.pipeline.stream_file``).
+
+        It is committed on its own, so a failure midway (the file changed, a disk error) cancels
+        only its own writes, and the paragraphs of its earlier version stay. What the run keeps
+        per record until that commit: the article's digest and the paragraph's ledger entry.
+        """
+        from briefsearch.ingest.pipeline import enrich_extracted, stream_file
+
+        self._commit(writer, enricher, generation, merge=False)  # the batch so far, without this file
+        try:
+            streamed = stream_file(source, self.max_file_size, known)
+        except Exception as error:  # noqa: BLE001 - the file's problem, not the run's (as in _consume)
+            self._skip_file(source, previous, error)
+            return
+        if streamed is None:
+            self.counts.unchanged += 1
+            return
+        batches, entry = streamed
+        kept = articles.file(source.path, entry)
+        written = len(self._written)
+
+        def paragraphs():
+            try:
+                for batch in batches:
+                    new, _ = enrich_extracted((batch, entry), enricher)
+                    for paragraph in new:
+                        self.vocabulary.add_text(paragraph.text)
+                    new = kept.keep(new)
+                    self._written.extend((p.id, fingerprint(p.text)) for p in new)
+                    status.paragraphs += len(new)
+                    yield from new
+            except Exception as error:  # noqa: BLE001 - told apart from the writer's own failures
+                raise _FileFailed(error) from error
+            kept.finish(self.counts.warnings)  # the entry is complete before the writer stores it
+
+        try:
+            writer.replace_source(source.path, paragraphs(), entry, existed=previous is not None)
+        except _FileFailed as failure:  # its own writes are cancelled: the earlier version stays
+            writer.cancel()
+            del self._written[written:]
+            self._skip_file(source, previous, failure.error)
+            return
+        if previous:
+            self.counts.changed += 1
+        else:
+            self.counts.new += 1
+        self.counts.paragraphs += entry["paragraphs"]
+        if entry["encoding"] not in ("utf-8", "ascii"):
+            self.counts.warnings.append(f"{source.path}: decoded as {entry['encoding']}")
+        self._commit(writer, enricher, generation, merge=False)
+
+    def _skip_file(self, source, previous, error: Exception) -> None:
+        reason = error.reason if isinstance(error, SkippedFile) else _failure_reason(error)
+        self.counts.skip(source.path, reason, f"{source.path}: skipped ({reason})"
+                         + ("; its indexed paragraphs are kept" if previous else ""))
+
     def _removed(self, sources, roots, manifest) -> list[str]:
         seen = {s.path for s in sources}
         gone = [path for path in manifest if path not in seen and _under(path, roots)]
@@ -420,6 +505,14 @@ class Ingest:
             ledger.record(self._written)
             ledger.mark_synced(commit_marker(generation))
         self._written = []
+
+
+class _FileFailed(Exception):
+    """A streamed file's own failure (reading, parsing, enriching), told apart from the writer's."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _failure_reason(error: BaseException) -> str:

@@ -6,7 +6,8 @@ problems into counted skips. Reading opens without blocking (a FIFO or device pu
 place is refused, never waited on), checks the opened descriptor is a regular file, reads no more
 than the file's size, then sniffs binary files, decodes with detection and reports the encoding
 and the bytes' sha256. A file's memory is bounded by its size (at most ``max_bytes``) times about
-five: the bytes, the decoded text and its cleaned copy.
+five: the bytes, the decoded text and its cleaned copy. A file read line by line (``scan_lines``,
+then ``text_lines``: large JSON Lines exports) holds one buffer and one line at a time.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import hashlib
 import io
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from briefsearch.errors import SkippedFile, SourceError
@@ -351,3 +352,96 @@ def _detect(data: bytes) -> str | None:
         return codecs.lookup(best.encoding).name
     except LookupError:
         return None
+
+
+# Files read line by line are read this much at a time.
+LINE_BUFFER_BYTES = 1 << 20
+
+
+def scan_lines(source: SourceFile, max_bytes: int) -> str | None:
+    """The sha256 of a file about to be read line by line, read one buffer at a time; None when
+    its bytes are not UTF-8 text (read it whole with ``read_text``, which detects the encoding).
+
+    Raises SkippedFile as ``read_text`` does (empty, binary, oversized, unreadable, changing).
+    """
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, size = True, 0
+    fd = _open_regular(source.os_path or source.path, max_bytes)
+    try:
+        before = os.fstat(fd)
+        reader = io.FileIO(fd, closefd=False)
+        while True:
+            block = reader.read(LINE_BUFFER_BYTES)
+            if not block:
+                break
+            if size == 0:
+                sample = block[:SNIFF_BYTES]
+                if _looks_binary(sample):
+                    raise SkippedFile("binary file")
+                if any(sample.startswith(bom) for bom, _ in _UNICODE_BOMS) or _utf16_without_bom(sample):
+                    utf8 = False  # UTF-16/32: decoded whole
+            size += len(block)
+            if size > max_bytes:
+                raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
+            digest.update(block)
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+        after = os.fstat(fd)
+    except OSError as error:
+        raise SkippedFile(f"unreadable: {_reason(error)}") from None
+    finally:
+        os.close(fd)
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or size != after.st_size:
+        raise SkippedFile("changed while being read")
+    if size == 0:
+        raise SkippedFile("empty file")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        utf8 = False
+    return digest.hexdigest() if utf8 else None
+
+
+def text_lines(source: SourceFile, sha256: str) -> Iterator[str]:
+    """The lines of a UTF-8 file that ``scan_lines`` hashed to ``sha256``, each cleaned as
+    ``read_text`` cleans text, read one buffer at a time. The bytes are hashed again on the way:
+    raises SkippedFile("changed while being read") after the last line when they differ."""
+    digest = hashlib.sha256()
+    fd = _open_regular(source.os_path or source.path, None)
+    try:
+        with io.BufferedReader(io.FileIO(fd, closefd=False), buffer_size=LINE_BUFFER_BYTES) as reader:
+            first = True
+            for raw in reader:
+                digest.update(raw)
+                line = raw.decode("utf-8-sig" if first else "utf-8", "replace")
+                first = False
+                yield from clean_text(line).split("\n")
+    except OSError as error:
+        raise SkippedFile(f"unreadable: {_reason(error)}") from None
+    finally:
+        os.close(fd)
+    if digest.hexdigest() != sha256:
+        raise SkippedFile("changed while being read")
+
+
+def _open_regular(path: str, max_bytes: int | None) -> int:
+    """A non-blocking descriptor on ``path``, refused unless it is a regular file of at most
+    ``max_bytes`` (checked on the opened descriptor, as ``_read_stable`` does)."""
+    try:
+        fd = _open_file(path)
+    except OSError as error:
+        raise SkippedFile(f"unreadable: {_reason(error)}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SkippedFile("not a regular file")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

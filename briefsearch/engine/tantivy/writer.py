@@ -9,10 +9,11 @@ drops the tantivy writer; the next change opens a new one. tantivy's own writer 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from briefsearch.engine.tantivy.directory import open_index
-from briefsearch.engine.api import exchange_texts
+from briefsearch.engine.api import article_runs, exchange_texts
 from briefsearch.engine.tantivy.schema import paragraph_document, source_document, terms_text
 from briefsearch.errors import IndexBusy
 from briefsearch.models import Paragraph
@@ -44,20 +45,22 @@ class TantivyWriter:
                 raise
         return self._writer
 
-    def replace_source(self, path: str, paragraphs: list[Paragraph], manifest_entry: dict, existed: bool) -> None:
-        """Delete what ``path`` contributed (if it was indexed) and add its new paragraphs."""
+    def replace_source(self, path: str, paragraphs: Iterable[Paragraph], manifest_entry: dict, existed: bool) -> None:
+        """Delete what ``path`` contributed (if it was indexed) and add its new paragraphs (a list or a
+        stream, taken an article at a time); ``manifest_entry`` is read after the last one."""
         writer = self._w()
         self._pending = True
         if existed:
             writer.delete_documents_by_term("source", path)
-        exchanges = exchange_texts(paragraphs)
-        titles: dict[str, str] = {}  # an article's title is analysed once, not once per paragraph
-        for paragraph in paragraphs:
-            title = titles.get(paragraph.title)
-            if title is None:
-                title = titles[paragraph.title] = terms_text(paragraph.title)
-            writer.add_document(paragraph_document(paragraph, title_terms=title,
-                                                   exchange=exchanges.get(paragraph.id, ("", ""))))
+        for article in article_runs(paragraphs):
+            exchanges = exchange_texts(article)
+            titles: dict[str, str] = {}  # an article's title is analysed once, not once per paragraph
+            for paragraph in article:
+                title = titles.get(paragraph.title)
+                if title is None:
+                    title = titles[paragraph.title] = terms_text(paragraph.title)
+                writer.add_document(paragraph_document(paragraph, title_terms=title,
+                                                       exchange=exchanges.get(paragraph.id, ("", ""))))
         writer.add_document(source_document(path, manifest_entry))
 
     def delete_source(self, path: str) -> None:

@@ -7,9 +7,10 @@ a plain segment writer, or ``parallel.ParallelSegmentWriter`` when more than one
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
-from briefsearch.engine.api import exchange_texts
+from briefsearch.engine.api import article_runs, exchange_texts
 from briefsearch.engine.whoosh.directory import open_index
 from briefsearch.engine.whoosh.schema import paragraph_fields
 from briefsearch.models import Paragraph
@@ -37,14 +38,16 @@ class WhooshWriter:
                 self._writer = self.index.writer(limitmb=self.limitmb)
         return self._writer
 
-    def replace_source(self, path: str, paragraphs: list[Paragraph], manifest_entry: dict, existed: bool) -> None:
-        """Delete what ``path`` contributed (if it was indexed) and add its new paragraphs."""
+    def replace_source(self, path: str, paragraphs: Iterable[Paragraph], manifest_entry: dict, existed: bool) -> None:
+        """Delete what ``path`` contributed (if it was indexed) and add its new paragraphs (a list or a
+        stream, taken an article at a time); ``manifest_entry`` is read after the last one."""
         writer = self._w()
         if existed:
             writer.delete_by_term("source", path)
-        exchanges = exchange_texts(paragraphs)
-        for paragraph in paragraphs:
-            writer.add_document(**paragraph_fields(paragraph, exchanges.get(paragraph.id, ("", ""))))
+        for article in article_runs(paragraphs):
+            exchanges = exchange_texts(article)
+            for paragraph in article:
+                writer.add_document(**paragraph_fields(paragraph, exchanges.get(paragraph.id, ("", ""))))
         writer.add_document(id="source:" + path, kind="source", source=path, meta=json.dumps(manifest_entry, sort_keys=True))
 
     def delete_source(self, path: str) -> None:

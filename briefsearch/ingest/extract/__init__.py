@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from briefsearch.errors import SkippedFile
 from briefsearch.ingest.extract.common import article_id, iso_date
 from briefsearch.ingest.extract.html import _html_page, fragment_blocks, html_blocks, strip_site_suffix
 from briefsearch.ingest.extract.outlets import outlet_of
-from briefsearch.ingest.extract.records import _feed_articles, _json_articles
+from briefsearch.ingest.extract.records import _feed_articles, _json_articles, _json_lines_articles, json_lines_record
 from briefsearch.ingest.extract.text import _text_article, text_blocks
 from briefsearch.models import Article
 
 __all__ = [
     "FEED_EXTENSIONS", "HTML_EXTENSIONS", "JSON_EXTENSIONS", "TEXT_EXTENSIONS", "article_id", "extract_articles",
-    "fragment_blocks", "html_blocks", "iso_date", "strip_site_suffix", "text_blocks",
+    "extract_json_lines", "fragment_blocks", "json_lines_record", "html_blocks", "iso_date", "strip_site_suffix", "text_blocks",
 ]
 
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml"})
@@ -56,6 +57,15 @@ def extract_articles(source, text: str) -> list[Article]:
     if not articles:
         raise SkippedFile("no text found")
     return articles
+
+
+def extract_json_lines(source, lines: Iterable[str]) -> Iterator[Article]:
+    """The articles of a JSON Lines file given as its (clean) lines, one at a time, as
+    ``extract_articles`` makes them from its whole text; nothing raised for a file without any."""
+    key = getattr(source, "key", "") or source.path
+    for article in _json_lines_articles(key, lines):
+        if article.blocks:
+            yield replace(article, source=source.path, outlet=article.outlet or outlet_of(article.url))
 
 
 def _format_of(path: str, text: str) -> str:

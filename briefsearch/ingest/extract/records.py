@@ -8,6 +8,7 @@ import ast
 import html
 import json
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -35,6 +36,8 @@ def _body_blocks(body: str) -> tuple[Block, ...]:
 def _one_line(value) -> str:
     """A title or name from a record: entities decoded, tags dropped, on one line."""
     text = str(value)
+    if not text:
+        return ""
     if "<" in text:
         text = _TAG.sub(" ", text)
     if "&" in text:
@@ -95,6 +98,8 @@ def _first_text_value(fields: dict, keys: tuple[str, ...]) -> str:
 def _author(fields: dict) -> str | None:
     for key in _AUTHOR_KEYS:
         value = fields.get(key)
+        if not value:
+            continue  # most records name no author under most of these keys
         items = value if isinstance(value, list) else [value]
         names = [name for name in (_one_line(_text_value(item)) for item in items) if name]
         if names:
@@ -105,6 +110,8 @@ def _author(fields: dict) -> str | None:
 def _categories(fields: dict) -> tuple[str, ...]:
     for key in _CATEGORY_KEYS:
         value = fields.get(key)
+        if not value:
+            continue
         if isinstance(value, str) and value.strip().startswith("["):
             try:
                 value = ast.literal_eval(value.strip())  # "['Statements and Releases']" in some exports
@@ -170,6 +177,32 @@ def _json_records(text: str) -> tuple[list[tuple[int, object]], bool]:
         except (ValueError, RecursionError):
             continue  # a broken or absurdly nested line costs that record only
     return records, False
+
+
+def json_lines_record(line: str) -> bool:
+    """Whether ``line`` is one JSON object: the mark of a JSON Lines file that can be read a line
+    at a time."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _json_lines_articles(path: str, lines) -> Iterator[Article]:
+    """The articles of JSON Lines ``lines``, made one line at a time, as ``_json_articles`` makes
+    them from the whole text (same ids, same records dropped)."""
+    ids = _ArticleIds(path)
+    for position, line in enumerate(line for line in lines if line.strip()):
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(record, dict):
+            continue
+        try:
+            yield _record_article(record, path, ids(_record_key(record), position))
+        except (TypeError, ValueError, AttributeError, RecursionError):
+            continue
 
 
 # Feeds ----------------------------------------------------------------------------------------
