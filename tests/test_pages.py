@@ -130,7 +130,7 @@ def test_markdown_front_matter_gives_title_date_url_author_tags_and_the_body_its
     assert article.categories == ("press-briefings",)
     assert [block.text for block in article.blocks] == [
         "James S. Brady Press Briefing Room", "MS. JEAN-PIERRE: Hey, hey. Happy Wednesday.",
-        "It is time to stop pointing <s>figers</s> [fingers] at each other.",
+        "It is time to stop pointing figers [fingers] at each other.",
     ]
 
 
@@ -138,6 +138,51 @@ def test_markdown_escapes_leave_titles_and_a_date_only_front_matter_is_a_day():
     article = page("note.md", "---\ntitle: 'Remarks by President\\_Biden \\#2'\ndate: 2021-06-09\n---\nThe President spoke.\n")
     assert (article.title, article.date, [b.text for b in article.blocks]) == ("Remarks by President_Biden #2", "2021-06-09",
                                                                                ["The President spoke."])
+
+
+# Paragraphs as the White House Markdown archive writes them (fact sheets, "ICYMI" pages, remarks)
+INLINE_MD = """---
+title: Monday Morning Wins
+date: '2025-03-03'
+---
+
+**American manufacturing surges:** Automaker Honda is
+[expected](https://www.reuters.com/business/honda-produce-next-civic-indiana-2025-03-03/) to produce
+its next *Civic* in Indiana, said [**Sen. Markwayne Mullin**](https://x.com/SenMullin/status/1)**:** \\*\\*\\*
+
+> *“One year ago today, President Trump threw away the illusions of
+> ‘free trade’.”*
+
+<figure> <img src="https://www.whitehouse.gov/wp-content/uploads/2025/06/front-page-1.jpg"
+style="width:600px" decoding="async" /> </figure>
+
+![](https://mcusercontent.com/c97630621baff8c44fe607661/_compresseds/74caa.jpg)
+
+We <span style="text-decoration: underline">must</span> use our lives to heal a broken world,
+wrote Karine\\_Jean-Pierre: <https://bidenwhitehouse.archives.gov/letter.pdf>
+
+**Chairman, Senate Judiciary Committee: **“Thank you, @POTUS.” Third**,** 5 * 3 = 15.
+
+<!-- -->
+
+\\*\\*\\*
+
+------------------------------------------------------------------------
+
+###
+"""
+
+
+def test_markdown_is_read_as_its_reader_sees_it_no_link_targets_markers_tags_or_separators():
+    article = page("2025-03-03-monday-morning-wins.md", INLINE_MD)
+    assert [block.text for block in article.blocks] == [
+        "American manufacturing surges: Automaker Honda is expected to produce its next Civic in Indiana, "
+        "said Sen. Markwayne Mullin: ***",
+        "“One year ago today, President Trump threw away the illusions of ‘free trade’.”",
+        "We must use our lives to heal a broken world, wrote Karine_Jean-Pierre: "
+        "https://bidenwhitehouse.archives.gov/letter.pdf",
+        "Chairman, Senate Judiciary Committee: “Thank you, @POTUS.” Third, 5 * 3 = 15.",
+    ]
 
 
 def test_text_opening_with_dashes_but_no_yaml_mapping_is_plain_text():
