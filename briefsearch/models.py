@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 class Block:
     """One block of article text as extraction found it, before chunking.
 
-    ``kind`` is "p" (paragraph, or one run of a ``<br><br>``-split paragraph), "heading" or "li".
+    ``kind`` is "p" (paragraph, or one run of a ``<br><br>``-split paragraph), "heading", "li" or
+    "caption" (a figure's).
     ``section`` is the editor's section label in force at this block (State Department anchors
     such as ``post-123-IRAN`` give "IRAN"), or None. ``bold_label`` is the text of a bold run that
     opens the block (``<strong>MR PRICE: </strong>``), which speaker attribution uses.

@@ -290,3 +290,48 @@ def test_stats_shows_paragraphs_per_month_and_names_the_gaps(tmp_path):
     assert "gap: nothing from 2021-07-02 to 2021-10-14 (105 days)" in text
     assert invoke("stats", "--index", index, "--months", "--format", "csv").stdout.splitlines() == [
         "month,paragraphs", "2021-06,2", "2021-07,1", "2021-08,0", "2021-09,0", "2021-10,1"]
+
+
+# --- main content: a section front, captions, formulas ---------------------------------------------------
+
+_STORY = ('<li><article class="story"><div class="text"><h2><a href="/{n}">{head}</a></h2><p>{summary}</p>'
+          '<p class="by">By {who}</p></div></article></li>')
+_STORIES = [
+    ("Olympics open in Beijing under tight rules", "From the bid to the pandemic, China has kept its promises, silenced "
+     "critics, and set its own rules for the games, officials said.", "Steven Lee Myers"),
+    ("The day I gave up the Beatles", "I celebrated their birthdays, read everything about the band, and memorized "
+     "every song, until I stopped, and found a new world of music.", "Josh Max"),
+    ("What video games have to do with the metaverse", "Technology companies believe games are the fastest road to "
+     "an immersive internet, and the purchase of a studio shows it, again.", "Shira Ovide"),
+    ("Drinks with benefits: do they work?", "A new market of drinks promises gut health, a relaxed mind, and glowing "
+     "skin, but none of these effects has been proven, scientists say.", "Rachel Strugatz"),
+]
+
+
+def test_a_section_front_keeps_its_teasers_together_and_not_the_link_list_beside_them():
+    stories = "".join(_STORY.format(n=n, head=head, summary=summary, who=who) for n, (head, summary, who) in enumerate(_STORIES))
+    latest = "".join(f'<li><a href="/l{n}">Latest headline number {n} about the news of the day</a></li>' for n in range(12))
+    body = (f'<section id="highlights"><h2>Highlights</h2><div class="stories"><ol>{stories}</ol></div></section>'
+            f'<section id="latest"><h2>Latest</h2><ol>{latest}</ol></section>')
+    text = "\n".join(block.text for block in page("front.php", html(body=body)).blocks)
+    # readability-lxml alone keeps one teaser; several near-best teasers under one ancestor are the content
+    assert all(summary in text and f"By {who}" in text for _, summary, who in _STORIES)
+    assert "Latest headline" not in text
+
+
+def test_a_figure_caption_is_a_block_of_its_own_and_alt_text_is_not_indexed():
+    prose = "<p>The President signed the bill into law today, extending the program for ten years.</p>"
+    body = (prose + '<figure><img src="signing.jpg" alt="A desk with pens"><figcaption>President Biden signs the bill'
+            '</figcaption></figure><p>in the Oval Office, aides said, before leaving for Delaware.</p>')
+    article = page("signing.html", html(body=body))
+    assert [(block.kind, block.text) for block in article.blocks][1:3] == [
+        ("caption", "President Biden signs the bill"), ("p", "in the Oval Office, aides said, before leaving for Delaware.")]
+    assert "desk" not in " ".join(block.text for block in article.blocks)
+
+
+def test_a_mathml_formula_is_indexed_once_not_again_as_its_tex_annotation():
+    formula = ('<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>a</mi><mo>≠</mo><mn>0</mn>'
+               '</mrow><annotation encoding="application/x-tex">a \\ne 0</annotation></semantics></math></span>'
+               '<span class="katex-html" aria-hidden="true"><span>a</span><span>≠</span><span>0</span></span></span>')
+    article = page("roots.html", html(body=f"<p>When {formula}, the equation has two solutions, one of them real.</p>"))
+    assert [block.text for block in article.blocks] == ["When a≠0, the equation has two solutions, one of them real."]

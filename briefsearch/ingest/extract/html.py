@@ -16,9 +16,12 @@ from briefsearch.text.normalize import clean_line, clean_text
 _NON_TEXT_TAGS = frozenset(
     "script style noscript template iframe svg canvas button select textarea input label head title meta link "
     "object embed video audio map dialog form".split()
-)
+    # a formula's TeX or content-markup twin inside MathML: the formula is read once, as displayed
+) | frozenset({"annotation", "annotation-xml"})
 _DROP_TAGS = _NON_TEXT_TAGS | frozenset("nav header footer aside".split())
-_BLOCK_KINDS = {"li": "li", "dt": "li", "dd": "li", **{f"h{n}": "heading" for n in range(1, 7)}}
+# A figure's caption is a block of its own kind: never joined to the prose around it (chunking
+# joins only "p" fragments); the image's alt text is not text a reader reads.
+_BLOCK_KINDS = {"li": "li", "dt": "li", "dd": "li", "figcaption": "caption", **{f"h{n}": "heading" for n in range(1, 7)}}
 _BLOCK_TAGS = frozenset(
     "p div section article main body html ul ol dl blockquote table thead tbody tfoot tr caption "
     "figure figcaption pre address hr center details summary fieldset".split()
@@ -300,11 +303,44 @@ def _readable_blocks(soup: BeautifulSoup, title: str) -> tuple[Block, ...] | Non
         if tag.name not in _PROTECTED:
             tag.decompose()
     try:
-        summary = Document(str(soup)).summary(html_partial=True)
+        summary = _promoting_document(Document)(str(soup)).summary(html_partial=True, keep_all_images=True)
     except Exception:  # noqa: BLE001 - readability failing on a page leaves briefsearch's own choice
         return None
     fragment = BeautifulSoup(summary, "lxml")
     return html_blocks(fragment.body or fragment, title, chosen=True) or None
+
+
+def _promoting_document(document_class):
+    """readability-lxml's ``Document`` with Mozilla Readability's last step of choosing: when at
+    least three of the next best candidates score within 75% of the best one and share an ancestor
+    with it, that ancestor is the content (a section front's teasers, an article cut in pieces by
+    ads or figures), not the best candidate alone. readability-lxml leaves this step out and keeps
+    one teaser (nytimes-5: 204 characters of a 2,600-character highlights section)."""
+
+    class PromotingDocument(document_class):
+        def select_best_candidate(self, candidates):
+            best = super().select_best_candidate(candidates)
+            if best is None:
+                return best
+            top = sorted(candidates.values(), key=lambda candidate: candidate["content_score"], reverse=True)[:5]
+            near = [candidate for candidate in top
+                    if candidate is not best and candidate["content_score"] >= 0.75 * best["content_score"]]
+            if len(near) < _SHARED_ANCESTOR_CANDIDATES:
+                return best
+            ancestries = [set(candidate["elem"].iterancestors()) for candidate in near]
+            for ancestor in best["elem"].iterancestors():
+                if ancestor.tag in ("body", "html"):
+                    break
+                if sum(ancestor in ancestry for ancestry in ancestries) >= _SHARED_ANCESTOR_CANDIDATES:
+                    if ancestor not in candidates:
+                        candidates[ancestor] = self.score_node(ancestor)
+                    return candidates[ancestor]
+            return best
+
+    return PromotingDocument
+
+
+_SHARED_ANCESTOR_CANDIDATES = 3  # Mozilla Readability's MINIMUM_TOPCANDIDATES
 
 
 def _text_length(blocks) -> int:
