@@ -284,24 +284,35 @@ def test_6_a_zeroed_segment_makes_every_command_exit_5(tmp_path):
     assert paragraph_count(index_dir) == before
 
 
-def test_6_damage_found_while_reading_is_exit_5_too(tmp_path, monkeypatch):
-    """Damage the checksums cannot see (the file changed, its checksum record with it) still
-    surfaces as exit 5 with the way out, never as an internal error or a silent count."""
+def test_6_damage_found_while_reading_is_exit_5_too(tmp_path):
+    """Bytes that rot under an unchanged file (same size, mtime, ctime, inode: what the check on
+    open compares) pass the open; every read that meets them is exit 5 with the way out, never an
+    internal error or a silent answer, and ``check`` (which hashes every file) names the file."""
     import json as json_module
 
     from briefsearch.indexing.storage import IndexDir
 
     corpus, index_dir = real_index(tmp_path)
+    before = paragraph_count(index_dir)
     victim = largest_engine_file(index_dir)
-    zero(victim)
+    victim.write_bytes(bytes(victim.stat().st_size))  # every byte rotted to zero
     sums = IndexDir(index_dir).current() / "checksums.json"
     recorded = json_module.loads(sums.read_text())
-    recorded.pop(victim.name)
+    info = victim.stat()  # the record's identity now matches the rotted file: only its sha256 differs
+    recorded[victim.name].update(size=info.st_size, mtime_ns=info.st_mtime_ns, ctime_ns=info.st_ctime_ns,
+                                 ino=info.st_ino)
     sums.write_text(json_module.dumps(recorded))
-    for command in (("topics",), ("speakers",), ("acronyms",)):
+    for command in READERS:
         result = invoke(*command, "--index", index_dir)
-        assert result.exit_code in (0, 5), (command, result.output)
-        assert "internal error" not in result.output
+        assert result.exit_code == 5, (command, result.output)
+        line = one_line_error(result)
+        assert f"The index in {IndexDir(index_dir).current()} cannot be read (" in line, line
+        assert line.endswith("— run: briefsearch check, or briefsearch index --rebuild")
+    checked = invoke("check", "--index", index_dir)
+    assert checked.exit_code == 5 and f"damaged: {victim.name} does not match its checksum" in checked.stderr
+    assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0
+    assert invoke("check", "--index", index_dir).exit_code == 0
+    assert paragraph_count(index_dir) == before
 
 
 # --- 7. damaged side files: covered by the checksums, never replaced by empty ones -------------
@@ -424,6 +435,25 @@ def test_12_a_doctype_internal_subset_leaves_no_paragraph(tmp_path):
             "<html><body><p>The ministers agreed on a new sanctions plan.</p></body></html>")
     corpus, index_dir = build(tmp_path, {"page.html": page})
     assert paragraph_count(index_dir) == 1
+    hit = json.loads(invoke("query", "sanctions", "--index", index_dir, "--format", "jsonl").stdout)
+    assert hit["text"] == "The ministers agreed on a new sanctions plan."
+
+
+def test_12_xinclude_markup_is_neither_followed_nor_text(tmp_path):
+    include = ('<xi:include href="file:///etc/passwd" parse="text">'
+               "<xi:fallback>Fallback words instead of the file</xi:fallback></xi:include>")
+    page = ('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml" xmlns:xi="http://www.w3.org/2001/XInclude">'
+            f"<body><p>The ministers agreed on a new sanctions plan.</p>{include}"
+            "<p>Talks resume on Tuesday in Geneva.</p></body></html>")
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Releases</title><item><title>Budget</title>'
+            f"<description><![CDATA[<p>Budget talks continue this week.</p>{include}]]></description></item>"
+            "</channel></rss>")
+    record = json.dumps({"title": "Trade", "body": f"<p>Trade talks resumed.</p>{include}"})
+    corpus, index_dir = build(tmp_path, {"page.xhtml": page, "feed.rss": feed, "export.jsonl": record + "\n"})
+    assert paragraph_count(index_dir) == 4
+    for word in ("passwd", "fallback", "include", "root"):
+        result = invoke("query", word, "--index", index_dir, "--format", "jsonl")
+        assert result.exit_code == 0 and result.stdout.strip() == "", (word, result.output)
     hit = json.loads(invoke("query", "sanctions", "--index", index_dir, "--format", "jsonl").stdout)
     assert hit["text"] == "The ministers agreed on a new sanctions plan."
 

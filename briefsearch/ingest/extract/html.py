@@ -219,7 +219,7 @@ def html_blocks(root: Tag, title: str = "", chosen: bool = False) -> tuple[Block
                 builder.pieces.append(_html_spaces(str(node)))
             continue
         name = node.name
-        if name in drop or (node is not root and _is_furniture(node)):
+        if name in drop or _is_xinclude(name) or (node is not root and _is_furniture(node)):
             continue
         if name == "br":
             builder.pieces.append(_BR)
@@ -234,6 +234,12 @@ def html_blocks(root: Tag, title: str = "", chosen: bool = False) -> tuple[Block
         stack.extend(reversed(node.contents))
     builder.flush()
     return tuple(builder.blocks)
+
+
+def _is_xinclude(name: str) -> bool:
+    """An XInclude element (``<xi:include>``, with its ``<xi:fallback>``): an instruction to pull in
+    another file, never resolved here, and never the page's text either."""
+    return name == "include" or (":" in name and name.endswith(":include"))
 
 
 def _enter(builder: _BlockBuilder, tag: Tag) -> None:
