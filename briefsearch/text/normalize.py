@@ -14,10 +14,10 @@ import unicodedata
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Zero-width and bidi marks and the BOM: invisible inside a word, so they are dropped.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_SPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-# Runs of two or more spaces, or one space that is not a plain one: most text has neither, and
-# not substituting every single space keeps this pass cheap.
-_SPACES = re.compile(f"{_SPACE}{_SPACE}+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# Spaces other than the plain one become plain ones, then runs of plain spaces one: two passes
+# that each search for one thing are cheaper than one that tries alternatives at every character.
+_UNUSUAL_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_SPACE_RUN = re.compile("  +")
 
 _PUNCTUATION_FOLD = str.maketrans(
     {
@@ -37,10 +37,16 @@ def clean_text(text: str) -> str:
     Newlines are kept (chunking uses them); carriage returns become newlines.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROLS.sub(" ", text)
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text)
+    if text.isascii():  # no accents to compose, no invisible marks, no unusual spaces but tabs
+        text = _CONTROLS.sub(" ", text)
+        if "\t" in text:
+            text = text.replace("\t", " ")
+    else:
+        text = unicodedata.normalize("NFC", text)
+        text = _CONTROLS.sub(" ", text)
+        text = _INVISIBLE.sub("", text)
+        text = _UNUSUAL_SPACE.sub(" ", text)
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
 
 
 def clean_line(text: str) -> str:
