@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefsearch.errors import NotFound
 from briefsearch.indexing.ledger import LEDGER_FILE, Ledger
-from briefsearch.text.fingerprint import fingerprint, statement_words
+from briefsearch.text.fingerprint import statement_words, words_print
 
 MIN_WORDS = 12
 MAX_ARTICLES = 3  # more articles with the same words: a formula, not one statement
@@ -27,26 +27,33 @@ MAX_COPIES = 100
 
 def statement_print(text: str) -> str | None:
     """The fingerprint that groups a paragraph with its copies; None for a paragraph too short to group."""
-    return fingerprint(text) if len(statement_words(text)) >= MIN_WORDS else None
+    words = statement_words(text)
+    return words_print(words) if len(words) >= MIN_WORDS else None
 
 
-def group_copies(index_root, reader, paragraphs, limit: int, all_copies: bool = False) -> list[tuple]:
+def open_ledger(index_root) -> Ledger | None:
+    """The index's ledger, for ``group_copies`` (None when the index has none); a searcher opens
+    it once, not once per search."""
+    return Ledger(index_root) if (Path(index_root) / LEDGER_FILE).exists() else None
+
+
+def group_copies(ledger: Ledger | None, reader, paragraphs, limit: int, all_copies: bool = False) -> list[tuple]:
     """(position in ``paragraphs``, copies) for the first ``limit`` of the ranked ``paragraphs`` to
-    show: ``copies`` are the ids of the same statement in other articles of the index. Unless
-    ``all_copies``, a paragraph that is a copy of a better-ranked one is left out."""
-    if not (Path(index_root) / LEDGER_FILE).exists():
+    show: ``copies`` are the ids of the same statement in other articles of the index (``ledger``,
+    from ``open_ledger``). Unless ``all_copies``, a paragraph that is a copy of a better-ranked one
+    is left out."""
+    if ledger is None:
         return [(position, ()) for position in range(min(limit, len(paragraphs)))]
     shown, covered = [], set()
-    with Ledger(index_root) as ledger:
-        for position, paragraph in enumerate(paragraphs):
-            if len(shown) >= limit:
-                break
-            if paragraph.id in covered and not all_copies:
-                continue
-            key = statement_print(paragraph.text)
-            copies = _copies(ledger, reader, paragraph, key) if key else ()
-            covered.update(copies)
-            shown.append((position, copies))
+    for position, paragraph in enumerate(paragraphs):
+        if len(shown) >= limit:
+            break
+        if paragraph.id in covered and not all_copies:
+            continue
+        key = statement_print(paragraph.text)
+        copies = _copies(ledger, reader, paragraph, key) if key else ()
+        covered.update(copies)
+        shown.append((position, copies))
     return shown
 
 

@@ -16,7 +16,7 @@ from briefsearch.errors import QuerySyntaxError
 from briefsearch.indexing.storage import IndexDir
 from briefsearch.models import Hit, Paragraph, SearchResult
 from briefsearch.query import feedback
-from briefsearch.query.duplicates import group_copies
+from briefsearch.query.duplicates import group_copies, open_ledger
 from briefsearch.query import tree as ql
 from briefsearch.query.language import parse_date_range, parse_query
 from briefsearch.query.plan import plan, tiers, wants_feedback
@@ -90,6 +90,7 @@ class Searcher:
         self._acronym_cache: dict[str, set[str]] = {}
         self._vocabulary_of = None  # the reader _vocabulary was read with
         self._vocabulary = None
+        self._ledger = None  # the index's ledger (copies of a statement), opened at the first search
         self._open()
 
     def _open(self) -> None:
@@ -112,6 +113,9 @@ class Searcher:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
 
     def __enter__(self) -> "Searcher":
         return self
@@ -135,7 +139,9 @@ class Searcher:
                              max(spare, policy.feedback_rerank) if rerank else spare)
         if rerank and ranking.rows and not ranking.timed_out:
             self._rerank(reader, ranking)
-        shown = group_copies(self.store.root, reader, [paragraph for paragraph, _ in ranking.rows],
+        if self._ledger is None:
+            self._ledger = open_ledger(self.store.root)
+        shown = group_copies(self._ledger, reader, [paragraph for paragraph, _ in ranking.rows],
                              options.limit, options.all_copies)
         warnings.extend(ranking.notes)
         if not ranking.all_words and shown:
