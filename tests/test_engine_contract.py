@@ -525,3 +525,29 @@ def test_check_is_sampled_by_default_and_reads_everything_when_full(engine, tmp_
     finally:
         reader.close()
 
+
+
+def test_terms_made_by_the_extraction_workers_index_what_the_indexing_process_would(tmp_path):
+    """With worker processes, the tantivy engine's terms are made where the files are extracted
+    (``text.analysis.terms_ahead``): the index must answer exactly as one built in one process."""
+    pytest.importorskip("tantivy")
+    from tests.conftest import STATE_DEPT, require
+    from tests.helpers import invoke
+
+    require(STATE_DEPT)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with STATE_DEPT.open(encoding="utf-8") as records:
+        lines = [next(records) for _ in range(60)]
+    for number in range(3):  # three files: two go to the workers in turn
+        (corpus / f"state-{number}.jsonl").write_text("".join(lines[number::3]), encoding="utf-8")
+    found = {}
+    for jobs in ("1", "2"):
+        index_dir = tmp_path / f"index-{jobs}"
+        built = invoke("index", corpus, "--index", index_dir, "--engine", "tantivy", "--jobs", jobs, "-q")
+        assert built.exit_code == 0, built.output
+        found[jobs] = [invoke("query", text, "--index", index_dir, "--format", "json", "-n", "20").stdout
+                       for text in ("sanctions", "human rights", '"foreign minister"', "cooperat*", "secretary~",
+                                    "U.S. assistance Ukraine")]
+    assert found["1"] == found["2"]
+    assert all('"hits": []' not in answer.replace("\n", "").replace("  ", " ") for answer in found["1"])

@@ -356,7 +356,8 @@ class Ingest:
         # stay here, in file order (``ingest.parallel``). Large JSON Lines files are streamed here.
         extracted = extracted_in_order(((source, self.max_file_size, known) for source, _, unchanged, known in plan
                                         if not unchanged and not streams(source)),
-                                       self.jobs, close_fds=getattr(self, "_lock_fds", ()))
+                                       self.jobs, close_fds=getattr(self, "_lock_fds", ()),
+                                       with_terms=getattr(writer, "terms_ahead", False))
         try:
             self._consume(plan, extracted, articles, writer, enricher, generation, status)
         finally:

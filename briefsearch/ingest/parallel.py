@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from briefsearch.errors import WriterFailed
 from briefsearch.ingest.pipeline import extract_file
+from briefsearch.text.analysis import terms_ahead, use_terms_ahead
 
 AHEAD = 2
 _POLL = 0.5
@@ -43,7 +44,16 @@ def _end_with_parent() -> None:
         pass  # the half-second check below still ends the worker
 
 
-def _work(tasks, results, parent: int, close_fds: tuple) -> None:
+def _extracted_with_terms(task, with_terms: bool):
+    """``extract_file(*task)``, and with ``with_terms`` the index terms of its paragraphs' texts
+    (``text.analysis.terms_ahead``), which the indexing process then need not make."""
+    extracted = extract_file(*task)
+    if not with_terms or extracted is None:
+        return extracted, None
+    return extracted, terms_ahead(chunk.text for _, chunks in extracted[0] for chunk in chunks)
+
+
+def _work(tasks, results, parent: int, close_fds: tuple, with_terms: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with_parent()
@@ -62,20 +72,23 @@ def _work(tasks, results, parent: int, close_fds: tuple) -> None:
         if task is None:
             return
         try:
-            outcome = ("ok", extract_file(*task))
+            outcome = ("ok", *_extracted_with_terms(task, with_terms))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
             try:
                 pickle.dumps(error)
             except Exception:  # noqa: BLE001
                 error = WriterFailed(f"Extracting {task[0].path} failed in a worker process ({type(error).__name__}: {error})")
-            outcome = ("error", error)
+            outcome = ("error", error, None)
         results.put(outcome)
 
 
-def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = ()) -> Iterator[tuple[str, object]]:
+def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = (),
+                       with_terms: bool = False) -> Iterator[tuple[str, object]]:
     """("ok", ``extract_file(*task)``) or ("error", the exception it raised) for each task, in
     order, computed by ``workers`` processes (in this process when ``workers`` < 2), which close
-    the inherited descriptors ``close_fds`` (the writer lock) first."""
+    the inherited descriptors ``close_fds`` (the writer lock) first. With ``with_terms`` the
+    workers also make the index terms of each file's texts, handed to ``text.analysis`` as the
+    file is yielded (``use_terms_ahead``): valid until the next one is."""
     tasks = list(tasks)
     if workers < 2 or len(tasks) < 2:
         for task in tasks:
@@ -90,8 +103,8 @@ def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = 
     pool = []
     for _ in range(workers):
         inbox, outbox = context.Queue(), context.Queue()
-        process = context.Process(target=_work, args=(inbox, outbox, os.getpid(), tuple(fd for fd in close_fds if fd is not None)),
-                                  daemon=True)
+        process = context.Process(target=_work, args=(inbox, outbox, os.getpid(), tuple(fd for fd in close_fds if fd is not None),
+                                                      with_terms), daemon=True)
         process.start()
         pool.append((process, inbox, outbox))
     try:
@@ -100,8 +113,11 @@ def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = 
             while sent < len(tasks) and sent < number + AHEAD * workers:
                 pool[sent % workers][1].put(tasks[sent])
                 sent += 1
-            yield _result(*pool[number % workers][::2])
+            kind, value, terms = _result(*pool[number % workers][::2])
+            use_terms_ahead(terms or {})
+            yield kind, value
     finally:
+        use_terms_ahead({})
         for process, inbox, outbox in pool:
             if process.is_alive():
                 process.terminate()

@@ -51,6 +51,29 @@ def analyze(text: str, stem: bool = True) -> list[str]:
     return [cache.get(word) or index_term(word, stem) for word in TOKEN_RE.findall(text)]
 
 
+# Terms made ahead by the extraction worker processes of an index run (``ingest.parallel``): the
+# terms of the texts of the file being written, which ``joined_terms`` looks up before analysing.
+_ahead: dict[tuple[str, bool], str] = {}
+
+
+def terms_ahead(texts) -> dict[tuple[str, bool], str]:
+    """(text, stem) → ``joined_terms(text, stem)`` for each text, stemmed and as written: made in
+    the worker process that extracted the texts, so that the indexing process need not."""
+    return {(text, stem): " ".join(analyze(text, stem)) for text in texts for stem in (True, False)}
+
+
+def use_terms_ahead(made: dict[tuple[str, bool], str]) -> None:
+    """Let ``joined_terms`` take these terms (``terms_ahead``), in place of those given before."""
+    global _ahead
+    _ahead = made
+
+
+def joined_terms(text: str, stem: bool = True) -> str:
+    """The index terms of ``text`` one space apart (index terms never hold a space)."""
+    made = _ahead.get((text, stem))
+    return made if made is not None else " ".join(analyze(text, stem))
+
+
 def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     """(term, start, end) for each token of ``text``: where each index term stands in the text."""
     cache = _terms[True]

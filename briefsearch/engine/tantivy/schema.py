@@ -22,7 +22,7 @@ import tantivy
 
 from briefsearch.engine.api import definition_value
 from briefsearch.models import Paragraph
-from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, analyze
+from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, joined_terms
 
 FORMAT_VERSION = 4
 TERMS_TOKENIZER = "whitespace"
@@ -96,8 +96,9 @@ def topic_value(topic: str) -> str:
 
 
 def terms_text(text: str, stem: bool = True) -> str:
-    """What the terms fields are fed: the index terms of ``text``, one space apart."""
-    return " ".join(analyze(text, stem))
+    """What the terms fields are fed: the index terms of ``text``, one space apart (made ahead by
+    an extraction worker when it can, ``text.analysis.terms_ahead``)."""
+    return joined_terms(text, stem)
 
 
 def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_terms: str | None = None,
