@@ -264,17 +264,22 @@ def zero(path: Path, count: int = 4096) -> None:
         handle.write(b"\x00" * count)
 
 
+def every_reader_exits_5(index_dir: Path, message: str) -> None:
+    """Every reading command exits 5 with one line holding ``message`` and the way out."""
+    for command in READERS:
+        result = invoke(*command, "--index", index_dir)
+        assert result.exit_code == 5, (command, result.output)
+        line = one_line_error(result)
+        assert message in line, line
+        assert line.endswith("— run: briefsearch check, or briefsearch index --rebuild")
+
+
 def test_6_a_zeroed_segment_makes_every_command_exit_5(tmp_path):
     corpus, index_dir = real_index(tmp_path)
     before = paragraph_count(index_dir)
     victim = largest_engine_file(index_dir)
     zero(victim)
-    for command in READERS:
-        result = invoke(*command, "--index", index_dir)
-        assert result.exit_code == 5, (command, result.output)
-        line = one_line_error(result)
-        assert f"cannot be trusted: {victim.name} does not match its checksum" in line, line
-        assert line.endswith("— run: briefsearch check, or briefsearch index --rebuild")
+    every_reader_exits_5(index_dir, f"cannot be trusted: {victim.name} does not match its checksum")
     checked = invoke("check", "--index", index_dir)
     assert checked.exit_code == 5 and f"damaged: {victim.name} does not match its checksum" in checked.stderr
     refused = invoke("index", corpus, "--index", index_dir)  # an incremental run does not build on damage
@@ -302,12 +307,7 @@ def test_6_damage_found_while_reading_is_exit_5_too(tmp_path):
     recorded[victim.name].update(size=info.st_size, mtime_ns=info.st_mtime_ns, ctime_ns=info.st_ctime_ns,
                                  ino=info.st_ino)
     sums.write_text(json_module.dumps(recorded))
-    for command in READERS:
-        result = invoke(*command, "--index", index_dir)
-        assert result.exit_code == 5, (command, result.output)
-        line = one_line_error(result)
-        assert f"The index in {IndexDir(index_dir).current()} cannot be read (" in line, line
-        assert line.endswith("— run: briefsearch check, or briefsearch index --rebuild")
+    every_reader_exits_5(index_dir, f"The index in {IndexDir(index_dir).current()} cannot be read (")
     checked = invoke("check", "--index", index_dir)
     assert checked.exit_code == 5 and f"damaged: {victim.name} does not match its checksum" in checked.stderr
     assert invoke("index", corpus, "--index", index_dir, "--rebuild").exit_code == 0

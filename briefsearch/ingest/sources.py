@@ -244,16 +244,8 @@ def _read_stable(path: str, max_bytes: int) -> bytes:
     so a file swapped for a FIFO, socket or device after the walk is refused, not waited on.
     """
     for _attempt in range(2):
+        fd, before = _open_regular(path, max_bytes)
         try:
-            fd = _open_file(path)
-        except OSError as error:
-            raise SkippedFile(f"unreadable: {_reason(error)}") from None
-        try:
-            before = os.fstat(fd)
-            if not stat.S_ISREG(before.st_mode):
-                raise SkippedFile("not a regular file")
-            if before.st_size > max_bytes:
-                raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
             data = _read_at_most(fd, before.st_size + 1)
             after = os.fstat(fd)
         except OSError as error:
@@ -367,9 +359,8 @@ def scan_lines(source: SourceFile, max_bytes: int) -> str | None:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, size = True, 0
-    fd = _open_regular(source.os_path or source.path, max_bytes)
+    fd, before = _open_regular(source.os_path or source.path, max_bytes)
     try:
-        before = os.fstat(fd)
         reader = io.FileIO(fd, closefd=False)
         while True:
             block = reader.read(LINE_BUFFER_BYTES)
@@ -411,7 +402,7 @@ def text_lines(source: SourceFile, sha256: str) -> Iterator[str]:
     ``read_text`` cleans text, read one buffer at a time. The bytes are hashed again on the way:
     raises SkippedFile("changed while being read") after the last line when they differ."""
     digest = hashlib.sha256()
-    fd = _open_regular(source.os_path or source.path, None)
+    fd, _ = _open_regular(source.os_path or source.path, None)
     try:
         with io.BufferedReader(io.FileIO(fd, closefd=False), buffer_size=LINE_BUFFER_BYTES) as reader:
             first = True
@@ -428,9 +419,10 @@ def text_lines(source: SourceFile, sha256: str) -> Iterator[str]:
         raise SkippedFile("changed while being read")
 
 
-def _open_regular(path: str, max_bytes: int | None) -> int:
-    """A non-blocking descriptor on ``path``, refused unless it is a regular file of at most
-    ``max_bytes`` (checked on the opened descriptor, as ``_read_stable`` does)."""
+def _open_regular(path: str, max_bytes: int | None) -> tuple[int, os.stat_result]:
+    """A non-blocking descriptor on ``path`` and its fstat, refused (SkippedFile) unless it is a regular file of
+    at most ``max_bytes``: checked on the opened descriptor, so a file swapped for a FIFO, socket
+    or device after the walk is refused, not waited on."""
     try:
         fd = _open_file(path)
     except OSError as error:
@@ -441,7 +433,10 @@ def _open_regular(path: str, max_bytes: int | None) -> int:
             raise SkippedFile("not a regular file")
         if max_bytes is not None and info.st_size > max_bytes:
             raise SkippedFile(f"larger than {_megabytes(max_bytes)}; raise --max-file-size")
+    except OSError as error:
+        os.close(fd)
+        raise SkippedFile(f"unreadable: {_reason(error)}") from None
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, info
