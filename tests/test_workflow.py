@@ -268,18 +268,24 @@ def test_outlets_are_named_from_the_url_host():
     assert outlet_of(None) is None and outlet_of("seeds/note.txt") is None
 
 
+def index_records(tmp_path, keep, expect: int):
+    """An index of the records of both exports whose link ``keep`` accepts (``expect`` of them)."""
+    lines = [line for path in (STATE_DEPT, WHITE_HOUSE) for line in require(path).read_text(encoding="utf-8").splitlines()
+             if keep(json.loads(line)["link"])]
+    assert len(lines) == expect
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index = tmp_path / "index"
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    return index
+
+
 def test_a_briefing_posted_twice_shows_once_with_its_copies(tmp_path):
     """The State Department posted its June 17, 2021 briefing at two addresses."""
     urls = ("https://www.state.gov/department-press-briefing-june-17-2021/",
             "https://www.state.gov/briefings/department-press-briefing-june-17-2021/")
-    lines = [line for line in require(STATE_DEPT).read_text(encoding="utf-8").splitlines()
-             if json.loads(line)["link"] in urls]
-    assert len(lines) == 2
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "state.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    index = tmp_path / "index"
-    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    index = index_records(tmp_path, lambda link: link in urls, expect=2)
     grouped = hits(index, '"alarming spike in COVID cases"', "-n", "5")
     assert len(grouped) == 1 and grouped[0]["copies"]
     copy = grouped[0]["copies"][0]
@@ -301,3 +307,31 @@ def test_every_search_command_takes_the_same_filters(command):
     options = {option for param in group.params for option in param.opts}
     assert {"--speaker", "--topic", "--source", "--since", "--until"} <= options
     assert "filters" not in {param.name for param in group.params}
+
+
+def test_a_statement_read_out_in_a_briefing_is_a_copy_and_a_formula_is_not(tmp_path):
+    """The State Department's note on Collin Walsh was read out, reworded, in that day's briefing;
+    four proclamations of May 13, 2022 close with the same "IN WITNESS WHEREOF" paragraph, which is
+    a formula (more than three articles), not one statement."""
+    wanted = ("congratulations-to-collin-walsh", "department-press-briefing-june-22-2022/", "/2022/05/13/a-proclamation-")
+    index = index_records(tmp_path, lambda link: any(w in link for w in wanted), expect=6)
+    ledger = {path.name: path.read_bytes() for path in index.glob("ledger.sqlite*") if not path.name.endswith("-shm") and path.stat().st_size}
+    [note] = hits(index, '"professional accomplishments"', "-n", "5")
+    [copy] = note["copies"]
+    every = hits(index, '"professional accomplishments"', "-n", "5", "--all-copies")
+    assert {h["id"] for h in every} == {note["id"], copy}
+    assert {h["title"].startswith("Department Press Briefing") for h in every} == {True, False}
+    closings = hits(index, '"IN WITNESS WHEREOF"', "-n", "10")
+    assert len(closings) == 4 and not any(h.get("copies") for h in closings)
+    assert {path.name: path.read_bytes() for path in index.glob("ledger.sqlite*") if not path.name.endswith("-shm") and path.stat().st_size} == ledger  # searches never write it
+
+
+def test_anchors_find_a_shared_run_of_eight_words():
+    from briefsearch.query.duplicates import containment
+    from briefsearch.text.fingerprint import statement_anchors
+
+    said = "We remain committed to our One-China Policy based on the Taiwan Relations Act and the three joint communiques."
+    quoted = "As the spokesperson put it this week, our One-China Policy based on the Taiwan Relations Act stands unchanged."
+    assert set(statement_anchors(said)) & set(statement_anchors(quoted))
+    assert statement_anchors("Thank you all very much for coming today.") == []  # too short to be grouped
+    assert containment(said, said.upper()) == 1.0 and containment(said, quoted) < 0.5

@@ -4,7 +4,10 @@ One SQLite file in the index directory (beside the generations, so it survives `
 keyed by paragraph id: the paragraph's fingerprint (``text.fingerprint``), a sequence number that
 grows with every paragraph recorded new or changed, the time of that, and whether it was a change.
 Index runs record what they wrote after each commit; alerts ask what came after a sequence number.
-A paragraph written again with the same words keeps its number: re-indexing is not news.
+A paragraph written again with the same words keeps its number: re-indexing is not news. Beside
+each paragraph the ledger keeps its anchors (``text.fingerprint.statement_anchors``), by which
+duplicate grouping finds the paragraphs that share a run of its words; a changed paragraph's old
+anchors stay (grouping checks every candidate's current text).
 
 If a run was killed between a commit and its record, the ledger's ``synced`` marker (the commit
 it last saw) differs from the index's, and ``reconcile`` records what the index holds that the
@@ -20,14 +23,18 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from briefsearch.text.fingerprint import fingerprint
+from briefsearch.text.fingerprint import fingerprint, statement_anchors
 
 LEDGER_FILE = "ledger.sqlite"
 
 
 class Ledger:
-    def __init__(self, index_root: str | os.PathLike):
+    def __init__(self, index_root: str | os.PathLike, readonly: bool = False):
+        """The index's ledger; ``readonly`` for searches, which never write (nor create tables)."""
         self.path = Path(index_root) / LEDGER_FILE
+        if readonly:
+            self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+            return
         self.db = sqlite3.connect(self.path, timeout=30)
         self.db.executescript(
             "PRAGMA journal_mode=WAL;"
@@ -36,7 +43,11 @@ class Ledger:
             "CREATE INDEX IF NOT EXISTS paragraphs_seq ON paragraphs (seq);"
             "CREATE INDEX IF NOT EXISTS paragraphs_print ON paragraphs (print);"
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+            "CREATE TABLE IF NOT EXISTS anchors (anchor INTEGER NOT NULL, paragraph INTEGER NOT NULL);"
+            "CREATE INDEX IF NOT EXISTS anchors_anchor ON anchors (anchor);"
         )
+        if self.db.execute("SELECT 1 FROM paragraphs LIMIT 1").fetchone() is None:
+            self._mark_anchored()  # a new ledger records anchors from the start
 
     def close(self) -> None:
         self.db.close()
@@ -50,26 +61,30 @@ class Ledger:
     def last_seq(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM paragraphs").fetchone()[0]
 
-    def record(self, paragraphs: Iterable[tuple[str, str]], when: float | None = None, baseline: bool = False) -> tuple[int, int]:
-        """Record (paragraph id, fingerprint) pairs as indexed now; (new, changed) counts. With
+    def record(self, paragraphs: Iterable[tuple[str, str, list[int]]], when: float | None = None,
+               baseline: bool = False) -> tuple[int, int]:
+        """Record (paragraph id, fingerprint, anchors) as indexed now; (new, changed) counts. With
         ``baseline``, new ones get sequence 0 (old news)."""
         when = time.time() if when is None else when
         seq = self.last_seq()
         new = changed = 0
         with self.db:
-            for paragraph_id, print_ in paragraphs:
-                row = self.db.execute("SELECT print FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
+            for paragraph_id, print_, anchors in paragraphs:
+                row = self.db.execute("SELECT print, rowid FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
                 if row is not None and row[0] == print_:
                     continue
                 seq += 1
                 number = 0 if baseline and row is None else seq
                 if row is None:
-                    self.db.execute("INSERT INTO paragraphs VALUES (?, ?, ?, ?, 0)", (paragraph_id, print_, number, when))
+                    rowid = self.db.execute("INSERT INTO paragraphs VALUES (?, ?, ?, ?, 0)",
+                                            (paragraph_id, print_, number, when)).lastrowid
                     new += 1
                 else:
                     self.db.execute("UPDATE paragraphs SET print = ?, seq = ?, indexed_at = ?, updated = 1 WHERE id = ?",
                                     (print_, number, when, paragraph_id))
+                    rowid = row[1]
                     changed += 1
+                self.db.executemany("INSERT INTO anchors VALUES (?, ?)", ((anchor, rowid) for anchor in anchors))
         return new, changed
 
     def since(self, seq: int | None = None, indexed_after: float | None = None) -> dict[str, tuple[int, float, bool]]:
@@ -94,6 +109,35 @@ class Ledger:
     def with_print(self, print_: str) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM paragraphs WHERE print = ?", (print_,))]
 
+    def sharing_anchors(self, anchors: list[int], limit: int) -> list[tuple[str, int]]:
+        """(paragraph id, anchors shared) of the ``limit`` paragraphs sharing most of ``anchors``."""
+        if not anchors or not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'anchors'").fetchone():
+            return []  # a ledger of an older version: its next index run adds the anchors
+        marks = ",".join("?" * len(anchors))
+        return self.db.execute(
+            f"SELECT p.id, COUNT(*) AS shared FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
+            f" WHERE a.anchor IN ({marks}) GROUP BY a.paragraph ORDER BY shared DESC, p.id LIMIT ?",
+            (*anchors, limit)).fetchall()
+
+    def anchored(self) -> bool:
+        """Whether every paragraph's anchors are recorded (a ledger of an older version has none)."""
+        return self.db.execute("SELECT 1 FROM meta WHERE key = 'anchored'").fetchone() is not None
+
+    def _mark_anchored(self) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('anchored', '1')")
+
+    def add_anchors(self, paragraphs) -> None:
+        """Record the anchors of the index's paragraphs in a ledger written before anchors were kept."""
+        with self.db:
+            self.db.execute("DELETE FROM anchors")
+            for paragraph in paragraphs:
+                row = self.db.execute("SELECT rowid FROM paragraphs WHERE id = ?", (paragraph.id,)).fetchone()
+                if row is not None:
+                    self.db.executemany("INSERT INTO anchors VALUES (?, ?)",
+                                        ((anchor, row[0]) for anchor in statement_anchors(paragraph.text)))
+        self._mark_anchored()
+
     def synced(self) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'synced'").fetchone()
         return row[0] if row else None
@@ -106,7 +150,7 @@ class Ledger:
         """Record every paragraph of the index the ledger lacks or holds with other words; an empty
         ledger records them all as old news."""
         empty = self.db.execute("SELECT 1 FROM paragraphs LIMIT 1").fetchone() is None
-        counts = self.record(((p.id, fingerprint(p.text)) for p in paragraphs), baseline=empty)
+        counts = self.record(((p.id, fingerprint(p.text), statement_anchors(p.text)) for p in paragraphs), baseline=empty)
         self.mark_synced(marker)
         return counts
 
@@ -124,4 +168,6 @@ def sync_ledger(index_root: str | os.PathLike, generation, reader) -> Ledger:
     marker = commit_marker(generation)
     if ledger.synced() != marker:
         ledger.reconcile(reader.paragraphs(), marker)
+    if not ledger.anchored():
+        ledger.add_anchors(reader.paragraphs())
     return ledger

@@ -26,7 +26,7 @@ from briefsearch.indexing.ledger import LEDGER_FILE, Ledger, commit_marker, sync
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
 from briefsearch.ingest.pipeline import streams
 from briefsearch.models import IndexSummary
-from briefsearch.text.fingerprint import fingerprint
+from briefsearch.text.fingerprint import fingerprint, statement_anchors
 from briefsearch.text.vocabulary import Vocabulary
 
 BATCH_FILES = 200
@@ -196,7 +196,7 @@ class Ingest:
         self.engine_asked = engine  # only for a new or rebuilt index; an existing one keeps its stamp's
         self.engine = engine_named(engine or DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
         self._unmerged = False  # a batch was committed without merging segments
-        self._written: list[tuple[str, str]] = []  # (paragraph id, fingerprint) not yet in the ledger
+        self._written: list[tuple] = []  # (paragraph id, fingerprint, anchors) not yet in the ledger
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
         from briefsearch.ingest.sources import find_sources
@@ -400,7 +400,7 @@ class Ingest:
                         self.vocabulary.add_text(paragraph.text)
                     paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
                     writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
-                    self._written.extend((p.id, fingerprint(p.text)) for p in paragraphs)
+                    self._written.extend((p.id, fingerprint(p.text), statement_anchors(p.text)) for p in paragraphs)
                     if previous:
                         self.counts.changed += 1
                     else:

@@ -1,12 +1,16 @@
-"""Copies of one statement: the same paragraph printed in several articles (a readout on two
-sites, a briefing posted twice, a statement reprinted in full).
+"""Copies of one statement: the same paragraph printed in several articles (a briefing posted at two
+addresses, prepared and delivered text of one speech, a statement read out in a briefing, a quote
+reprinted).
 
-Paragraphs are the same statement when their words are the same (``text.fingerprint``: case,
-accents, punctuation and spacing aside), they say enough to be a statement (at least
-``MIN_WORDS`` words: "Thank you." is said everywhere), and at most ``MAX_ARTICLES`` articles
-published within ``MAX_DAYS`` days hold them. Measured on 110 hand-labelled candidate pairs of the
-White House and State Department exports (``scripts/duplicates_eval.py``): see the README. The index's ledger (``indexing.ledger``)
-holds every paragraph's fingerprint, so finding a hit's copies is one lookup. Results show one
+A paragraph's candidates are the paragraphs that share one of its anchors (runs of 8 words, kept by
+the ledger: ``indexing.ledger``, ``text.fingerprint.statement_anchors``) or all its words. A
+candidate is a copy when most of the shorter paragraph's runs of 5 words are in the other
+(``CONTAINMENT``; ``TRANSCRIPT_CONTAINMENT`` between two transcript turns: people who say a thing
+twice say it in nearly the same words, which is not one statement printed twice). Copies count only
+when at most ``MAX_ARTICLES`` articles hold them, all published within ``MAX_DAYS`` days: the same
+words in more articles, or further apart, are a formula (an order's closing, a program's
+boilerplate, a notice's template). Measured on hand-labelled candidate pairs of the White House and
+State Department exports by ``scripts/duplicates_eval.py`` (see the README). Results show one
 paragraph per statement, the best ranked, with the ids of its copies in other articles.
 """
 
@@ -17,24 +21,73 @@ from pathlib import Path
 
 from briefsearch.errors import NotFound
 from briefsearch.indexing.ledger import LEDGER_FILE, Ledger
-from briefsearch.text.fingerprint import statement_words, words_print
+from briefsearch.text.fingerprint import (
+    STATEMENT_MIN_WORDS,
+    statement_anchors,
+    statement_shingles,
+    statement_words,
+    words_print,
+)
 
-MIN_WORDS = 12
+MIN_WORDS = STATEMENT_MIN_WORDS
+CONTAINMENT = 0.5  # of the shorter paragraph's runs of words found in the other
+TRANSCRIPT_CONTAINMENT = 0.75  # between two transcript turns
 MAX_ARTICLES = 3  # more articles with the same words: a formula, not one statement
 MAX_DAYS = 7  # published further apart: the same words said again, not printed twice
-MAX_COPIES = 100
+CANDIDATES = 30  # paragraphs read per hit, those sharing most anchors first
 
 
-def statement_print(text: str) -> str | None:
-    """The fingerprint that groups a paragraph with its copies; None for a paragraph too short to group."""
-    words = statement_words(text)
-    return words_print(words) if len(words) >= MIN_WORDS else None
+def containment(first: str, second: str) -> float:
+    """The share of the shorter text's runs of words that the other holds (0 to 1)."""
+    a, b = set(statement_shingles(first)), set(statement_shingles(second))
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def is_copy(paragraph, other) -> bool:
+    """Whether ``other`` holds ``paragraph``'s words, or ``paragraph`` holds ``other``'s."""
+    if min(len(statement_words(paragraph.text)), len(statement_words(other.text))) < MIN_WORDS:
+        return False
+    bar = TRANSCRIPT_CONTAINMENT if paragraph.is_turn and other.is_turn else CONTAINMENT
+    return containment(paragraph.text, other.text) >= bar
+
+
+def copies_among(paragraph, candidates) -> tuple[str, ...]:
+    """The ids of ``paragraph``'s copies among ``candidates`` (paragraphs of any article), or none
+    when the copies make a formula: more than ``MAX_ARTICLES`` articles, or more than ``MAX_DAYS``
+    days between the first and the last."""
+    copies = [c for c in candidates if c.article_id != paragraph.article_id and is_copy(paragraph, c)]
+    if not copies:
+        return ()
+    if len({paragraph.article_id} | {c.article_id for c in copies}) > MAX_ARTICLES:
+        return ()
+    days = [d for d in (_day(p.date) for p in (paragraph, *copies)) if d is not None]
+    if days and (max(days) - min(days)).days > MAX_DAYS:
+        return ()
+    return tuple(sorted(c.id for c in copies))
+
+
+def copies_of(ledger: Ledger, reader, paragraph) -> tuple[str, ...]:
+    """The ids of ``paragraph``'s copies in other articles of the index."""
+    words = statement_words(paragraph.text)
+    if len(words) < MIN_WORDS:
+        return ()
+    ids = [paragraph_id for paragraph_id, _ in ledger.sharing_anchors(statement_anchors(paragraph.text, words), CANDIDATES + 1)]
+    ids += ledger.with_print(words_print(words))[:CANDIDATES]
+    candidates = []
+    for paragraph_id in dict.fromkeys(ids):
+        if paragraph_id == paragraph.id:
+            continue
+        try:
+            candidates.append(reader.get(paragraph_id))  # the ledger remembers paragraphs the index no longer holds
+        except NotFound:
+            continue
+    return copies_among(paragraph, candidates)
 
 
 def open_ledger(index_root) -> Ledger | None:
-    """The index's ledger, for ``group_copies`` (None when the index has none); a searcher opens
-    it once, not once per search."""
-    return Ledger(index_root) if (Path(index_root) / LEDGER_FILE).exists() else None
+    """The index's ledger, read-only, for ``group_copies`` (None when the index has none); a
+    searcher opens it once, not once per search."""
+    return Ledger(index_root, readonly=True) if (Path(index_root) / LEDGER_FILE).exists() else None
 
 
 def group_copies(ledger: Ledger | None, reader, paragraphs, limit: int, all_copies: bool = False) -> list[tuple]:
@@ -50,35 +103,14 @@ def group_copies(ledger: Ledger | None, reader, paragraphs, limit: int, all_copi
             break
         if paragraph.id in covered and not all_copies:
             continue
-        key = statement_print(paragraph.text)
-        copies = _copies(ledger, reader, paragraph, key) if key else ()
+        copies = copies_of(ledger, reader, paragraph)
         covered.update(copies)
         shown.append((position, copies))
     return shown
 
 
-def _copies(ledger: Ledger, reader, paragraph, key: str) -> tuple[str, ...]:
-    """The same words in at most ``MAX_ARTICLES`` articles published within ``MAX_DAYS`` days: the
-    same words in more articles, or far apart in time, are a formula (an order's preamble, a
-    briefing's greeting, a nomination notice's opening), not one statement printed twice."""
-    copies = []
-    for paragraph_id in ledger.with_print(key)[:MAX_COPIES]:
-        if paragraph_id.split("#", 1)[0] == paragraph.article_id:
-            continue
-        try:
-            copy = reader.get(paragraph_id)  # the ledger remembers paragraphs the index no longer holds
-        except NotFound:
-            continue
-        copies.append(copy)
-    if len({c.article_id for c in copies}) + 1 > MAX_ARTICLES:
-        return ()
-    return tuple(sorted(c.id for c in copies if _days_apart(paragraph.date, c.date) <= MAX_DAYS))
-
-
-def _days_apart(first: str | None, second: str | None) -> int:
-    if not first or not second:
-        return 0
+def _day(value: str | None) -> date | None:
     try:
-        return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
+        return date.fromisoformat(value[:10]) if value else None
     except ValueError:
-        return 0
+        return None

@@ -1,8 +1,9 @@
 """A paragraph's fingerprint: the same statement gives the same fingerprint wherever it is printed.
 
 The words of the text, case, accents, punctuation, quote and dash styles and spacing aside, hashed.
-The alerts' ledger keys on it (an unchanged paragraph re-indexed is not new, an edited one is) and
-so does duplicate grouping (the same readout on two sites).
+The alerts' ledger keys on it (an unchanged paragraph re-indexed is not new, an edited one is).
+Duplicate grouping (the same readout on two sites, a statement read out in a briefing) finds near
+copies by the anchors of the paragraph's runs of words (``statement_anchors``), which the ledger keeps.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 
 _WORD = re.compile(r"\w+")
 _MAYBE_COMBINING = re.compile("[\u0300-\U0010ffff]")  # no character below U+0300 is a combining mark
@@ -35,3 +37,29 @@ def words_print(words: list[str]) -> str:
 def fingerprint(text: str) -> str:
     """16 hex characters naming the words of ``text`` in order."""
     return words_print(statement_words(text))
+
+
+# Near copies (``query.duplicates``): a paragraph's words in runs of ``SHINGLE_WORDS``, hashed; the
+# least hash of every ``ANCHOR_WINDOW`` consecutive runs is an anchor (winnowing), so two
+# paragraphs that share a run of ANCHOR_WINDOW + SHINGLE_WORDS - 1 = 8 words share an anchor.
+SHINGLE_WORDS = 5
+ANCHOR_WINDOW = 4
+STATEMENT_MIN_WORDS = 12  # shorter paragraphs ("Thank you.") are said everywhere: never grouped
+
+
+def statement_shingles(text: str, words: list[str] | None = None) -> list[int]:
+    """The hashes of ``text``'s runs of ``SHINGLE_WORDS`` words, in order (one for a shorter text);
+    ``words``: its ``statement_words`` when the caller has them already."""
+    words = statement_words(text) if words is None else words
+    return [zlib.crc32(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8"))
+            for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
+
+
+def statement_anchors(text: str, words: list[str] | None = None) -> list[int]:
+    """The anchors the ledger keeps for ``text`` to find its near copies; none for a text of fewer
+    than ``STATEMENT_MIN_WORDS`` words."""
+    shingles = statement_shingles(text, words)
+    if len(shingles) + SHINGLE_WORDS - 1 < STATEMENT_MIN_WORDS:
+        return []
+    window = min(ANCHOR_WINDOW, len(shingles))
+    return sorted({min(shingles[i:i + window]) for i in range(len(shingles) - window + 1)})
