@@ -335,3 +335,14 @@ def test_a_mathml_formula_is_indexed_once_not_again_as_its_tex_annotation():
                '<span class="katex-html" aria-hidden="true"><span>a</span><span>≠</span><span>0</span></span></span>')
     article = page("roots.html", html(body=f"<p>When {formula}, the equation has two solutions, one of them real.</p>"))
     assert [block.text for block in article.blocks] == ["When a≠0, the equation has two solutions, one of them real."]
+
+
+def test_a_link_whose_class_names_a_popup_keeps_its_words():
+    # Melville's Bartleby annotated: each note opens from a link with class="popup" (clean-links)
+    note = "return overlib('He seems rather proud of it.', STICKY)"
+    body = ("<p>The proceeding which followed will not be deemed extraordinary. "
+            f'"<a href="javascript:void(0);" onclick="{note}" class="popup">Bartleby," said I, "I owe you twelve dollars '
+            'on account; here are thirty-two; the odd twenty are yours.</a>--Will you take it?" and I handed the bills '
+            "towards him.</p><p>But he made no motion, and stood there as before, in the middle of the room, silent.</p>")
+    text = " ".join(block.text for block in page("bartleby.html", html(body=body)).blocks)
+    assert "I owe you twelve dollars on account" in text
