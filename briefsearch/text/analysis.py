@@ -40,6 +40,11 @@ def index_term(word: str, stem: bool = True) -> str:
     return term
 
 
+def cached_terms() -> dict[str, str]:
+    """The cache of stemmed index terms by word as written (read it; ``index_term`` fills it)."""
+    return _terms[True]
+
+
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as written, in order (each one's index term is ``index_term(word)``)."""
     return TOKEN_RE.findall(text)
