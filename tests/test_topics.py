@@ -125,9 +125,46 @@ def test_prose_threads_run_while_paragraphs_stay_on_a_place(taxonomy):
              "We call for the release of all those unjustly detained.",  # a theme only: still Burma
              "Separately, we welcome the peaceful elections in Zambia.",  # a new place: a new thread
              "We congratulate the people on a credible vote."]
+    # Prose lends its thread's places, not its themes: "Democracy" stays with the lines that say so.
     assert assign_topics(taxonomy, texts, [None] * len(texts)) == [
-        ("Democracy", "Burma"), ("Wrongful detention", "Democracy", "Burma"),
-        ("Democracy", "Zambia"), ("Democracy", "Zambia")]
+        ("Democracy", "Burma"), ("Wrongful detention", "Burma"), ("Democracy", "Zambia"), ("Zambia",)]
+
+
+def test_a_theme_that_dominates_prose_is_carried_but_not_one_a_long_document_touches(taxonomy):
+    statement = ["Our vaccine donations to Peru continue.", "Vaccines save lives; the pandemic is not over.",
+                 "COVID vaccines reach every region.", "We thank the health workers there."]
+    communique = ["We will end the pandemic.", "We will fight climate change, cut emissions and protect the climate.",
+                  "We will trade freely, cut tariffs and open markets to exports.", "Our democracies thrive on elections.",
+                  "We thank Lord Stern for his paper."]
+    assert assign_topics(taxonomy, statement, [None] * 4)[3] == ("Health", "Peru")
+    assert assign_topics(taxonomy, communique, [None] * 5)[4] == ()
+
+
+def test_spoken_turns_share_their_exchange_s_themes(taxonomy):
+    texts = ["QUESTION: Are you worried about the pandemic and the vaccine supply?",
+             "MR PRICE: We are doing everything we can. The doses are going out this week."]
+    assert assign_topics(taxonomy, texts, [None, None], [True, False], [True, True])[1] == ("Health",)
+    assert assign_topics(taxonomy, texts, [None, None], [False, False], [False, False])[1] == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Media representatives may attend this event upon presentation of a passport or a press card.",
+    "This event will be pooled press coverage and livestreamed on www.state.gov.",
+    "We will form a press pool to cover the Secretary's remarks on Colombia.",
+])
+def test_press_logistics_get_no_topics(taxonomy, text):
+    assert assign_topics(taxonomy, ["Colombia and the United States sign a trade deal.", text], [None, None])[1] == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The President will convene the National Security Council on Ukraine.", ["Ukraine"]),
+    ("The UN Security Council met on Ukraine.", ["United Nations", "Ukraine"]),
+    ("They fight drug trafficking and trafficking in weapons.", []),
+    ("Trafficking in persons is a crime.", ["Human trafficking"]),
+    ("Investments in infrastructure and civil society partners", []),
+])
+def test_names_that_contain_a_topic_word_are_not_the_topic(taxonomy, text, expected):
+    assert list(text_topics(taxonomy, text)) == expected
 
 
 def test_the_place_an_opening_question_names_stays_with_the_thread(taxonomy):

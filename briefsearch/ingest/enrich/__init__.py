@@ -116,9 +116,10 @@ class Enricher:
         self._learn_mentions(article.title, texts)
         ctx = article_context(article.title, article.author, texts)
         attributions = attribute_article(ctx, self.resolver, texts, self.state.gender_of)
-        topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
-                               [who.is_question for who in attributions])
         links = link_exchanges(attributions)
+        topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
+                               [who.is_question for who in attributions],
+                               [who.is_turn or who.is_question for who in attributions])
         topics = [labels if asked is not None else self._own_topics(p, who, labels)  # answers keep their question's
                   for p, who, labels, (asked, _) in zip(paragraphs, attributions, topics, links)]
         enriched = []

@@ -1,5 +1,6 @@
 """Topics of a paragraph: the editor's section label where there is one, then themes, countries
-and regions from the curated taxonomy (taxonomy.json) matched on normalised words.
+and regions from the curated taxonomy (taxonomy.json) matched on normalised words; "not_topics"
+there are names that hold a topic's words without being about it ("National Security Council").
 
 Matching is one pass over the paragraph's words with a phrase dictionary (word n-grams), so it
 costs a few microseconds per paragraph. Paragraphs that name little carry the topics of their
@@ -83,6 +84,8 @@ def compile_taxonomy(data: dict) -> Taxonomy:
             key = phrase_key(phrase)
             if key and label not in phrases.get(key, ()):
                 phrases[key] = phrases.get(key, ()) + (label,)
+    for phrase in data.get("not_topics", []):  # "National Security Council" is not the UN's
+        phrases.setdefault(phrase_key(phrase), ())
     first_words: dict[str, int] = {}
     for key in phrases:
         words = key.split()
@@ -115,7 +118,7 @@ def merge_taxonomy(base: dict, override: dict) -> dict:
         merged.setdefault("country_aliases", {}).setdefault(code, []).extend(phrases)
     for key in ("country_names",):
         merged.setdefault(key, {}).update(override.get(key, {}))
-    for key in ("capitalised_only", "upper_only", "excluded_countries", "places"):
+    for key in ("capitalised_only", "upper_only", "excluded_countries", "places", "not_topics"):
         merged[key] = list(merged.get(key, [])) + list(override.get(key, []))
     sections = override.get("sections", {})
     merged.setdefault("sections", {}).setdefault("compact", {}).update(sections.get("compact", {}))
@@ -138,7 +141,8 @@ def load_taxonomy(path: str | None = None, override_path: str | None = None) -> 
     removed = set(data.get("remove", []))
     if removed:
         phrases = {k: tuple(l for l in v if l not in removed) for k, v in taxonomy.phrases.items()}
-        taxonomy = Taxonomy(**{**taxonomy.__dict__, "phrases": {k: v for k, v in phrases.items() if v}})
+        kept = {k: v for k, v in phrases.items() if v or not taxonomy.phrases[k]}  # stop phrases stay
+        taxonomy = Taxonomy(**{**taxonomy.__dict__, "phrases": kept})
     return taxonomy
 
 
@@ -162,7 +166,7 @@ def text_topics(taxonomy: Taxonomy, text: str) -> Counter:
         for size in range(longest, 0, -1):
             key = " ".join(words[i : i + size]) if size > 1 else words[i]
             labels = phrases.get(key)
-            if not labels:
+            if labels is None:
                 continue
             if key in taxonomy.upper_only or key in taxonomy.capitalised_only:
                 if originals is None:
@@ -259,18 +263,24 @@ def _segment(compact: dict, word: str) -> list[str] | None:
 
 
 def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | None],
-                  questions: list[bool] | None = None) -> list[tuple[str, ...]]:
+                  questions: list[bool] | None = None,
+                  spoken: list[bool] | None = None) -> list[tuple[str, ...]]:
     """Topics for each paragraph of one article: section labels, the paragraph's own matches by
-    frequency, then the main topics of the thread it belongs to.
+    frequency, then what the thread it belongs to is about.
 
-    ``questions`` marks transcript question paragraphs (from speaker attribution). A question opens
-    an exchange that runs to the next question, so "Thank you." or "Go ahead." carries the topics
-    of the question it answers; a question naming topics unrelated to the thread opens a new
+    ``questions`` marks transcript question paragraphs and ``spoken`` every spoken turn (both from
+    speaker attribution; without ``spoken`` only questions count as spoken). A question opens an
+    exchange that runs to the next question, so an answer, "Thank you." or "Go ahead." carries
+    the topics of its own question; a question naming topics unrelated to the thread opens a new
     thread. Outside transcripts each paragraph is its own unit and a thread runs while paragraphs
-    share topics. Paragraphs before any topic is named get the article's dominant topics.
+    share topics. Spoken turns carry their thread's themes and places; written prose carries only
+    its thread's places and the theme that dominates it, so that a broad theme ("Health",
+    "Trade") stays with the paragraphs about it. Press logistics (accreditation, pool and
+    livestream notices) get no topics from the text around them.
     """
     own = [text_topics(taxonomy, text) for text in texts]
     flags = list(questions) if questions is not None else [False] * len(texts)
+    turns = list(spoken) if spoken is not None else flags
     threads = _threads(own, flags, sections, taxonomy.themes)
     main = {thread: _thread_topics(taxonomy, counts, threads.openings.get(thread))
             for thread, counts in threads.counts.items()}
@@ -278,16 +288,26 @@ def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | Non
     for counts in own:
         article_counts.update(counts.keys())
     dominant = tuple(label for label, n in article_counts.most_common(2) if n >= 2)
+    themes = taxonomy.themes
+    subjects = {thread: _subject_themes(themes, counts) for thread, counts in threads.counts.items()}
     result: list[tuple[str, ...]] = []
-    for text, counts, section, thread, lead in zip(texts, own, sections, threads.of_paragraph, threads.leads):
+    for i, (text, counts, section, thread, lead) in enumerate(
+            zip(texts, own, sections, threads.of_paragraph, threads.leads)):
         labels = list(section_topics(taxonomy, section))
+        if _LOGISTICS.search(text):
+            result.append(tuple(labels))
+            continue
         ranked = sorted(counts, key=lambda label: -counts[label])  # stable: first mention breaks ties
         labels += [label for label in ranked if label not in labels]
-        helpers = main[thread]
+        # Spoken turns share their thread's themes; written prose gets only its thread's places, so
+        # that a broad theme stays with the paragraphs about it.
+        carried = main[thread] if turns[i] else tuple(label for label in main[thread] if label not in themes
+                                                      or label in subjects[thread])
+        helpers = carried
         if not ranked:  # "Go ahead.": what the question that opened the exchange was about
             helpers = tuple(label for label, _ in lead.most_common(2)) + helpers
             if not helpers and len(text.split()) < 2 * _SHORT_PARAGRAPH_WORDS:
-                helpers = dominant
+                helpers = tuple(label for label in dominant if turns[i] or label not in themes)
         # Within MAX_TOPICS the thread's topics outrank a paragraph's fourth or fifth stray mention.
         extra = [label for label in dict.fromkeys(helpers) if label not in labels]
         extra = extra[: MAX_TOPICS - min(len(labels), 3)]
@@ -295,6 +315,13 @@ def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | Non
     return result
 
 
+# Press logistics: accreditation, pool and livestream notices, media contacts.
+_LOGISTICS = re.compile(r"^(?:Media representatives may attend|Media (?:wishing|interested) to|This event will be "
+                        r"(?:pooled|open press|closed press|livestreamed)|We will form a press pool|"
+                        r"For (?:further|more) information,? (?:media|members of the media|press)\b|"
+                        r"FOR FURTHER INFORMATION MEDIA)", re.I)
+_SUBJECT_MENTIONS = 5  # a theme named this often, and in this share of the thread's
+_SUBJECT_SHARE = 0.3  # mentions, is what its prose is about
 _QUESTION_WEIGHT = 2  # a question names what the exchange is about; answers wander
 _THREAD_KEEP = 3  # a new question stays in the thread if it names one of the thread's top labels
 _SECOND_SHARE = 0.6  # a thread's second label counts when nearly as frequent as the first
@@ -335,6 +362,14 @@ def _threads(own: list[Counter], flags: list[bool], sections: list[str | None], 
         result.of_paragraph.append(thread)
         result.leads.append(lead if seen_question else Counter())
     return result
+
+
+def _subject_themes(themes: frozenset, counts: Counter) -> frozenset:
+    """The theme a thread of prose is about, if one dominates it (the seed's missile defense: 18 of
+    its 45 mentions), not one that a long communique touches among many."""
+    total = sum(counts.values())
+    return frozenset(label for label, n in counts.items()
+                     if label in themes and n >= _SUBJECT_MENTIONS and n >= _SUBJECT_SHARE * total)
 
 
 def _leaves_thread(themes: frozenset, lead: Counter, so_far: Counter) -> bool:
