@@ -287,11 +287,11 @@ def qa_link_accuracy(by_id: dict, speech_gold: dict) -> tuple[int, int, list]:
     return ok, len(speech_gold["qa_links"]), misses
 
 
-def topic_precision(by_id: dict, speech_gold: dict) -> dict:
+def topic_precision(by_id: dict, speech_gold: dict, key: str = "topics") -> dict:
     """Topics of the hand-checked paragraphs: the share of judged topics still assigned that were
     judged right; topics assigned now that were never judged are counted apart."""
     counts = Counter()
-    for case in speech_gold["topics"]:
+    for case in speech_gold.get(key, []):
         paragraph = by_id.get(case["id"])
         if paragraph is None:
             continue
@@ -490,9 +490,10 @@ def print_speech(enriched: dict, learnt: dict) -> None:
     print(f"question-answer links (hand-checked sample): {_share(ok, n)} (goal >= 95%)")
     for case in misses[:8]:
         print(f"    miss {case[0]}: answers_to {case[1]!r} != {case[2]!r}")
-    topics = topic_precision(by_id, speech_gold)
-    print(f"topics (hand-checked sample of {topics['paragraphs']} paragraphs): precision {_share(topics['right'], topics['judged'])} "
-          f"of judged topics (goal >= 80%); {topics['unjudged']} topics assigned now were not judged")
+    for key, label in (("topics", "hand-checked sample"), ("topics_fresh", "fresh hand-checked sample, never tuned on")):
+        topics = topic_precision(by_id, speech_gold, key)
+        print(f"topics ({label} of {topics['paragraphs']} paragraphs): precision {_share(topics['right'], topics['judged'])} "
+              f"of judged topics (goal >= 80%); {topics['unjudged']} topics assigned now were not judged")
     other = other_institutions()
     print(f"other institutions' transcripts (hand-typed fixture, 8 forms): speaker {_share(other['speaker'], other['n'])}, "
           f"speaker and kind {_share(other['both'], other['n'])} (goal >= 95%)")
