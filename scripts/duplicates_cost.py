@@ -7,11 +7,16 @@ process, and prints the median CPU and wall seconds of each, their ratio and the
 CPU time is quoted first because the machine is shared: it moves much less than wall time.
 
     python scripts/duplicates_cost.py [--items PATH] [--records N] [--rounds 3]
+
+With --index DIR it measures instead what grouping costs a search: ten queries of ten hits on that
+index, warm, three rounds alternating with grouping and without, in this one process (the index's
+ledger must hold anchors: run it on an index this version wrote or updated).
 """
 
 from __future__ import annotations
 
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -46,8 +51,41 @@ def one_run(corpus: Path, anchored: bool) -> tuple[float, float, int, int]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+QUERIES = ("griner", '"havana syndrome"', "ukraine russia sanctions", "infant formula", "taiwan strait",
+           "covid vaccine children", "iran nuclear deal", "afghanistan evacuation", "gas prices", "climate")
+
+
+def query_cost(index: str, rounds: int) -> None:
+    """Median and 90th percentile milliseconds of warm searches with and without grouping."""
+    from briefsearch.query import searcher as searching
+
+    grouped = searching.group_copies
+    alone = lambda ledger, reader, paragraphs, limit, all_copies=False: [(i, ()) for i in range(min(limit, len(paragraphs)))]  # noqa: E731
+    times: dict[bool, list[float]] = {True: [], False: []}
+    with searching.Searcher(index) as searcher:
+        for query in QUERIES:
+            searcher.search(query)  # warm
+        for round_ in range(rounds):
+            for on in (False, True) if round_ % 2 == 0 else (True, False):
+                searching.group_copies = grouped if on else alone
+                for query in QUERIES:
+                    start = time.perf_counter()
+                    searcher.search(query)
+                    times[on].append(time.perf_counter() - start)
+    searching.group_copies = grouped
+    for on in (False, True):
+        ms = sorted(t * 1000 for t in times[on])
+        print(f"{'with grouping   ' if on else 'without grouping'}: median {statistics.median(ms):5.0f} ms,"
+              f" 90th percentile {ms[int(len(ms) * 0.9)]:5.0f} ms ({len(ms)} searches)")
+    print(f"ratio of medians {statistics.median(times[True]) / statistics.median(times[False]):.2f}")
+
+
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0], DEFAULT_ITEMS)
+    args = arguments(__doc__.splitlines()[0], DEFAULT_ITEMS,
+                     lambda parser: parser.add_argument("--index", help="measure searches on this index instead"))
+    if args.index:
+        query_cost(args.index, args.rounds)
+        return
     runs = alternate(args.items, args.records, args.rounds, one_run, {False: "without grouping", True: "with grouping   "})
     print(f"ledger: {runs[False][0][3] / 1e6:.1f} MB without anchors, {runs[True][0][3] / 1e6:.1f} MB with")
 

@@ -34,7 +34,7 @@ CONTAINMENT = 0.5  # of the shorter paragraph's runs of words found in the other
 TRANSCRIPT_CONTAINMENT = 0.75  # between two transcript turns
 MAX_ARTICLES = 3  # more articles with the same words: a formula, not one statement
 MAX_DAYS = 7  # published further apart: the same words said again, not printed twice
-CANDIDATES = 30  # paragraphs read per hit, those sharing most anchors first
+CANDIDATES = 12  # paragraphs read per hit at most, those sharing most anchors first
 
 
 def containment(first: str, second: str) -> float:
@@ -43,23 +43,25 @@ def containment(first: str, second: str) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-def is_copy(paragraph, other) -> bool:
-    """Whether ``other`` holds ``paragraph``'s words, or ``paragraph`` holds ``other``'s."""
-    if min(len(statement_words(paragraph.text)), len(statement_words(other.text))) < MIN_WORDS:
-        return False
-    bar = TRANSCRIPT_CONTAINMENT if paragraph.is_turn and other.is_turn else CONTAINMENT
-    return containment(paragraph.text, other.text) >= bar
-
-
 def copies_among(paragraph, candidates) -> tuple[str, ...]:
-    """The ids of ``paragraph``'s copies among ``candidates`` (paragraphs of any article), or none
-    when the copies make a formula: more than ``MAX_ARTICLES`` articles, or more than ``MAX_DAYS``
-    days between the first and the last."""
-    copies = [c for c in candidates if c.article_id != paragraph.article_id and is_copy(paragraph, c)]
-    if not copies:
-        return ()
-    if len({paragraph.article_id} | {c.article_id for c in copies}) > MAX_ARTICLES:
-        return ()
+    """The ids of ``paragraph``'s copies among ``candidates`` (paragraphs of any article, read in
+    turn): those that hold most of its runs of words or whose runs of words it holds. None when
+    the copies make a formula: more than ``MAX_ARTICLES`` articles, or more than ``MAX_DAYS`` days
+    between the first and the last."""
+    own = set(statement_shingles(paragraph.text))
+    copies, articles = [], {paragraph.article_id}
+    for candidate in candidates:
+        words = statement_words(candidate.text)
+        if candidate.article_id == paragraph.article_id or len(words) < MIN_WORDS:
+            continue
+        theirs = set(statement_shingles(candidate.text, words))
+        bar = TRANSCRIPT_CONTAINMENT if paragraph.is_turn and candidate.is_turn else CONTAINMENT
+        if len(own & theirs) < bar * min(len(own), len(theirs)):
+            continue
+        copies.append(candidate)
+        articles.add(candidate.article_id)
+        if len(articles) > MAX_ARTICLES:
+            return ()  # a formula: no need to read further
     days = [d for d in (_day(p.date) for p in (paragraph, *copies)) if d is not None]
     if days and (max(days) - min(days)).days > MAX_DAYS:
         return ()
@@ -73,15 +75,17 @@ def copies_of(ledger: Ledger, reader, paragraph) -> tuple[str, ...]:
         return ()
     ids = [paragraph_id for paragraph_id, _ in ledger.sharing_anchors(statement_anchors(paragraph.text, words), CANDIDATES + 1)]
     ids += ledger.with_print(words_print(words))[:CANDIDATES]
-    candidates = []
-    for paragraph_id in dict.fromkeys(ids):
-        if paragraph_id == paragraph.id:
-            continue
+    return copies_among(paragraph, _read(reader, (i for i in dict.fromkeys(ids) if i != paragraph.id)))
+
+
+def _read(reader, paragraph_ids):
+    """The paragraphs of ``paragraph_ids`` the index holds, read as they are asked for (the ledger
+    remembers paragraphs the index no longer holds)."""
+    for paragraph_id in paragraph_ids:
         try:
-            candidates.append(reader.get(paragraph_id))  # the ledger remembers paragraphs the index no longer holds
+            yield reader.get(paragraph_id)
         except NotFound:
             continue
-    return copies_among(paragraph, candidates)
 
 
 def open_ledger(index_root) -> Ledger | None:

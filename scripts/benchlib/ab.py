@@ -12,12 +12,15 @@ import tempfile
 from pathlib import Path
 
 
-def arguments(description: str, default_items: Path) -> argparse.Namespace:
-    """--items (a JSON Lines export), --records (the first N, 0: all) and --rounds of an A/B script."""
+def arguments(description: str, default_items: Path, more=None) -> argparse.Namespace:
+    """--items (a JSON Lines export), --records (the first N, 0: all) and --rounds of an A/B script;
+    ``more(parser)`` adds the script's own."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--items", type=Path, default=default_items)
     parser.add_argument("--records", type=int, default=0, help="only the first N records (0: all)")
     parser.add_argument("--rounds", type=int, default=3)
+    if more:
+        more(parser)
     args = parser.parse_args()
     if not args.items.exists():
         sys.exit(f"no export at {args.items}: pass --items")
