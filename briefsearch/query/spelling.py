@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz.distance import OSA
-
 from briefsearch.text.analysis import analyze
 from briefsearch.text.vocabulary import MIN_COUNT, Vocabulary
 
@@ -32,11 +30,19 @@ _QUERY_PART = re.compile(
 )
 
 
+_osa_distance = None  # rapidfuzz's, imported at the first comparison: most queries make none
+
+
 def distance(a: str, b: str, limit: int = 2) -> int:
     """The optimal-string-alignment edit distance of ``a`` and ``b`` (insert, delete, replace, swap
     two neighbours), or ``limit + 1`` when it is over ``limit`` (rapidfuzz's, in C++: a misspelt
     word is compared with thousands of the collection's)."""
-    return OSA.distance(a, b, score_cutoff=limit)
+    global _osa_distance
+    if _osa_distance is None:
+        from rapidfuzz.distance import OSA
+
+        _osa_distance = OSA.distance
+    return _osa_distance(a, b, score_cutoff=limit)
 
 
 class Speller:
