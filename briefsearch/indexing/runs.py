@@ -447,7 +447,7 @@ class Ingest:
                     for paragraph in new:
                         self.vocabulary.add_text(paragraph.text)
                     new = kept.keep(new)
-                    self._written.extend((p.id, fingerprint(p.text)) for p in new)
+                    self._written.extend((p.id, fingerprint(p.text), statement_anchors(p.text)) for p in new)
                     status.paragraphs += len(new)
                     yield from new
             except Exception as error:  # noqa: BLE001 - told apart from the writer's own failures
