@@ -527,14 +527,18 @@ def test_check_is_sampled_by_default_and_reads_everything_when_full(engine, tmp_
 
 
 
-def test_terms_made_by_the_extraction_workers_index_what_the_indexing_process_would(tmp_path):
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole files", "streamed exports"])
+def test_terms_made_by_the_extraction_workers_index_what_the_indexing_process_would(tmp_path, monkeypatch, streamed):
     """With worker processes, the tantivy engine's terms are made where the files are extracted
-    (``text.analysis.terms_ahead``): the index must answer exactly as one built in one process."""
+    (``text.analysis.terms_ahead``), and a streamed export is read by a worker of its own
+    (``ingest.parallel.streamed_ahead``): the index must answer exactly as one built in one process."""
     pytest.importorskip("tantivy")
     from tests.conftest import STATE_DEPT, require
     from tests.helpers import invoke
 
     require(STATE_DEPT)
+    if streamed:  # each file counts as a large export
+        monkeypatch.setattr("briefsearch.ingest.pipeline.STREAM_MIN_BYTES", 1)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     with STATE_DEPT.open(encoding="utf-8") as records:

@@ -425,11 +425,13 @@ class Ingest:
         only its own writes, and the paragraphs of its earlier version stay. What the run keeps
         per record until that commit: the article's digest and the paragraph's ledger entry.
         """
-        from briefsearch.ingest.pipeline import enrich_extracted, stream_file
+        from briefsearch.ingest.parallel import streamed_ahead
+        from briefsearch.ingest.pipeline import enrich_extracted
 
         self._commit(writer, enricher, generation, merge=False)  # the batch so far, without this file
         try:
-            streamed = stream_file(source, self.max_file_size, known)
+            streamed = streamed_ahead((source, self.max_file_size, known), self.jobs, getattr(self, "_lock_fds", ()),
+                                      with_terms=getattr(writer, "terms_ahead", False))
         except Exception as error:  # noqa: BLE001 - the file's problem, not the run's (as in _consume)
             self._skip_file(source, previous, error)
             return

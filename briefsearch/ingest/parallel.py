@@ -9,7 +9,9 @@ depends on timing. At most ``AHEAD`` files per worker are in flight, which bound
 results not yet consumed. Workers ignore SIGINT (the parent handles Ctrl-C and stops them), end
 themselves when the parent is gone (the kernel ends them on Linux, even mid-file; elsewhere they check
 every half second), and send back any exception, which
-is raised in the parent where the file is consumed, as if extraction had run there.
+is raised in the parent where the file is consumed, as if extraction had run there. A large JSON
+Lines export, streamed a batch of records at a time (``pipeline.stream_file``), is read in order
+by a worker of its own, a few batches ahead of the enrichment and writing (``streamed_ahead``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from briefsearch.errors import WriterFailed
-from briefsearch.ingest.pipeline import extract_file
+from briefsearch.ingest.pipeline import extract_file, stream_file
 from briefsearch.text.analysis import terms_ahead, use_terms_ahead
 
 AHEAD = 2
@@ -136,3 +138,98 @@ def _result(process, outbox):
             if not alive:
                 raise WriterFailed(f"An extraction worker process ended (exit code {process.exitcode}) — the index is "
                                    "as of its last commit; run briefsearch index again") from None
+
+
+STREAM_AHEAD = 2  # batches a stream worker may have read beyond the one being written
+
+
+def _sendable(error: BaseException, path: str) -> BaseException:
+    try:
+        pickle.dumps(error)
+        return error
+    except Exception:  # noqa: BLE001
+        return WriterFailed(f"Extracting {path} failed in a worker process ({type(error).__name__}: {error})")
+
+
+def _stream_work(task, results, parent: int, close_fds: tuple, with_terms: bool) -> None:
+    """One streamed file, read in order here: ("entry", entry) or ("none",), then ("batch", batch,
+    entry as it stands, terms) per batch, then ("end", entry); ("error", exception) where
+    ``stream_file`` raised it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
+    for fd in close_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    try:
+        streamed = stream_file(*task)
+        if streamed is None:
+            results.put(("none",))
+            return
+        batches, entry = streamed
+        results.put(("entry", dict(entry)))
+        for batch in batches:
+            if os.getppid() != parent:
+                return
+            terms = terms_ahead(chunk.text for _, chunks in batch for chunk in chunks) if with_terms else None
+            results.put(("batch", batch, dict(entry), terms))
+        results.put(("end", dict(entry)))
+    except BaseException as error:  # noqa: BLE001 - raised in the parent where it would have been
+        results.put(("error", _sendable(error, task[0].path)))
+
+
+def streamed_ahead(task: tuple, workers: int, close_fds: tuple = (), with_terms: bool = False):
+    """``stream_file(*task)`` with its reading, parsing and chunking done by a worker process (in
+    this process when ``workers`` < 2), at most ``STREAM_AHEAD`` batches ahead of the consumer:
+    the same None or (batches, entry), the same exceptions at the same points, ``entry`` kept as
+    the worker's stands after each batch taken. With ``with_terms`` the worker also makes the
+    index terms of each batch (``text.analysis.terms_ahead``), valid until the next batch but one
+    is taken (a writer may hold an article across two batches)."""
+    if workers < 2:
+        return stream_file(*task)
+    context = multiprocessing.get_context("fork")
+    results = context.Queue(maxsize=STREAM_AHEAD)
+    process = context.Process(target=_stream_work, args=(task, results, os.getpid(),
+                                                         tuple(fd for fd in close_fds if fd is not None), with_terms),
+                              daemon=True)
+    process.start()
+
+    def finish() -> None:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        results.close()
+
+    try:
+        first = _result(process, results)
+    except BaseException:
+        finish()
+        raise
+    if first[0] != "entry":
+        finish()
+        if first[0] == "error":
+            raise first[1]
+        return None
+    entry = first[1]
+
+    def batches():
+        previous: dict = {}
+        try:
+            while True:
+                message = _result(process, results)
+                if message[0] == "error":
+                    raise message[1]
+                entry.update(message[-1] if message[0] == "end" else message[2])
+                if message[0] == "end":
+                    return
+                terms = message[3] or {}
+                use_terms_ahead({**previous, **terms})
+                previous = terms
+                yield message[1]
+        finally:
+            use_terms_ahead({})
+            finish()
+
+    return batches(), entry
