@@ -294,6 +294,14 @@ def test_a_briefing_posted_twice_shows_once_with_its_copies(tmp_path):
     assert {h["id"] for h in every} == {grouped[0]["id"], copy}
     text = run("query", '"alarming spike in COVID cases"', "--index", index, "-n", "1").stdout
     assert "also in 1 other article" in text
+    from starlette.testclient import TestClient
+
+    from briefsearch.web.app import create_app
+
+    with TestClient(create_app(index), base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/", params={"q": '"alarming spike in COVID cases"'}).text
+    assert page.count('class="hit"') == 1 and "also in 1 other article<" in page
+    assert f'href="/p/{copy.replace("#p", "-p")}"' in page
 
 
 @pytest.mark.parametrize("command", [("query",), ("articles",), ("timeline",), ("export",), ("alerts", "add")])

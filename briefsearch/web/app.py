@@ -140,7 +140,8 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marks=_marks, web_url=_web_url, kind=_kind, day=_day, pid_path=_pid_path,
-                       urlpart=lambda text: quote(text or "", safe=""))
+                       urlpart=lambda text: quote(text or "", safe=""),
+                       articles_of=lambda ids: len({i.split("#", 1)[0] for i in ids}))
     return env
 
 
