@@ -24,7 +24,8 @@ LAYERS = {
 THIRD_PARTY = {"whoosh": {"engine.whoosh"}, "tantivy": {"engine.tantivy"}, "click": {"cli"}, "bs4": {"ingest.extract"},
                "lxml": {"ingest.extract"}, "htmldate": {"ingest.extract"}, "yaml": {"ingest.extract"},
                "readability": {"ingest.extract"}, "matplotlib": {"present.plots"},
-               "starlette": {"web"}, "jinja2": {"web"}, "uvicorn": {"web"}, "markupsafe": {"web"}, "anyio": {"web"}}
+               "starlette": {"web"}, "jinja2": {"web"}, "uvicorn": {"web"}, "markupsafe": {"web"}, "anyio": {"web"},
+               "numpy": {"engine.whoosh"}}
 
 
 def _dotted(path: Path) -> str:

@@ -87,6 +87,17 @@ def test_histogram_bars_add_up_to_the_total(client, query):
     assert all(entry["count"] <= twin["total"] for entry in speakers)
 
 
+@pytest.mark.parametrize("query", ["president biden", "ukraine security assistance"])
+def test_facets_and_histogram_count_every_match_the_total_counts(client, query):
+    """Not only the paragraphs holding all the words: the facets and the bars count every match."""
+    twin = client.get("/search.json", params={"q": query}).json()
+    assert twin["all_words_total"] < twin["total"], "the query should have matches beyond all its words"
+    assert sum(entry["count"] for entry in twin["facets"]["outlet"]) == twin["total"]  # every paragraph has one
+    dated = client.get("/search.json", params={"q": query, "since": "1900-01-01"}).json()["total"]
+    assert sum(bar["count"] for bar in twin["histogram"]) == dated
+    assert twin["undated"] == twin["total"] - dated
+
+
 def test_a_histogram_bar_link_sets_the_dates_and_finds_the_bar_s_paragraphs(client):
     page = client.get("/", params={"q": "president"}).text
     twin = client.get("/search.json", params={"q": "president"}).json()

@@ -52,11 +52,11 @@ def search_page(searcher, text: str, options, page: int = 1, per_page: int = 20,
     deepest = min(page * per_page, MAX_SHOWN)
     first = min((page - 1) * per_page, deepest)
     if text.strip():
-        result = searcher.search(text, replace(options, limit=max(deepest, 1)))
+        result, counts = searcher.search_with_facets(text, replace(options, limit=max(deepest, 1)), FACETS_SHOWN)
     else:
         result = _filtered(searcher, replace(options, limit=max(deepest, 1)))
+        counts = searcher.facets(None, options, FACETS_SHOWN)
     shown = replace(result, hits=result.hits[first:deepest])
-    counts = searcher.facets(text, options, FACETS_SHOWN)
     days = counts.pop("date", {})
     facets = {name: sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:facet_values] for name, values in counts.items()}
     bars, undated = histogram(days, result.total)

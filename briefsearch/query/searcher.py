@@ -126,7 +126,17 @@ class Searcher:
     # --- searching ---------------------------------------------------------------------------
 
     def search(self, text: str, options: SearchOptions | None = None) -> SearchResult:
-        options = options or SearchOptions()
+        return self._search(text, options or SearchOptions(), ())[0]
+
+    def search_with_facets(self, text: str, options: SearchOptions | None = None,
+                           names: tuple[str, ...] = ("outlet",)) -> tuple[SearchResult, dict[str, dict[str, int]]]:
+        """A search, and facet name → value → paragraphs holding it among every paragraph the
+        search matches (``all_matches``), whose number is the result's total: what a search page
+        shows beside its hits, planned once and its matches gathered once for the total, the
+        facets and a date histogram (so that they add up to the total)."""
+        return self._search(text, options or SearchOptions(), names)
+
+    def _search(self, text: str, options: SearchOptions, facet_names: tuple[str, ...]):
         policy = self.policy
         warnings: list[str] = []
         expansions: list[str] = []
@@ -136,7 +146,16 @@ class Searcher:
         rerank = options.feedback and options.sort == "relevance" and wants_feedback(node, policy)
         spare = options.limit if options.all_copies else options.limit * 2  # room for copies left out
         ranking = self._rank(reader, run, phrases, within, options,
-                             max(spare, policy.feedback_rerank) if rerank else spare)
+                             max(spare, policy.feedback_rerank) if rerank else spare,
+                             count_widest=not facet_names)
+        counts = {}
+        if facet_names:  # the widest tier's matches, gathered once: the total and every facet count
+            restriction = self._filter_node(options)
+            matches = reader.compile(run[-1] if restriction is None else ql.And((run[-1], restriction)))
+            counted = reader.count(matches)
+            if not ranking.timed_out:
+                ranking.total = counted
+            counts = {name: reader.facet_counts(name, matches) for name in facet_names}
         if rerank and ranking.rows and not ranking.timed_out:
             self._rerank(reader, ranking)
         if self._ledger is None:
@@ -159,7 +178,7 @@ class Searcher:
             explain += f"  within (restricts, never scores): {within.describe()}"
         return SearchResult(query=text, total=ranking.total, hits=hits, expansions=tuple(expansions),
                             warnings=tuple(warnings), suggestion=suggestion, explain=explain,
-                            all_words_total=ranking.first_total if len(run) > 1 else None)
+                            all_words_total=ranking.first_total if len(run) > 1 else None), counts
 
     def _plan(self, reader, text: str, options: SearchOptions, warnings: list, expansions: list):
         """(the query's structure, its tiers in the order they run, its quoted phrases)."""
@@ -200,17 +219,32 @@ class Searcher:
         compiled = [reader.compile(tier) for tier in run]
         return next((query for query in compiled if reader.search(query, limit=1).total), compiled[0])
 
+    def all_matches(self, text: str | None, options: SearchOptions | None = None):
+        """Every paragraph a search counts in its total, as one query compiled against the open
+        reader (None: every paragraph): its widest tier (any of the words) within the filters;
+        without ``text``, every paragraph within the filters."""
+        options = options or SearchOptions()
+        reader = self.reader
+        restriction = self._filter_node(options)
+        if text is None or not text.strip():
+            return None if restriction is None else reader.compile(restriction)
+        widest = self._plan(reader, text, options, [], [])[1][-1]
+        return reader.compile(widest if restriction is None else ql.And((widest, restriction)))
+
     def facets(self, text: str | None, options: SearchOptions | None = None,
                names: tuple[str, ...] = ("outlet",)) -> dict[str, dict[str, int]]:
-        """Facet name → value → paragraphs the search matches holding it (a live facet beside the
-        results: "The White House 12, U.S. Department of State 3")."""
-        query = self.matching(text, options)
+        """Facet name → value → paragraphs holding it among every paragraph the search matches
+        (``all_matches``; a live facet beside the results: "The White House 12, U.S. Department
+        of State 3")."""
+        query = self.all_matches(text, options)
         return {name: self.reader.facet_counts(name, query) for name in names}
 
-    def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int) -> _Ranking:
+    def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int,
+              count_widest: bool = True) -> _Ranking:
         """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
         rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
-        total is every paragraph the query matches (the last, widest tier), whatever the limit."""
+        total is every paragraph the query matches (the last, widest tier), whatever the limit
+        (unless ``count_widest`` is false: the caller counts them)."""
         compiled = [reader.compile(tier) for tier in tiers]
         fetch = limit * 3 + 10 if phrases else limit
         while True:
@@ -257,7 +291,7 @@ class Searcher:
             total = max(total, more.total)
             terms |= more.terms
             timed_out = timed_out or more.timed_out
-        if len(ran) < len(compiled) and not timed_out:
+        if len(ran) < len(compiled) and not timed_out and count_widest:
             # the page filled early: the widest tier is counted, not ranked
             total = max(total, reader.count(compiled[-1], within=within))
         notes = list(dict.fromkeys(note for query in compiled for note in query.notes))

@@ -243,7 +243,8 @@ async def search(site: Site, request: Request, started: float):
     if wants_json(request):
         result = view.result
         return _json({
-            "query": result.query, "total": result.total, "page": view.page, "pages": view.pages,
+            "query": result.query, "total": result.total, "all_words_total": result.all_words_total,
+            "page": view.page, "pages": view.pages,
             "hits": [hit_record(hit) for hit in result.hits],
             "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in view.facets.items()},
             "histogram": [{"label": b.label, "since": b.since, "until": b.until, "count": b.count} for b in view.histogram],

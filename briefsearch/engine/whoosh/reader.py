@@ -7,9 +7,6 @@ skip deleted paragraphs, which Whoosh's term document frequencies still count un
 
 from __future__ import annotations
 
-import bisect
-import threading
-from collections import OrderedDict
 import json
 import time
 from pathlib import Path
@@ -18,6 +15,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from briefsearch.engine.api import ORDERS, EngineHits, Scoring, Totals
+from briefsearch.engine.whoosh import docsets
 from briefsearch.engine.whoosh.compiler import Compiler, Restriction
 from briefsearch.engine.whoosh.directory import open_index
 from briefsearch.engine.whoosh.errors import reading
@@ -34,6 +32,7 @@ class WhooshQuery:
     def __init__(self, query: wq.Query, notes: tuple[str, ...] = ()):
         self.query = query
         self.notes = notes
+        self.docs = None  # the documents it matches, once gathered (``WhooshReader._docs``)
 
     def describe(self) -> str:
         return str(self.query)
@@ -90,34 +89,6 @@ class BriefingBM25F(BM25F):
 
 def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
-# Segment → facet values of each of its documents, for counting facets within a search. Segments
-# never change once written, so a table serves every reader of the index until the segment is
-# merged away; the few most recent are kept (about 40 bytes a document and facet).
-_FORWARD: OrderedDict = OrderedDict()
-_FORWARD_LOCK = threading.Lock()
-_FORWARD_TABLES = 48
-
-
-def _forward_values(generation: Path, leaf, field: str) -> list[tuple[str, ...]]:
-    """Local document number → the values of ``field`` it holds, for one segment."""
-    segment = leaf.segment() if hasattr(leaf, "segment") else None
-    key = (str(generation), segment.segment_id() if segment is not None else id(leaf), field)
-    with _FORWARD_LOCK:
-        table = _FORWARD.get(key)
-        if table is not None:
-            _FORWARD.move_to_end(key)
-            return table
-        table = [()] * leaf.doc_count_all()
-        for term in leaf.lexicon(field):
-            value = _text(term)
-            for docnum in leaf.postings(field, term).all_ids():
-                table[docnum] += (value,)
-        _FORWARD[key] = table
-        while len(_FORWARD) > _FORWARD_TABLES:
-            _FORWARD.popitem(last=False)
-        return table
 
 
 class WhooshReader:
@@ -210,8 +181,9 @@ class WhooshReader:
 
     @reading
     def count(self, query: WhooshQuery, *, within: WhooshQuery | None = None) -> int:
-        query = _restricted(query.query, within.query if within is not None else None)
-        return sum(1 for _ in self.searcher.docs_for_query(query))
+        if within is None:
+            return len(self._docs(query))
+        return len(docsets.query_docs(self.searcher, _restricted(query.query, within.query)))
 
     @reading
     def score_paragraphs(self, query: WhooshQuery, paragraph_ids) -> dict[str, float]:
@@ -285,20 +257,15 @@ class WhooshReader:
     @reading
     def facet_counts(self, facet: str, within: WhooshQuery | None = None) -> dict[str, int]:
         """Live counts: a segment without deletions answers from its term document frequencies;
-        one with deletions counts postings; within a ``within`` restriction each matching document
-        is looked up in the segment's table of facet values (``_forward_values``), so the cost
-        follows the matches, not the collection."""
+        one with deletions counts postings; within a ``within`` restriction the matching documents
+        are gathered once (``docsets``, kept with the compiled query, so that a page counting its
+        total and several facets over one search gathers them once) and counted in each segment's
+        table of values, so the cost follows the matches, not the collection."""
         field = FACET_FIELDS[facet]
-        allowed = self._allowed(within) if within is not None else None
+        if within is not None:
+            return dict(sorted(docsets.facet_counts(self.searcher, field, self._docs(within)).items()))
         counts: dict[str, int] = {}
         for leaf, offset in self.reader.leaf_readers():
-            if allowed is not None:
-                table = _forward_values(self.generation, leaf, field)
-                end = offset + leaf.doc_count_all()
-                for docnum in allowed[bisect.bisect_left(allowed, offset):bisect.bisect_left(allowed, end)]:
-                    for value in table[docnum - offset]:
-                        counts[value] = counts.get(value, 0) + 1
-                continue
             exact = not leaf.has_deletions()
             for term, info in leaf.iter_field(field):
                 n = info.doc_frequency() if exact else sum(1 for _ in leaf.postings(field, term).all_ids())
@@ -307,15 +274,13 @@ class WhooshReader:
                     counts[value] = counts.get(value, 0) + n
         return dict(sorted(counts.items()))
 
-    def _allowed(self, within: WhooshQuery) -> list[int]:
-        """The live documents ``within`` matches, sorted; the last answer is kept, since a page
-        counts several facets over the same restriction."""
-        cached = getattr(self, "_allowed_cache", None)
-        if cached is not None and cached[0] is within:
-            return cached[1]
-        allowed = sorted(self.searcher.docs_for_query(within.query))
-        self._allowed_cache = (within, allowed)
-        return allowed
+    def _docs(self, query: WhooshQuery):
+        """The live documents ``query`` matches (sorted document numbers), gathered once per
+        compiled query: a query compiled by this reader is only ever run against this snapshot."""
+        docs = getattr(query, "docs", None)
+        if docs is None:
+            docs = query.docs = docsets.query_docs(self.searcher, query.query)
+        return docs
 
     @reading
     def facet_table(self, facet: str, by: str, within: WhooshQuery | None = None) -> dict[tuple[str, str], int]:
