@@ -197,23 +197,25 @@ def _content_key(words) -> str:
 
 
 MAX_LONG_FORM_WORDS = 8
-_last_index: tuple = (None, {})  # (definitions, their long-form index): the last one made
+_LONG_FORM_INDEXES: dict = {}  # id(definitions) -> (definitions, their long-form index), the last few
 
 
 def _long_form_index(definitions: dict[str, set[str]]) -> dict[str, set[str]]:
     """Long form (and its content words, when two or more) → short forms. Made once per
     definitions (a searcher keeps one per generation: tens of thousands of long forms), not per
-    query."""
-    global _last_index
-    made_for, by_long = _last_index
-    if made_for is not definitions:
-        by_long = {}
-        for short, longs in definitions.items():
-            for long in longs:
-                by_long.setdefault(long, set()).add(short)
-                if (key := _content_key([long])) and len(key.split()) >= 2:
-                    by_long.setdefault(key, set()).add(short)
-        _last_index = (definitions, by_long)
+    query; the last few are kept, since each thread of a server has a searcher of its own."""
+    known = _LONG_FORM_INDEXES.get(id(definitions))
+    if known is not None and known[0] is definitions:
+        return known[1]
+    by_long: dict[str, set[str]] = {}
+    for short, longs in definitions.items():
+        for long in longs:
+            by_long.setdefault(long, set()).add(short)
+            if (key := _content_key([long])) and len(key.split()) >= 2:
+                by_long.setdefault(key, set()).add(short)
+    if len(_LONG_FORM_INDEXES) >= 8:  # older generations' go
+        _LONG_FORM_INDEXES.clear()
+    _LONG_FORM_INDEXES[id(definitions)] = (definitions, by_long)
     return by_long
 
 

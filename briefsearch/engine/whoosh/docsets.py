@@ -107,8 +107,13 @@ def leaf_docs(subsearcher, query: wq.Query) -> np.ndarray:
         return leaf_docs(subsearcher, query.child)
     if isinstance(query, wq.TermRange):
         return _union([term_docs(leaf, query.fieldname, text) for text in query._btexts(leaf)])
-    # a phrase, or anything else: Whoosh's own matcher for this node (its postings skip deletions)
-    return np.fromiter(query.docs(subsearcher), dtype=np.int32)
+    # a phrase, or anything else: Whoosh's own matcher for this node (its postings skip
+    # deletions), which reads positions; kept like a word's postings, as the segment's answer
+    key = (_segment_id(leaf), _deleted(leaf), "query", repr(query))
+    found = _recall(_POSTINGS, key)
+    if found is None:
+        found = _remember(_POSTINGS, key, np.fromiter(query.docs(subsearcher), dtype=np.int32), _POSTINGS_KEPT)
+    return found
 
 
 def query_docs(searcher, query: wq.Query) -> np.ndarray:

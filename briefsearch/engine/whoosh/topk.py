@@ -44,10 +44,28 @@ class Unsupported(Exception):
     """A query part the arrays do not model."""
 
 
-def _postings(leaf, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """(live local ids, term frequencies) of one term in one segment, read block by block."""
+class Postings:
+    """One term's postings in one segment: live local ids, term frequencies, and where each
+    posting's block lies in the postings file (to read its positions when a phrase asks)."""
+
+    def __init__(self, ids, weights, block_starts=None, blocks=(), raw=None):
+        self.ids, self.weights = ids, weights
+        self.block_starts = block_starts  # index (in file order) of each block's first posting
+        self.blocks = blocks  # (data offset, data length, compressed) of each block
+        self.raw = raw  # file order index of each live posting (None: no deletions)
+
+    def __len__(self):
+        return len(self.ids)
+
+
+_NO_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+def _postings(leaf, field: str, text) -> Postings:
+    """One term's postings in one segment, read block by block (and kept: a segment's postings
+    never change, and deletions are part of the key)."""
     if (field, text) not in leaf:
-        return _EMPTY_IDS, _EMPTY_SCORES
+        return _NO_POSTINGS
     key = (docsets._segment_id(leaf), docsets._deleted(leaf), field, text)
     with _LOCK:
         found = _WEIGHTS.get(key)
@@ -55,15 +73,19 @@ def _postings(leaf, field: str, text) -> tuple[np.ndarray, np.ndarray]:
             _WEIGHTS.move_to_end(key)
             return found
     matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
-    ids, weights = [], []
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_read_weights"):
+    ids, weights, starts, blocks = [], [], [], []
+    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_dataoffset", "_nextoffset")):
+        read = 0
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
+            starts.append(read)
+            blocks.append((matcher._dataoffset, matcher._nextoffset - matcher._dataoffset, bool(matcher._compression)))
             ids.append(np.asarray(matcher._ids, dtype=np.int32))
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            read += len(ids[-1])
             matcher._next_block()
-    else:  # another posting format: one posting at a time
+    else:  # another posting format: one posting at a time, positions never read from here
         pairs = []
         while matcher.is_active():
             pairs.append((matcher.id(), matcher.weight()))
@@ -72,17 +94,20 @@ def _postings(leaf, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         weights.append(np.array([p[1] for p in pairs], dtype=np.float64))
     ids = np.concatenate(ids) if ids else _EMPTY_IDS
     weights = np.concatenate(weights) if weights else _EMPTY_SCORES
+    raw = None
     deleted = leaf.deleted_docs_set if leaf.has_deletions() else None
     if deleted:
         live = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
+        raw = np.flatnonzero(live)
         ids, weights = ids[live], weights[live]
+    found = Postings(ids, weights, np.array(starts, dtype=np.int64) if starts else None, tuple(blocks), raw)
     with _LOCK:
-        _WEIGHTS[key] = (ids, weights)
+        _WEIGHTS[key] = found
         _kept[0] += len(ids)
         while _kept[0] > _WEIGHTS_BUDGET and len(_WEIGHTS) > 1:
-            _, (old, _) = _WEIGHTS.popitem(last=False)
+            _, old = _WEIGHTS.popitem(last=False)
             _kept[0] -= len(old)
-    return ids, weights
+    return found
 
 
 def _lengths(leaf, field: str) -> np.ndarray | None:
@@ -171,7 +196,8 @@ class _Leaf:
         raise Unsupported(type(query).__name__)
 
     def _term(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        ids, weights = _postings(self.reader, field, text)
+        postings = _postings(self.reader, field, text)
+        ids, weights = postings.ids, postings.weights
         if not len(ids):
             return ids, weights
         scorer = self.weighting.scorer(self.searcher, field, text)
@@ -221,53 +247,6 @@ def _boosted(boost: float, upper, lower, phrases):
     return upper * boost, lower * boost, [(q, ids, adds * boost) for q, ids, adds in phrases]
 
 
-_SWEEP = threading.local()  # the local document numbers being scored, while a sweep runs
-
-
-def _install_candidate_spans() -> None:
-    """While a sweep scores chosen documents, a phrase matcher checks its words' positions only
-    at those documents. Whoosh's own moves to the next document where the phrase stands and so
-    reads the positions of every document on the way: for a phrase boost that rarely holds, of
-    nearly every match, which is the cost this module exists to avoid."""
-    from whoosh.query.spans import SpanWrappingMatcher
-
-    original = SpanWrappingMatcher._find_next
-    if getattr(original, "briefsearch_patched", False):
-        return
-
-    def _find_next(self):
-        candidates = getattr(_SWEEP, "candidates", None)
-        if candidates is None:
-            return original(self)
-        child = self.child
-        while child.is_active():
-            doc = child.id()
-            at = int(np.searchsorted(candidates, doc))
-            if at == len(candidates):
-                child.skip_to(int(candidates[-1]) + 1 if len(candidates) else doc + 1)
-                while child.is_active():  # past every candidate: run out
-                    child.next()
-                return True
-            if int(candidates[at]) != doc:
-                child.skip_to(int(candidates[at]))
-                continue
-            spans = self._get_spans()
-            if spans:
-                self._spans = spans
-                return True
-            if at + 1 < len(candidates):
-                child.skip_to(int(candidates[at + 1]))
-            else:
-                child.next()
-        return True
-
-    _find_next.briefsearch_patched = True
-    SpanWrappingMatcher._find_next = _find_next
-
-
-_install_candidate_spans()
-
-
 def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
     """([(global document number, Whoosh's score)] best first, number of matches, timed out), or
     None when the query has a part the bounds do not model."""
@@ -289,7 +268,6 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
     leaf_of = np.repeat(np.arange(len(parts)), [len(part[0]) for part in parts])
     verified = upper <= scores * SAFETY + 1e-12  # no phrase could add to these: their bounds meet
     order = np.lexsort((ids, -upper))  # best upper bound first
-    context = searcher.context()
     batch, timed_out = max(FIRST_BATCH, 2 * limit), False
     while True:
         # No match scores less than its lower bound (its exact score once verified): the k-th
@@ -306,11 +284,18 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
             chosen = np.sort(unsure[leaf_of[unsure] == number])
             subsearcher, offset, _ = leaves[number]
             local = (ids[chosen] - offset).astype(np.int32)
-            for phrase, held_ids, adds in parts[number][3]:
+            wider: dict = {}  # the words of a phrase → where they stand within the widest slop checked
+            for phrase, held_ids, adds in sorted(parts[number][3], key=lambda p: -p[0].slop):
                 _, at, held_at = np.intersect1d(local, held_ids, assume_unique=True, return_indices=True)
+                words = (phrase.fieldname, tuple(phrase.words))
+                if words in wider:  # the words cannot stand closer where they do not stand farther
+                    keep = np.isin(local[at], wider[words], assume_unique=True)
+                    at, held_at = at[keep], held_at[keep]
                 if not len(at):
                     continue
-                stands = np.isin(local[at], _phrase_holds(phrase, subsearcher, context, local[at]), assume_unique=True)
+                held = _phrase_holds(phrase, subsearcher, local[at])
+                wider[words] = held
+                stands = np.isin(local[at], held, assume_unique=True)
                 scores[chosen[at[stands]]] += adds[held_at[stands]]
         verified[unsure] = True
         batch = total  # the floor is as high as the best bounds make it: the rest in one sweep
@@ -320,22 +305,66 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
     return ranked[:limit], total, timed_out
 
 
-def _phrase_holds(phrase, subsearcher, context, docs: np.ndarray) -> np.ndarray:
-    """Those of ``docs`` (sorted local numbers) where ``phrase`` stands as it asks, positions read
-    for those documents only."""
+def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
+    """Those of ``docs`` (sorted local numbers, each holding all the phrase's words) where
+    ``phrase`` stands as it asks: Whoosh's own span test (``SpanNear2``) on the positions of the
+    words in those documents only, read from the blocks that hold them."""
+    from types import SimpleNamespace
+
+    from whoosh.query.spans import Span, SpanNear2
+
+    leaf = subsearcher.reader()
+    field = phrase.fieldname
+    fmt = leaf.schema[field].format
+    if not fmt.supports("positions") or fmt.supports("characters"):
+        raise Unsupported("positions")
+    words = []
+    for word in phrase.words:
+        postings = _postings(leaf, field, word)
+        if postings.block_starts is None:
+            raise Unsupported("posting blocks")
+        postfile = getattr(leaf._terms, "_postfile", None)
+        if postfile is None:
+            postfile = leaf._terms.matcher(field, leaf._text_to_bytes(field, word), fmt)._postfile
+        at = np.searchsorted(postings.ids, docs)
+        raw = at if postings.raw is None else postings.raw[at]
+        block_of = np.searchsorted(postings.block_starts, raw, side="right") - 1
+        key = (docsets._segment_id(leaf), field, word)
+        words.append((postings, postfile, raw.tolist(), block_of.tolist(), key))
+    test = SpanNear2.SpanNear2Matcher._get_spans
     held = []
-    _SWEEP.candidates = docs
-    try:
-        matcher = phrase.matcher(subsearcher, context)
-        for docnum in docs.tolist():
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                held.append(docnum)
-    finally:
-        _SWEEP.candidates = None
+    for n, docnum in enumerate(docs.tolist()):
+        spans = []
+        for postings, postfile, raw, block_of, key in words:
+            block = block_of[n]
+            decoded = _block_values(postfile, postings.blocks[block], (*key, block))
+            value = decoded[raw[n] - int(postings.block_starts[block])]
+            spans.append(SimpleNamespace(spans=lambda positions=fmt.decode_positions(value): [Span(p) for p in positions]))
+        if test(SimpleNamespace(slop=phrase.slop, mindist=1, ordered=True, ms=spans)):
+            held.append(docnum)
     return np.array(held, dtype=np.int32)
+
+
+_BLOCKS: OrderedDict = OrderedDict()  # (segment, field, term, block) -> its posting values
+_BLOCKS_KEPT = 4096  # blocks of up to 128 postings' positions
+
+
+def _block_values(postfile, block, key) -> tuple:
+    """The posting values (encoded positions) of one block of a postings file, kept: a block
+    never changes once written."""
+    import zlib
+    from pickle import loads
+
+    with _LOCK:
+        found = _BLOCKS.get(key)
+        if found is not None:
+            _BLOCKS.move_to_end(key)
+            return found
+    offset, length, compressed = block
+    data = postfile.get(offset, length)
+    found = loads(zlib.decompress(data) if compressed else data)[2]
+    with _LOCK:
+        _BLOCKS[key] = found
+        while len(_BLOCKS) > _BLOCKS_KEPT:
+            _BLOCKS.popitem(last=False)
+    return found
