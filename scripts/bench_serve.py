@@ -134,6 +134,19 @@ def finish_indexer(process) -> str:
     return lines[-1] if lines else f"exit {process.returncode}"
 
 
+def paragraphs_seen(client: Client) -> int | None:
+    """The paragraphs the server's overview counts, or None when it does not answer."""
+    status, body = client.get("/overview.json")
+    try:
+        return json.loads(body)["paragraphs"] if status == 200 else None
+    except (ValueError, KeyError):
+        return None
+
+
+def count(value: int | None) -> str:
+    return "(no answer)" if value is None else f"{value:,}"
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -164,9 +177,8 @@ def main() -> int:
             status, body = client.get(f"/search.json?q={quote(query)}")
             if status == 200:
                 paragraph_ids += [hit["id"] for hit in json.loads(body)["hits"][:3]]
-        status, body = client.get("/overview.json")
-        before = json.loads(body)["paragraphs"] if status == 200 else None
-        print(f"index {args.index}: {before:,} paragraphs; server pid {server.pid} on 127.0.0.1:{port}")
+        before = paragraphs_seen(client)
+        print(f"index {args.index}: {count(before)} paragraphs; server pid {server.pid} on 127.0.0.1:{port}")
         for phase, clients in (("sequential", 1), (f"{args.clients} clients", args.clients)):
             indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
             timings, errors = run_phase(port, clients, args.seconds, paragraph_ids)
@@ -176,9 +188,8 @@ def main() -> int:
             print(f"  index run meanwhile: {summary}")
             for kind, values in timings.items():
                 print(f"  {kind:<15} n={len(values):>5}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
-        status, body = client.get("/overview.json")
-        after = json.loads(body)["paragraphs"] if status == 200 else None
-        print(f"\nparagraphs the server sees: {before:,} before, {after:,} after (picked up without a restart)")
+        after = paragraphs_seen(client)
+        print(f"\nparagraphs the server sees: {count(before)} before, {count(after)} after (picked up without a restart)")
         print(f"server peak memory (VmHWM): {peak_memory_mb(server.pid):.0f} MB")
     finally:
         server.send_signal(signal.SIGINT)

@@ -172,7 +172,7 @@ class _Leaf:
             return ids, scores, np.zeros(len(ids)), [(query, ids, scores)]
         if isinstance(query, wq.And):
             ids, upper, lower, phrases = self._all([self.bounds(q, exact_docs) for q in query.subqueries])
-            if phrases:
+            if phrases and not exact_docs:  # whether it matches at all would turn on the phrase
                 raise Unsupported("a phrase inside an optional And")
             return (ids, *_boosted(query.boost, upper, lower, phrases))
         if isinstance(query, wq.Or) and getattr(query, "minmatch", 0) in (0, 1, None) and getattr(query, "scale", None) is None:
