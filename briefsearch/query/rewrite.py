@@ -150,7 +150,13 @@ def holds_phrase(text: str, words: tuple[str, ...]) -> bool:
 
 def long_form_key(words) -> str:
     """How a long form is compared: its unstemmed index terms ("U.S.-Russia" → "us russia")."""
-    return " ".join(analyze(" ".join(words), stem=False))
+    return _long_form_key(" ".join(words))
+
+
+@lru_cache(maxsize=65536)
+def _long_form_key(text: str) -> str:
+    # kept: every new generation reads its acronym definitions again, nearly all of them known
+    return " ".join(analyze(text, stem=False))
 
 
 def acronym_definitions(values) -> dict[str, set[str]]:

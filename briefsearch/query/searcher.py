@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 
 from briefsearch.errors import QuerySyntaxError
+from briefsearch.indexing.generation import VOCABULARY_NAME
 from briefsearch.indexing.storage import IndexDir
 from briefsearch.models import Hit, Paragraph, SearchResult
 from briefsearch.query import feedback
@@ -332,8 +333,16 @@ class Searcher:
         from briefsearch.text.vocabulary import Vocabulary
 
         if self._vocabulary_of is not reader:  # read once per reader: it changes only with a commit
-            counts = self.generation.vocabulary()
-            self._vocabulary = Vocabulary.from_dict(counts) if counts is not None else None
+            key = _side_identity(self.generation.path / VOCABULARY_NAME)
+            known = _VOCABULARIES.get(key) if key is not None else None
+            if known is None:
+                counts = self.generation.vocabulary()
+                known = (Vocabulary.from_dict(counts) if counts is not None else None,)
+                if key is not None:
+                    if len(_VOCABULARIES) >= 4:
+                        _VOCABULARIES.clear()
+                    _VOCABULARIES[key] = known
+            self._vocabulary = known[0]
             self._vocabulary_of = reader
         return self._vocabulary
 
@@ -424,6 +433,19 @@ class Searcher:
         reader = self.reader
         paragraph = reader.get(paragraph_id)
         return paragraph, _neighbours(reader, paragraph, context) if context > 0 else (paragraph,)
+
+
+# The vocabulary of a generation's last commit by its file's identity, read once for all the
+# searchers of a process (a server's threads each reopen theirs after every commit).
+_VOCABULARIES: dict = {}
+
+
+def _side_identity(path) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return str(path), info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _neighbours(reader, paragraph: Paragraph, context: int) -> tuple:
