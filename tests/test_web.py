@@ -96,6 +96,8 @@ def test_facets_and_histogram_count_every_match_the_total_counts(client, query):
     dated = client.get("/search.json", params={"q": query, "since": "1900-01-01"}).json()["total"]
     assert sum(bar["count"] for bar in twin["histogram"]) == dated
     assert twin["undated"] == twin["total"] - dated
+    page = client.get("/", params={"q": query}).text
+    assert f'<strong>{twin["total"]:,}</strong> paragraphs match ({twin["all_words_total"]:,} hold all the words)' in page
 
 
 def test_a_histogram_bar_link_sets_the_dates_and_finds_the_bar_s_paragraphs(client):

@@ -59,6 +59,10 @@ def search_page(searcher, text: str, options, page: int = 1, per_page: int = 20,
     shown = replace(result, hits=result.hits[first:deepest])
     days = counts.pop("date", {})
     facets = {name: sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:facet_values] for name, values in counts.items()}
+    for name, chosen in (("speaker", options.speaker), ("topic", options.topic)):
+        # a chosen value is shown with its count even when it is not among the most frequent
+        if chosen and name in facets and all(value.casefold() != chosen.casefold() for value, _ in facets[name]):
+            facets[name] += [(value, n) for value, n in counts[name].items() if value.casefold() == chosen.casefold()]
     bars, undated = histogram(days, result.total)
     pages = max(1, -(-min(result.total, MAX_SHOWN) // per_page))
     years: dict[str, int] = {}
@@ -213,9 +217,9 @@ def paragraph_view(searcher, paragraph_id: str, query: str | None = None, contex
                 linked[name] = searcher.reader.get(target)
             except NotFound:  # the other end was re-indexed away
                 pass
-    from briefsearch.present.citations import STYLES, citation, render_citation
+    from briefsearch.present.citations import STYLES, paragraph_citation, render_citation
 
-    record = citation(searcher.store.root, focus.id)
+    record = paragraph_citation(focus)  # from the open index: opening another costs more than the page
     cited = {style: render_citation(record, style) for style in STYLES}
     return ParagraphView(focus, tuple((p, marked(p.text, terms)) for p in paragraphs), cited, **linked)
 

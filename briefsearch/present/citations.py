@@ -21,7 +21,11 @@ STYLES = ("plain", "markdown", "bibtex", "csl-json")
 def citation(index_dir: str | os.PathLike, paragraph_id: str) -> dict:
     """The citation record of one paragraph; errors.NotFound when the id is not in the index."""
     with Searcher(index_dir) as searcher:
-        p = searcher.reader.get(paragraph_id.strip())
+        return paragraph_citation(searcher.reader.get(paragraph_id.strip()))
+
+
+def paragraph_citation(p) -> dict:
+    """The citation record of a paragraph already read (a server's open index)."""
     speaker = p.speaker if p.speaker and p.speaker != "Question" else None
     return {
         "id": p.id, "speaker": speaker, "role": getattr(p, "speaker_role", None) if speaker else None,
