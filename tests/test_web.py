@@ -278,6 +278,8 @@ def test_export_streams_every_match_as_csv_and_json_lines(client):
     assert table.headers["content-type"].startswith("text/csv") and "attachment" in table.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(table.text)))
     assert [r["id"] for r in rows] == [r["id"] for r in records]
+    several = client.get("/export.jsonl", params={"q": "president biden"}).text.splitlines()
+    assert len(several) == client.get("/search.json", params={"q": "president biden"}).json()["total"]
     formula = list(csv.DictReader(io.StringIO(client.get("/export.csv", params={"q": "hyperlink"}).text)))
     assert [r["text"] for r in formula] == ["'" + FORMULA_TEXT]
     assert json.loads(client.get("/export.jsonl", params={"q": "hyperlink"}).text)["text"] == FORMULA_TEXT

@@ -17,11 +17,14 @@ EXPORT_KEYS = tuple(f.name for f in fields(Paragraph))
 
 
 def export_paragraphs(index_dir: str | os.PathLike, query: str | None = None,
-                      options: SearchOptions | None = None) -> Iterator[Paragraph]:
+                      options: SearchOptions | None = None, every_match: bool = False) -> Iterator[Paragraph]:
     """The paragraphs ``query`` matches within the filters of ``options`` (every paragraph without
-    either), in the engine's order, read as they are consumed."""
+    either), in the engine's order, read as they are consumed: those of its first tier that
+    matches anything (``Searcher.matching``), or with ``every_match`` all that its total counts
+    (``Searcher.all_matches``, as the web page's count, facets and histogram)."""
     with Searcher(index_dir) as searcher:
-        yield from searcher.reader.matches(searcher.matching(query, options))
+        matches = searcher.all_matches(query, options) if every_match else searcher.matching(query, options)
+        yield from searcher.reader.matches(matches)
 
 
 def export_record(paragraph: Paragraph) -> dict:

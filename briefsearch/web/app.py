@@ -355,7 +355,7 @@ def _export(kind: str):
         from briefsearch.query.exports import EXPORT_KEYS, export_paragraphs, export_record
 
         state = SearchState.from_params(request.query_params)
-        paragraphs = export_paragraphs(site.index_dir, state.q or None, _options(state, site))
+        paragraphs = export_paragraphs(site.index_dir, state.q or None, _options(state, site), every_match=True)
         # the first paragraph read here, so that a bad query or a missing index is an error page
         first = await anyio.to_thread.run_sync(lambda: next(paragraphs, None), limiter=site.limiter)
 

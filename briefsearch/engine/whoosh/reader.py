@@ -250,7 +250,7 @@ class WhooshReader:
             yield from self.paragraphs()
             return
         matching = _restricted(query.query if query is not None else wq.Every(), within.query if within is not None else None)
-        for docnum in sorted(self.searcher.docs_for_query(matching)):
+        for docnum in docsets.query_docs(self.searcher, matching).tolist():  # what count() counts
             fields = self.reader.stored_fields(docnum)
             if is_paragraph(fields):
                 yield paragraph_from_fields(fields)
