@@ -62,7 +62,9 @@ class Client:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def get(self, path: str) -> tuple[int, bytes]:
+    def get(self, path: str, retry: bool = False) -> tuple[int, bytes]:
+        """(status, body); 0 when no answer came. ``retry``: once more on a fresh connection when
+        the kept-alive one was closed while idle (uvicorn closes idle ones after 5 s)."""
         try:
             self.connection.request("GET", path)
             response = self.connection.getresponse()
@@ -70,7 +72,7 @@ class Client:
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            return 0, b""
+            return self.get(path) if retry else (0, b"")
 
 
 def requests(paragraph_ids: list[str]):
@@ -136,7 +138,7 @@ def finish_indexer(process) -> str:
 
 def paragraphs_seen(client: Client) -> int | None:
     """The paragraphs the server's overview counts, or None when it does not answer."""
-    status, body = client.get("/overview.json")
+    status, body = client.get("/overview.json", retry=True)
     try:
         return json.loads(body)["paragraphs"] if status == 200 else None
     except (ValueError, KeyError):

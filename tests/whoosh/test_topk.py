@@ -47,6 +47,15 @@ def exhaustive(searcher, query, limit):
     return [(hit.docnum, hit.score) for hit in collector.results()]
 
 
+def groups(hits):
+    """Hits as (score, documents) groups best first, scores to 9 places (summed in another order
+    they may differ in the last bit), the last group dropped (the limit may cut it)."""
+    found: dict[float, set[int]] = {}
+    for docnum, score in hits:
+        found.setdefault(round(score, 9), set()).add(docnum)
+    return list(found.items())[:-1]
+
+
 @pytest.mark.parametrize("text,filters", QUERIES)
 def test_the_best_hits_from_bounds_are_whoosh_s_own(index_dir, text, filters):
     with Searcher(index_dir) as searcher:
@@ -62,8 +71,7 @@ def test_the_best_hits_from_bounds_are_whoosh_s_own(index_dir, text, filters):
                 assert fast is not None, f"{text!r}: {query} not modelled"
                 best, total, timed_out = fast
                 slow = exhaustive(reader.searcher, query, limit)
-                assert [d for d, _ in best] == [d for d, _ in slow], (text, limit)
-                assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(best, slow))
+                assert groups(best) == groups(slow), (text, limit)
                 if " -" not in text:  # Whoosh miscounts an exclusion (the next test)
                     assert total == sum(1 for _ in reader.searcher.docs_for_query(query))
                 assert not timed_out

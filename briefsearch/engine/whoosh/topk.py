@@ -1,17 +1,19 @@
-"""The best ``limit`` matches of a query by Whoosh's own scores, without scoring every match in
-Python: bounds for all matches at once, exact scores for the few that can reach the top.
+"""The best ``limit`` matches of a query by Whoosh's scores, without scoring every match in
+Python: bounds for all matches at once, phrase positions read only where they can matter.
 
-Every match gets an upper bound of its score as array arithmetic over cached postings (term
-frequencies, field lengths and the BM25F statistics of Whoosh's own scorer): a word scores
-exactly as Whoosh scores it, a phrase as if its words always stood together (its words' scores:
-the most a phrase can score), so the phrase and proximity boosts of the all-words tier cost
-nothing here. Candidates are then scored by Whoosh's own matcher in the order of their bounds
-until the next bound falls below the k-th best exact score: no match left unscored could have
-entered the top k, so the ranking is Whoosh's (ties by document number, as its collector breaks
-them). Measured in one process over 32k State Department paragraphs: the all-words tier of
-"secretary blinken" (3,303 matches) ranked in 102 ms instead of 1,262 ms, its any-word tier
-(5,461) in 15 ms instead of 341; the same hits and scores for 26 queries' tiers at 1, 10, 20 and
-100 hits (and the right total where Whoosh's AndNot let two excluded paragraphs through).
+Every match gets two bounds of its score as array arithmetic over cached postings (term
+frequencies, field lengths and the BM25F statistics of Whoosh's own scorer): words score exactly
+as Whoosh scores them; an optional phrase (the all-words tier's phrase and proximity boosts)
+adds its words' scores to the upper bound and nothing to the lower. Whether a phrase stands is
+then read from its words' positions, best upper bounds first, for the matches whose upper bound
+reaches the k-th best of the lower bounds (exact scores once read): no match left unread could
+have entered the top k, so the hits are Whoosh's, ties by document number as its collector
+breaks them. (The scores are summed in another order than Whoosh's matchers add them: paragraphs
+whose scores differ only in the last bit, copies of one statement, may come in another order.)
+Measured in one process over 32k State Department paragraphs: the all-words tier of "secretary
+blinken" (3,303 matches) ranked in 102 ms instead of 1,262 ms, its any-word tier (5,461) in 15 ms
+instead of 341; the same hits and scores for 26 queries' tiers at 1, 10, 20 and 100 hits (and the
+right total where Whoosh's AndNot let two excluded paragraphs through).
 
 ``top`` returns None for a query with a part the arrays do not model; Whoosh ranks it as before.
 """
@@ -307,12 +309,9 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
 
 def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
     """Those of ``docs`` (sorted local numbers, each holding all the phrase's words) where
-    ``phrase`` stands as it asks: Whoosh's own span test (``SpanNear2``) on the positions of the
-    words in those documents only, read from the blocks that hold them."""
-    from types import SimpleNamespace
-
-    from whoosh.query.spans import Span, SpanNear2
-
+    ``phrase`` stands as it asks (the test of Whoosh's ``SpanNear2``, ordered, at least one
+    position apart), on the positions of the words in those documents only, read from the blocks
+    that hold them."""
     leaf = subsearcher.reader()
     field = phrase.fieldname
     fmt = leaf.schema[field].format
@@ -331,16 +330,22 @@ def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
         block_of = np.searchsorted(postings.block_starts, raw, side="right") - 1
         key = (docsets._segment_id(leaf), field, word)
         words.append((postings, postfile, raw.tolist(), block_of.tolist(), key))
-    test = SpanNear2.SpanNear2Matcher._get_spans
-    held = []
+    held, reach = [], range(1, phrase.slop + 1)
     for n, docnum in enumerate(docs.tolist()):
-        spans = []
+        ends = None  # where a run of the words so far can end
         for postings, postfile, raw, block_of, key in words:
             block = block_of[n]
             decoded = _block_values(postfile, postings.blocks[block], (*key, block))
-            value = decoded[raw[n] - int(postings.block_starts[block])]
-            spans.append(SimpleNamespace(spans=lambda positions=fmt.decode_positions(value): [Span(p) for p in positions]))
-        if test(SimpleNamespace(slop=phrase.slop, mindist=1, ordered=True, ms=spans)):
+            positions = fmt.decode_positions(decoded[raw[n] - int(postings.block_starts[block])])
+            if ends is None:
+                ends = set(positions)
+            else:
+                # Whoosh's SpanNear2 (ordered, mindist 1): each word 1 to ``slop`` positions after
+                # where the run so far ends
+                ends = {p for p in positions if any(p - step in ends for step in reach)}
+            if not ends:
+                break
+        if ends:
             held.append(docnum)
     return np.array(held, dtype=np.int32)
 
