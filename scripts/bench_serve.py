@@ -1,8 +1,9 @@
 """Speed of ``briefsearch serve`` over loopback while ``briefsearch index`` commits into the same index.
 
 Starts the server on a free loopback port over ``--index``, collects paragraph ids from a first
-round of searches, then runs two phases of ``--seconds`` each: one client asking in turn, then
-``--clients`` clients at once (threads, each with its own keep-alive connection). During each
+round of searches and lets every worker thread open the index (untimed), then runs two phases
+of ``--seconds`` each, timed from the first commit of the index run that goes with each: one
+client asking in turn, then ``--clients`` clients at once (threads, each with its own keep-alive connection). During each
 phase a ``briefsearch index`` run adds the White House COVID task force briefings (a fresh copy
 per phase) to the same index, committing every ``--batch-files`` files. Asks, in turn, for the
 search page (HTML with facets and histogram), the paragraph page and the JSON API. Prints p50/p95
@@ -126,6 +127,19 @@ def start_indexer(index: str, phase: str, batch_files: int, workdir: Path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def wait_for_commit(client: Client, before: int | None, process, seconds: float = 120.0) -> int | None:
+    """The paragraphs the server sees once the index run's first commit shows (or after
+    ``seconds``, or when there is no index run)."""
+    deadline = time.monotonic() + seconds
+    seen = before
+    while process is not None and process.poll() is None and time.monotonic() < deadline:
+        seen = paragraphs_seen(client)
+        if seen is not None and before is not None and seen > before:
+            break
+        time.sleep(0.5)
+    return seen
+
+
 def finish_indexer(process) -> str:
     if process is None:
         return f"no index run: {EXTRA} not found"
@@ -179,15 +193,21 @@ def main() -> int:
             status, body = client.get(f"/search.json?q={quote(query)}")
             if status == 200:
                 paragraph_ids += [hit["id"] for hit in json.loads(body)["hits"][:3]]
+        # every worker thread opens its index once, untimed (a server's start, not a request's)
+        run_phase(port, args.clients, 5.0, paragraph_ids)
         before = paragraphs_seen(client)
         print(f"index {args.index}: {count(before)} paragraphs; server pid {server.pid} on 127.0.0.1:{port}")
         for phase, clients in (("sequential", 1), (f"{args.clients} clients", args.clients)):
             indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
+            # timed from the index run's first commit the server sees, so that it commits meanwhile
+            committed = wait_for_commit(client, paragraphs_seen(client), indexer)
             timings, errors = run_phase(port, clients, args.seconds, paragraph_ids)
+            seen = paragraphs_seen(client)
             summary = finish_indexer(indexer)
             total = sum(len(v) for v in timings.values())
             print(f"\n{phase}, {args.seconds:g} s: {total} requests ({total / args.seconds:.1f}/s), {errors} errors")
             print(f"  index run meanwhile: {summary}")
+            print(f"  paragraphs the server saw: {count(committed)} when timing began, {count(seen)} when it ended")
             for kind, values in timings.items():
                 print(f"  {kind:<15} n={len(values):>5}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
         after = paragraphs_seen(client)
