@@ -211,7 +211,8 @@ def main() -> int:
             for kind, values in timings.items():
                 print(f"  {kind:<15} n={len(values):>5}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
         after = paragraphs_seen(client)
-        print(f"\nparagraphs the server sees: {count(before)} before, {count(after)} after (picked up without a restart)")
+        picked = "picked up without a restart" if before is not None and after is not None and after > before else "no commit seen"
+        print(f"\nparagraphs the server sees: {count(before)} before, {count(after)} after ({picked})")
         print(f"server peak memory (VmHWM): {peak_memory_mb(server.pid):.0f} MB")
     finally:
         server.send_signal(signal.SIGINT)
