@@ -8,7 +8,6 @@ is where query time reads them.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +85,16 @@ def load_overrides(path: str | None) -> dict[str, str]:
                           "fix it, or leave out --speaker-overrides") from None
 
 
+def _enriched_copy(paragraph: Paragraph, **fields) -> Paragraph:
+    """``dataclasses.replace`` for the enrichment fields without re-running ``__init__``: a frozen
+    dataclass's init sets its 21 fields one ``object.__setattr__`` at a time, a tenth of
+    enrichment's cost. The fields are plain values, so sharing them is safe."""
+    copy = object.__new__(type(paragraph))
+    copy.__dict__.update(paragraph.__dict__)
+    copy.__dict__.update(fields)
+    return copy
+
+
 class Enricher:
     """Enriches the paragraphs of one article at a time, learning into ``state`` as it goes."""
 
@@ -99,6 +108,7 @@ class Enricher:
         self.taxonomy = load_taxonomy(str(DEFAULT_TAXONOMY), taxonomy_path)
         self.state.taxonomy_version = self.taxonomy.version
         self.resolver = Resolver(self.state.people, load_overrides(overrides_path))
+        self._learnt: set[str] = set()  # speakers whose names _learn_person has registered
 
     def enrich(self, article: Article, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """New paragraphs (same order) with speaker, flags, topics and acronyms filled."""
@@ -128,7 +138,7 @@ class Enricher:
             if who.speaker and who.speaker != QUESTION:
                 self.state.add_speaker(who.speaker, who.alias, who.gender)
                 self._learn_person(who.speaker)
-            enriched.append(dataclasses.replace(
+            enriched.append(_enriched_copy(
                 paragraph, speaker=who.speaker, is_quote=who.is_quote, is_turn=who.is_turn,
                 is_question=who.is_question, topics=labels, acronyms=definitions,
                 speech="answer" if asked is not None else ("turn" if who.speech == "chair" else who.speech),
@@ -163,6 +173,9 @@ class Enricher:
     def _learn_person(self, name: str) -> None:
         from briefsearch.ingest.enrich.names import full_names_in_run, surname_keys
 
+        if name in self._learnt:  # setdefault below: once a name's keys are set, it changes nothing
+            return
+        self._learnt.add(name)
         if full_names_in_run(name) == (name,):
             for key in surname_keys(name):
                 self.state.people.setdefault(key, name)

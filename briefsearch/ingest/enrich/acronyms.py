@@ -18,6 +18,7 @@ _LONG_THEN_SHORT = re.compile(rf"\(\s*(?:the\s+)?(?P<short>{_SHORT})\s*\)")
 _SHORT_THEN_LONG = re.compile(rf"\b(?P<short>{_SHORT})\s+\((?P<long>[^()]{{4,120}})\)")
 _OR_SHORT = re.compile(rf",?\s+or\s+(?:the\s+)?(?P<short>{_SHORT})\b(?=\s*(?:[,;:)]|\.\s|\.$|for short|$))")
 _KNOWN_AS = re.compile(rf",?\s+(?:also\s+|better\s+|commonly\s+)?known as\s+(?:the\s+)?(?P<short>{_SHORT})\b")
+_OR_CUE = re.compile(r"or\s")  # a literal start: found by a fast search, unlike _OR_SHORT's leading \s+
 _WORD = re.compile(r"\S+")
 _NOT_DEFINITION_START = frozenset("a an and as at by for from in is of on or that the to was which with".split())
 
@@ -146,16 +147,22 @@ def find_definitions(text: str) -> list[tuple[str, str]]:
         return []
     folded = fold_punctuation(text)
     found: list[tuple[str, str]] = []
-    for match in _LONG_THEN_SHORT.finditer(folded):
+    # Each pattern runs only on text holding its literal cue: the patterns themselves are tried at
+    # every word, which cost more than the rest of enrichment on the paragraphs that define nothing.
+    parenthesis = "(" in folded
+    for match in _LONG_THEN_SHORT.finditer(folded) if parenthesis else ():
         short = _clean_short(match.group("short"))
         if is_short_form(short):
             _add(found, _long_before(folded, match.start(), short))
-    for match in _SHORT_THEN_LONG.finditer(folded):
+    for match in _SHORT_THEN_LONG.finditer(folded) if parenthesis else ():
         short = _clean_short(match.group("short"))
         inner = match.group("long").strip()
         if is_short_form(short) and " " in inner and not is_short_form(inner.split()[0]):
             _add(found, _accept(short, best_long_form(short, inner)) if best_long_form(short, inner) == inner else None)
-    for pattern in (_OR_SHORT, _KNOWN_AS):
+    patterns = [_OR_SHORT] if any(folded[m.start() - 1].isspace() for m in _OR_CUE.finditer(folded, 1)) else []
+    if "known as" in folded:
+        patterns.append(_KNOWN_AS)
+    for pattern in patterns:
         for match in pattern.finditer(folded):
             short = _clean_short(match.group("short"))
             if is_short_form(short):

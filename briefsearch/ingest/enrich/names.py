@@ -127,6 +127,7 @@ def full_names_in_run(run: str) -> tuple[str, ...]:
     return tuple(names[-1:])
 
 
+@lru_cache(maxsize=8192)
 def surname_keys(full_name: str) -> tuple[str, ...]:
     """Lower-cased keys a full name is found by: its surname, and particle + surname."""
     tokens = [t for t in full_name.split() if not is_initial(t)]
@@ -143,7 +144,10 @@ def people_in_text(text: str) -> dict[str, str]:
     full name per surname wins ("Joe Biden" over a headline's "Blame Biden"), then the first."""
     counts: dict[str, dict[str, int]] = {}
     for match in NAME_RUN.finditer(text):
-        for name in full_names_in_run(match.group(0)):
+        run = match.group(0)
+        if len(run.split(None, 1)) < 2:  # one word ("The", "Ukraine") is never a full name
+            continue
+        for name in full_names_in_run(run):
             for key in surname_keys(name):
                 names = counts.setdefault(key, {})
                 names[name] = names.get(name, 0) + 1
@@ -191,14 +195,16 @@ _INTRODUCED = re.compile(
 )
 
 
+# One search for any of _INTRODUCED's offices and honorifics before the costlier pattern runs.
+_INTRODUCED_CUE = re.compile(r"Dr\.|Mr\.|Ms\.|Coordinator|Director|Advis|Secretary|Administrator|Spokesperson|Senator|"
+                            r"Representative|Governor|Mayor|Ambassador|Envoy|Counselor|Commissioner|Surgeon|Chief")
+
+
 def mentioned_people(title: str, texts: list[str]) -> list[str]:
     """Full names introduced with an office or honorific in an article (``_INTRODUCED``)."""
     found = []
     for text in (title, *texts):
-        if "Dr." not in text and "Mr." not in text and "Ms." not in text and not any(
-                w in text for w in ("Coordinator", "Director", "Advis", "Secretary", "Administrator", "Spokesperson",
-                                    "Senator", "Representative", "Governor", "Mayor", "Ambassador", "Envoy",
-                                    "Counselor", "Commissioner", "Surgeon", "Chief")):
+        if not _INTRODUCED_CUE.search(text):
             continue
         for match in _INTRODUCED.finditer(text):
             name = match.group(1)

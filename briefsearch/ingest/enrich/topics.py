@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.json")
@@ -153,7 +154,7 @@ def text_topics(taxonomy: Taxonomy, text: str) -> Counter:
     words = _TOKEN.findall(lowered)
     first_words, phrases = taxonomy.first_words, taxonomy.phrases
     # Only positions whose word can open a phrase are looked at (a few per paragraph).
-    starts = [i for i, word in enumerate(words) if word in first_words]
+    starts = list(compress(range(len(words)), map(first_words.__contains__, words)))
     if not starts:
         return counts
     originals = None
