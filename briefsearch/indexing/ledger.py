@@ -30,12 +30,12 @@ LEDGER_FILE = "ledger.sqlite"
 
 class Ledger:
     def __init__(self, index_root: str | os.PathLike, readonly: bool = False):
-        """The index's ledger; ``readonly`` for searches, which never write (nor create tables)."""
+        """The index's ledger; ``readonly`` for searches, which never write (nor create tables). (Not
+        SQLite's read-only mode: its connections leave the write-ahead log files behind.)"""
         self.path = Path(index_root) / LEDGER_FILE
-        if readonly:
-            self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-            return
         self.db = sqlite3.connect(self.path, timeout=30)
+        if readonly:
+            return
         self.db.executescript(
             "PRAGMA journal_mode=WAL;"
             "CREATE TABLE IF NOT EXISTS paragraphs (id TEXT PRIMARY KEY, print TEXT NOT NULL, seq INTEGER NOT NULL,"
