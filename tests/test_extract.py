@@ -333,8 +333,8 @@ def test_white_house_br_packed_briefing_becomes_one_paragraph_per_turn():
     [article] = extract_string("wh.jsonl", line)
     paragraphs = chunk_article(article)
     assert (article.title, article.date, article.categories) == (
-        "Press Briefing by Press Secretary Jen Psaki, June 3, 2021", "2021-06-03T23:17:25+00:00", ("Press Briefings",)
-    )
+        "Press Briefing by Press Secretary Jen Psaki, June 3, 2021", "2021-06-03T19:17:25-04:00", ("Press Briefings",)
+    )  # the feed's 23:17:25 UTC on Washington's clock (``outlets.local_clock``)
     assert [p.text for p in paragraphs[:2]] == ["James S. Brady Press Briefing Room", "12:56 P.M. EDT"]
     assert paragraphs[2].text.startswith("MS. PSAKI: All right. I have a couple of items for all of you at the top")
     assert paragraphs[-1].text == "1:50 P.M. EDT"

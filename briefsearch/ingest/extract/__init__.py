@@ -15,7 +15,7 @@ from dataclasses import replace
 from briefsearch.errors import SkippedFile
 from briefsearch.ingest.extract.common import article_id, iso_date
 from briefsearch.ingest.extract.html import _html_page, fragment_blocks, html_blocks, strip_site_suffix
-from briefsearch.ingest.extract.outlets import outlet_of
+from briefsearch.ingest.extract.outlets import local_clock, outlet_of
 from briefsearch.ingest.extract.records import _feed_articles, _json_articles, _json_lines_articles, json_lines_record
 from briefsearch.ingest.extract.text import _text_article, text_blocks
 from briefsearch.models import Article
@@ -52,8 +52,7 @@ def extract_articles(source, text: str) -> list[Article]:
         articles = [_html_page(key, _DOCTYPE_SUBSET.sub("", text, count=1))]
     else:
         articles = [_text_article(key, text)]
-    articles = [replace(article, source=source.path, outlet=article.outlet or outlet_of(article.url))
-                for article in articles if article.blocks]
+    articles = [_placed(article, source) for article in articles if article.blocks]
     if not articles:
         raise SkippedFile("no text found")
     return articles
@@ -65,7 +64,13 @@ def extract_json_lines(source, lines: Iterable[str]) -> Iterator[Article]:
     key = getattr(source, "key", "") or source.path
     for article in _json_lines_articles(key, lines):
         if article.blocks:
-            yield replace(article, source=source.path, outlet=article.outlet or outlet_of(article.url))
+            yield _placed(article, source)
+
+
+def _placed(article: Article, source) -> Article:
+    """The article with its real path, its outlet and its date on the outlet's clock."""
+    return replace(article, source=source.path, outlet=article.outlet or outlet_of(article.url),
+                   date=local_clock(article.date, article.url))
 
 
 def _format_of(path: str, text: str) -> str:
