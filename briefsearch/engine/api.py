@@ -186,8 +186,9 @@ class Reader(Protocol):
         ``per_article`` keeps each article's best (or first) paragraph only; ``deadline`` (seconds)
         cuts a long search short and says so in ``timed_out``."""
 
-    def count(self, query: CompiledQuery, *, within: CompiledQuery | None = None) -> int:
-        """How many live paragraphs ``query`` matches (within ``within``), without ranking them."""
+    def count(self, query: CompiledQuery, *, within: CompiledQuery | None = None, deadline: float | None = None) -> int:
+        """How many live paragraphs ``query`` matches (within ``within``), without ranking them;
+        ``deadline`` (seconds) stops counting there (the count so far is returned)."""
 
     def score_paragraphs(self, query: CompiledQuery, paragraph_ids: Iterable[str]) -> dict[str, float]:
         """The score ``query`` gives each of the paragraphs it matches among ``paragraph_ids``."""

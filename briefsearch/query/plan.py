@@ -35,8 +35,9 @@ def part_words(parts) -> list[str]:
     return [w for part in parts for w in (part.words if isinstance(part, ql.Phrase) else (part.text,))]
 
 
-def plan(node, policy: RankingPolicy = DEFAULT_POLICY):
-    """(primary, fallback) queries: all the words with their boosts, then any of them (or None)."""
+def plan(node, policy: RankingPolicy = DEFAULT_POLICY, proximity: bool = True):
+    """(primary, fallback) queries: all the words with their boosts, then any of them (or None).
+    Without ``proximity`` the all-words tier has no phrase and nearness boosts (``costly_words``)."""
     if isinstance(node, ql.Term) and node.field is None and not node.fuzzy:
         title = ql.Boost(ql.Term(node.text, "title"), policy.title_boost)
         return ql.AndMaybe(node, (title,)), None
@@ -53,7 +54,23 @@ def plan(node, policy: RankingPolicy = DEFAULT_POLICY):
     fallback = ql.AndMaybe(ql.Or(tuple(parts)), (title,))
     if not policy.all_words_first:
         return fallback, None
-    return ql.AndMaybe(node, (phrase, near, title)), fallback
+    return ql.AndMaybe(node, (phrase, near, title) if proximity else (title,)), fallback
+
+
+def costly_words(node, occurrences, policy: RankingPolicy = DEFAULT_POLICY) -> list[str]:
+    """The words side by side of ``node`` when they are too common to rank by their positions
+    within the time a search has: together they occur more than ``policy.proximity_budget`` times
+    in the collection (``occurrences``: word → times). The phrase and nearness boosts read the
+    positions of the words in every paragraph holding all of them, which for five of the
+    commonest words of a press archive ("president secretary today united states") took seconds.
+    An empty list when the boosts are affordable."""
+    parts = loose_parts(node)
+    if parts is None:
+        return []
+    words = list(dict.fromkeys(w.lower() for w in part_words(parts)))
+    if len(words) < 2 or sum(occurrences(w) for w in words) <= policy.proximity_budget:
+        return []
+    return words
 
 
 def most_words(fallback, policy: RankingPolicy = DEFAULT_POLICY):

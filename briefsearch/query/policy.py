@@ -32,6 +32,9 @@ class RankingPolicy:
     phrase_boost: float = 2.0
     near_boost: float = 1.0
     near_slop: int = 8
+    # words side by side occurring more often than this in the collection, together, are ranked
+    # without the phrase and nearness boosts (``plan.costly_words``): bounded cost
+    proximity_budget: int = 40_000
     # an acronym's long form (and a long form's acronym) ranks this much below the words typed
     expansion_weight: float = 0.8
     # the curated dictionary of government acronyms (``rewrite.government_acronyms``) merged with

@@ -10,6 +10,7 @@ a long query's first hits with the words they share (``feedback``), and makes th
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
 from briefsearch.errors import QuerySyntaxError
@@ -20,7 +21,7 @@ from briefsearch.query import feedback
 from briefsearch.query.duplicates import group_copies, open_ledger
 from briefsearch.query import tree as ql
 from briefsearch.query.language import parse_date_range, parse_query
-from briefsearch.query.plan import plan, tiers, wants_feedback
+from briefsearch.query.plan import costly_words, plan, tiers, wants_feedback
 from briefsearch.query.policy import DEFAULT_POLICY, RankingPolicy
 from briefsearch.query.rewrite import (
     acronym_definitions,
@@ -38,7 +39,10 @@ from briefsearch.query.rewrite import (
 )
 from briefsearch.query.snippets import make_snippet
 
-TIME_LIMIT_SECONDS = 10.0
+# What one search may spend in the engine, its tiers and its count together: whatever its text, a
+# query answers within about this (issue #12: 2 s on the 121k-paragraph index), cut short with a
+# warning when the paragraphs it matches are too many to rank in time.
+TIME_LIMIT_SECONDS = 1.5
 # What the paragraphs of each tier hold, by the number of tiers a query runs as (``plan.tiers``).
 # Hits are ordered by tier, then by score within the tier.
 TIER_NAMES = {
@@ -77,6 +81,20 @@ class _Ranking:
     queries: list  # what ran, described by the engine, for --explain
     notes: list  # what the engine said about the compiled queries (a capped expansion)
     first_total: int  # paragraphs the first tier matches (all the words)
+
+
+class _Clock:
+    """The time left of one search's ``time_limit`` (None: no limit), shared by its steps."""
+
+    def __init__(self, seconds: float | None):
+        self.ends = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float | None:
+        """Seconds left for the next step (at least a millisecond: an engine reads 0 as no limit)."""
+        return None if self.ends is None else max(self.ends - time.monotonic(), 0.001)
+
+    def over(self) -> bool:
+        return self.ends is not None and time.monotonic() >= self.ends
 
 
 class Searcher:
@@ -138,6 +156,7 @@ class Searcher:
         return self._search(text, options or SearchOptions(), names)
 
     def _search(self, text: str, options: SearchOptions, facet_names: tuple[str, ...]):
+        clock = _Clock(options.time_limit)
         policy = self.policy
         warnings: list[str] = []
         expansions: list[str] = []
@@ -148,7 +167,7 @@ class Searcher:
         spare = options.limit if options.all_copies else options.limit * 2  # room for copies left out
         ranking = self._rank(reader, run, phrases, within, options,
                              max(spare, policy.feedback_rerank) if rerank else spare,
-                             count_widest=not facet_names)
+                             clock, count_widest=not facet_names)
         counts = {}
         if facet_names:  # the widest tier's matches, gathered once: the total and every facet count
             restriction = self._filter_node(options)
@@ -157,7 +176,7 @@ class Searcher:
             if not ranking.timed_out:
                 ranking.total = counted
             counts = {name: reader.facet_counts(name, matches) for name in facet_names}
-        if rerank and ranking.rows and not ranking.timed_out:
+        if rerank and ranking.rows and not ranking.timed_out and not clock.over():
             self._rerank(reader, ranking)
         if self._ledger is None:
             self._ledger = open_ledger(self.store.root)
@@ -167,7 +186,8 @@ class Searcher:
         if not ranking.all_words and shown:
             warnings.append("No paragraph holds all the words; showing paragraphs that hold some of them")
         if ranking.timed_out:
-            warnings.append(f"The search took over {options.time_limit:g} s and was cut short: results may be incomplete")
+            warnings.append(f"The search took over {options.time_limit:g} s and was cut short: the results and their "
+                            "count may be incomplete (add a rarer word or a phrase to narrow it)")
         names = TIER_NAMES.get(len(run), (None,))
         hits = tuple(self._hit(rank, *ranking.rows[row], ranking.terms, options.context, reader,
                                names[ranking.tiers[row]], copies)
@@ -187,7 +207,12 @@ class Searcher:
         node = parse_query(text, warnings)
         node, exclusions = split_exclusions(drop_stop_words(node, policy))
         node = required_words(node)
-        primary, fallback = plan(node, policy)
+        vocabulary = self._vocabulary_for(reader)
+        common = costly_words(node, lambda w: vocabulary.counts.get(w, 0), policy) if vocabulary is not None else []
+        if common:
+            warnings.append(f"Words this common ({', '.join(common[:6])}{', ...' if len(common) > 6 else ''}) are ranked "
+                            "without the boost for standing together: quote a phrase to ask for one")
+        primary, fallback = plan(node, policy, proximity=not common)
         if options.expand:
             definitions = self._acronyms(reader)
             capitals = government_acronyms()[1] if policy.curated_acronyms else frozenset()
@@ -241,16 +266,19 @@ class Searcher:
         return {name: self.reader.facet_counts(name, query) for name in names}
 
     def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int,
-              count_widest: bool = True) -> _Ranking:
+              clock: _Clock | None = None, count_widest: bool = True) -> _Ranking:
         """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
         rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
         total is every paragraph the query matches (the last, widest tier), whatever the limit
-        (unless ``count_widest`` is false: the caller counts them)."""
+        (unless ``count_widest`` is false: the caller counts them). The tiers and the count share
+        ``clock``: when it runs out, what was found is kept and ``timed_out`` says so."""
+        clock = clock or _Clock(options.time_limit)
         compiled = [reader.compile(tier) for tier in tiers]
         fetch = limit * 3 + 10 if phrases else limit
+        counting_notes: list[str] = []
         while True:
             found = reader.search(compiled[0], within=within, limit=fetch, per_article=options.per_article,
-                                  deadline=options.time_limit, order=options.sort)
+                                  deadline=clock.left(), order=options.sort)
             rows, total, terms = list(found.hits), found.total, set(found.terms)
             if not phrases:
                 break
@@ -260,7 +288,11 @@ class Searcher:
             # same best ones.
             kept = [row for row in rows if all(holds_phrase(row[0].text, p) for p in phrases)]
             if len(kept) >= limit or len(rows) < fetch or found.timed_out:
-                total -= len(rows) - len(kept)
+                if len(rows) < fetch or found.timed_out:  # every match was looked at (or none more can be)
+                    total -= len(rows) - len(kept)
+                else:
+                    total, note = _phrase_total(reader, compiled[0], within, phrases, total, clock)
+                    counting_notes.extend([note] if note else [])
                 rows = kept[:limit]
                 break
             fetch *= 4
@@ -277,9 +309,12 @@ class Searcher:
                 shown = list(ran)
             if len(rows) >= limit:
                 break
+            if timed_out or clock.over():
+                timed_out = True
+                break
             ran.append(tier)
             more = reader.search(tier, within=within, limit=limit + len(rows), per_article=options.per_article,
-                                 deadline=options.time_limit, order=options.sort)
+                                 deadline=clock.left(), order=options.sort)
             seen = {paragraph.id for paragraph, _ in rows}
             seen_articles = {paragraph.article_id for paragraph, _ in rows}
             for paragraph, score in more.hits:
@@ -294,8 +329,8 @@ class Searcher:
             timed_out = timed_out or more.timed_out
         if len(ran) < len(compiled) and not timed_out and count_widest:
             # the page filled early: the widest tier is counted, not ranked
-            total = max(total, reader.count(compiled[-1], within=within))
-        notes = list(dict.fromkeys(note for query in compiled for note in query.notes))
+            total = max(total, reader.count(compiled[-1], within=within, deadline=clock.left()))
+        notes = list(dict.fromkeys([*(note for query in compiled for note in query.notes), *counting_notes]))
         return _Ranking(rows, total, terms, timed_out, all_words, tiers_of,
                         [query.describe() for query in shown or ran], notes, first_total)
 
@@ -452,6 +487,20 @@ def _neighbours(reader, paragraph: Paragraph, context: int) -> tuple:
     """The paragraph with up to ``context`` paragraphs of its article on each side, in order."""
     first = max(1, paragraph.position - context)
     return tuple(reader.article_paragraphs(paragraph.article_id, first, paragraph.position + context))
+
+
+def _phrase_total(reader, query, within, phrases, matched: int, clock: _Clock) -> tuple[int, str | None]:
+    """How many of the ``matched`` paragraphs of ``query`` hold each quoted phrase as written (the
+    engine matched the phrases' stems), and a note when ``clock`` ran out before every match was
+    read: then the matches not read are counted as holding them."""
+    held = looked = 0
+    for looked, paragraph in enumerate(reader.matches(query, within), 1):
+        held += all(holds_phrase(paragraph.text, p) for p in phrases)
+        if not looked % 64 and clock.over():
+            unread = max(matched - looked, 0)
+            return held + unread, (f"Checked the phrase as written in the first {looked:,} paragraphs matching its "
+                                   f"words; {unread:,} more are counted unchecked")
+    return held, None
 
 
 def _shown_order_scores(rows, tiers) -> list[float]:

@@ -185,9 +185,9 @@ class TantivyReader:
         return EngineHits(total, tuple(rows), frozenset(compiled.terms), timed_out)
 
     @reading
-    def count(self, query: TantivyQuery, *, within: TantivyQuery | None = None) -> int:
+    def count(self, query: TantivyQuery, *, within: TantivyQuery | None = None, deadline: float | None = None) -> int:
         if query.compiled.checks:  # matches are verified one by one: the search counts them
-            return self.search(query, within=within, limit=1).total
+            return self.search(query, within=within, limit=1, deadline=deadline).total
         target = self._restricted(query.query, within) if query.query is not None else None
         return 0 if target is None else self.searcher.search(target, limit=1).count
 

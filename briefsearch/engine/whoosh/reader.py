@@ -57,14 +57,23 @@ def _deadline_collector(child, seconds: float):
     """
     from whoosh.collectors import WrappingCollector
 
+    ends = time.monotonic() + seconds  # one deadline for the whole search, not one per segment
+
     class DeadlineCollector(WrappingCollector):
         timed_out = False
 
+        def set_subsearcher(self, subsearcher, offset):
+            if time.monotonic() > ends:  # a segment's matcher can take long to build: not after the deadline
+                self.timed_out = True
+                return
+            self.child.set_subsearcher(subsearcher, offset)
+
         def collect_matches(self):
-            deadline = time.monotonic() + seconds
+            if self.timed_out:
+                return
             for n, sub_docnum in enumerate(self.child.matches(), 1):
                 self.child.collect(sub_docnum)
-                if not n % 64 and time.monotonic() > deadline:
+                if not n % 64 and time.monotonic() > ends:
                     self.timed_out = True
                     return
 
@@ -188,7 +197,8 @@ class WhooshReader:
         return [(hit.docnum, hit.score) for hit in results], len(results), timed_out
 
     @reading
-    def count(self, query: WhooshQuery, *, within: WhooshQuery | None = None) -> int:
+    def count(self, query: WhooshQuery, *, within: WhooshQuery | None = None, deadline: float | None = None) -> int:
+        # counted as sets of document numbers (``docsets``), fast enough that ``deadline`` is not needed
         if within is None:
             return len(self._docs(query))
         return len(docsets.query_docs(self.searcher, _restricted(query.query, within.query)))

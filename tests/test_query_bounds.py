@@ -1,0 +1,54 @@
+"""Bounded costs that keep answers honest: a quoted phrase's total is the paragraphs holding it as
+written whatever the limit, and words too common to rank by position are said to be so.
+(The times themselves are measured by scripts/query_cost.py, never here.)"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from briefsearch.query import tree as ql
+from briefsearch.query.language import parse_query
+from briefsearch.query.plan import costly_words, plan
+from briefsearch.query.policy import DEFAULT_POLICY
+from briefsearch.query.rewrite import drop_stop_words
+from briefsearch.query.searcher import Searcher, SearchOptions
+from tests.helpers import invoke
+
+
+def test_a_quoted_phrase_total_is_the_paragraphs_holding_it_as_written_whatever_the_limit(seed_index):
+    with Searcher(seed_index) as searcher:
+        holding = sum("missile defenses" in p.text.lower() for p in searcher.reader.paragraphs())
+        stems = searcher.search("missile defenses", SearchOptions(limit=50)).total  # "missile defense" too
+    assert 0 < holding < stems
+    for limit in (1, 2, 50):  # -n 1 fetches fewer paragraphs than the stems match: all are checked
+        result = json.loads(invoke("query", '"missile defenses"', "--index", seed_index, "-n", limit,
+                                   "--format", "json").stdout)
+        assert result["total"] == holding
+
+
+def boosts(primary) -> list:
+    return [type(b.child).__name__ for b in primary.optional]
+
+
+def test_common_words_side_by_side_drop_the_proximity_boosts_only():
+    node = drop_stop_words(parse_query("missile defense russia", []))
+    assert costly_words(node, lambda w: 100) == []
+    assert costly_words(node, lambda w: 20_000) == ["missile", "defense", "russia"]  # 60,000 > 40,000
+    with_boosts, fallback = plan(node)
+    without, same_fallback = plan(node, proximity=False)
+    assert boosts(with_boosts) == ["Phrase", "Phrase", "Or"] and boosts(without) == ["Or"]  # the title boost stays
+    assert without.required == with_boosts.required and same_fallback == fallback
+    assert costly_words(ql.Or((ql.Term("missile"), ql.Term("defense"))), lambda w: 10**6) == []  # not side by side
+
+
+def test_a_search_of_common_words_says_it_ranked_them_without_proximity_and_finds_the_same(seed_index):
+    frugal = replace(DEFAULT_POLICY, proximity_budget=10)  # every seed word side by side is "common"
+    with Searcher(seed_index) as usual, Searcher(seed_index, frugal) as searcher:
+        expected = usual.search("missile defense russia", SearchOptions(limit=50))
+        result = searcher.search("missile defense russia", SearchOptions(limit=50))
+    assert any(w.startswith("Words this common (missile, defense, russia) are ranked without the boost") for w in result.warnings)
+    assert not any(w.startswith("Words this common") for w in expected.warnings)
+    assert result.total == expected.total
+    assert {h.paragraph.id for h in result.hits} == {h.paragraph.id for h in expected.hits}
+    assert '"missil defens russia"' not in result.explain and '"missil defens russia"' in expected.explain
