@@ -73,7 +73,8 @@ def test_syntax_errors_are_one_sentence(text, message):
         ("x " * 10_001, "Query too long (20002 characters): use at most 20000"),
         ("(" * 17 + "a" + ")" * 17, "Too many nested parentheses"),
         ('"missile defense"~60', "too wide"),
-        (" ".join(f"ab{i}*" for i in range(9)), "Too many wildcard words"),
+        (" ".join(f"ab{i}*" for i in range(5)), "Too many wildcard or fuzzy words: use at most 4"),
+        ("ab* cd~ ef~ gh* ij~", "Too many wildcard or fuzzy words: use at most 4"),
         ('"a b"~500', "too wide"),
     ],
 )

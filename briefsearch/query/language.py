@@ -21,7 +21,7 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
 MAX_PHRASE_WORDS = 32
 MAX_DEPTH = 16
-MAX_WILDCARDS = 8
+MAX_WILDCARDS = 4  # wildcard and fuzzy words of one query: each reads and unions many index words
 MIN_PREFIX_CHARS = 2
 MAX_SLOP = 50
 FIELDS = ("speaker", "topic", "title", "date", "speech", "answers", "questions")
@@ -230,15 +230,19 @@ class _Parser:
                 raise QuerySyntaxError('A bare "*" matches everything: add at least two letters before it, e.g. sanction*')
             if len(stem) < MIN_PREFIX_CHARS:
                 raise QuerySyntaxError(f'"{text}" is too short a prefix: type at least {MIN_PREFIX_CHARS} letters before the *')
-            self.wildcards += 1
-            if self.wildcards > MAX_WILDCARDS:
-                raise QueryTooExpensive(f"Too many wildcard words: use at most {MAX_WILDCARDS}")
+            self.count_expansions()
             return Prefix(stem, field)
         if text.startswith("*"):
             raise QuerySyntaxError(f'Leading wildcards are not supported ("{text}"): put the * at the end of a word, e.g. {text.strip("*")}*')
         if text.endswith("~") and len(text) > 1:
+            self.count_expansions()
             return Term(text[:-1], field, fuzzy=True)
         return Term(text, field)
+
+    def count_expansions(self) -> None:
+        self.wildcards += 1
+        if self.wildcards > MAX_WILDCARDS:
+            raise QueryTooExpensive(f"Too many wildcard or fuzzy words: use at most {MAX_WILDCARDS} (words ending in * or ~)")
 
     def count_terms(self, n: int) -> None:
         self.terms += n

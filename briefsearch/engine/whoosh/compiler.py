@@ -21,7 +21,7 @@ from briefsearch.errors import QuerySyntaxError, QueryTooExpensive
 from briefsearch.query import tree as ql
 from briefsearch.text.analysis import analyze, index_term, one_edit_apart
 
-MAX_EXPANSION = 512  # words one prefix or fuzzy word stands for (the commonest)
+MAX_EXPANSION = 512  # words the prefixes and fuzzy words of one query stand for together (the commonest)
 MAX_SCANNED = 50_000  # index words read to expand one prefix
 MAX_FUZZY_CHARS = 40  # a longer word~ is not a typing error
 # Query fields searched by words, and the Whoosh field holding them (default: the paragraph text).
@@ -37,8 +37,11 @@ class Compiler:
     def __init__(self, reader):
         self.reader = reader
         self.notes: list[str] = []
+        self.share: int | None = None  # words each prefix or fuzzy word may stand for
 
     def compile(self, node) -> wq.Query | None:
+        if self.share is None:  # the whole query: its expanding words share MAX_EXPANSION
+            self.share = MAX_EXPANSION // max(1, _expanding(node))
         method = getattr(self, "_" + type(node).__name__.lower())
         return method(node)
 
@@ -98,10 +101,10 @@ class Compiler:
         words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in islice(found, MAX_SCANNED + 1)]
         if len(words) > MAX_SCANNED:
             raise QueryTooExpensive(f'"{label}" matches more than {MAX_SCANNED:,} words: type more letters before the *')
-        if len(words) > MAX_EXPANSION:
+        if len(words) > self.share:
             frequency = self.reader.doc_frequency
-            words = sorted(words, key=lambda w: -frequency(field, w))[:MAX_EXPANSION]
-            self.notes.append(f'"{label}" stands for more than {MAX_EXPANSION} words: searched the {MAX_EXPANSION} commonest '
+            words = sorted(words, key=lambda w: -frequency(field, w))[:self.share]
+            self.notes.append(f'"{label}" stands for more than {self.share} words: searched the {self.share} commonest '
                               "(type more letters to narrow it)")
         return words
 
@@ -221,6 +224,16 @@ class _ZeroScore(matching.WrappingMatcher):
 
     def max_quality(self):
         return 0.0
+
+
+def _expanding(node) -> int:
+    """How many prefixes and fuzzy words ``node`` holds."""
+    if isinstance(node, ql.Prefix) or (isinstance(node, ql.Term) and node.fuzzy):
+        return 1
+    children = getattr(node, "children", None) or ()
+    inner = [getattr(node, name) for name in ("child", "required") if getattr(node, name, None) is not None]
+    inner += list(getattr(node, "optional", ()) or ())
+    return sum(_expanding(c) for c in (*children, *inner))
 
 
 def _all(queries):
