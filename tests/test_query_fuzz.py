@@ -53,7 +53,7 @@ def test_any_query_text_searches_or_is_a_usage_error(searcher, text):
     (["speaker:"], '"speaker:" needs a value right after the colon, e.g. speaker:price'),
     (["(" * 480 + "missile" + ")" * 480], "Too many nested parentheses: use at most 16 levels"),
     (["”"], "Unbalanced quote at character 1: this closing quote has no opening one"),
-    (["*"], 'A bare "*" matches everything: add at least two letters before it, e.g. sanction*'),
+    (["*"], 'A bare "*" matches everything: add at least three letters before it, e.g. sanction*'),
     (["*sile"], 'Leading wildcards are not supported ("*sile"): put the * at the end of a word, e.g. sile*'),
     (["(" + "missile" * 150 + ")"], "Query too long (1052 characters): use at most 1000"),
     (["missile " * 3000], "Query too long (24000 characters): use at most 20000"),
