@@ -42,7 +42,9 @@ WORST = {
                    " ".join(["president", "secretary", "said", "today", "united", "states"] * 500)[:20_000]],
     "deep nesting": ["(" * 16 + "iran" + ")" * 16, "(" * 3000 + "iran" + ")" * 3000,
                      "".join("(a OR " for _ in range(400)) + "b" + ")" * 400],
-    "wide prefixes": ["st* co* pr* re* in* de* ma* se*", "co*", "pr* OR re*", "st* co* pr* re* in* de* ma* se* th*"],
+    "wide prefixes": ["st* co* pr* re* in* de* ma* se*", "co*", "pr* OR re*", "st* co* pr* re* in* de* ma* se* th*",
+                      # the widest that are accepted (three letters, four wildcards at most)
+                      "con*", "pre* OR res*", "com* OR con*", "int* OR pro*", "sta* con* pre* res*", "com* con* pre* pro*"],
     "fuzzy words": [" ".join(["secretery~", "presidnt~", "sanktions~", "ukriane~"] * 2),
                     " ".join(w + "~" for w in ["missile", "defense", "russia", "iran", "taiwan", "covid", "vaccine", "china"]),
                     "a" * 40 + "~", "b" * 41 + "~"],
