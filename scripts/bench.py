@@ -31,6 +31,14 @@ shared machine; compare ratios measured in the same run.
     python scripts/bench.py --quick                 # 10k only, well under two minutes
     python scripts/bench.py --sizes 10k,100k        # what the lead reports
     python scripts/bench.py --sizes 1m --json out.json
+    python scripts/bench.py --fed --sizes 100k,1m --archive   # engine side, on pre-extracted paragraphs
+
+With ``--fed`` every engine indexes the same paragraphs as briefsearch extracted them: briefsearch
+extracts and enriches the exports (or, for the archive, the archives) once, timed and reported on
+its own, and each corpus is drawn from that pool (resampled beyond it); briefsearch's indexing is
+then its run without ingest (``benchlib/fed_index.py``): analysis, the engine's writer, the
+vocabulary and the ledger. See benchlib/fed_corpus.py. End-to-end indexing (files to searchable)
+is what a run without ``--fed`` measures.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import engines as engine_defs  # noqa: E402
 from benchlib import report  # noqa: E402
 from benchlib.corpus import build_archive_corpus, build_corpus  # noqa: E402
+from benchlib.fed_corpus import build_fed_corpus, extract_pool  # noqa: E402
 from benchlib.measure import dir_bytes  # noqa: E402
 from benchlib.queries import make_queries  # noqa: E402
 from benchlib.runs import BenchError, corpus_name, measure_cold, measure_indexing, measure_warm  # noqa: E402
@@ -75,6 +84,10 @@ def parse_args(argv=None):
                         help="also (or, with --sizes none, only) the real-archive corpus: the Markdown White House "
                              "archive and both exports, indexed in place")
     parser.add_argument("--skip-briefsearch", action="store_true", help="measure the baselines only")
+    parser.add_argument("--fed", action="store_true",
+                        help="corpora of paragraphs briefsearch extracted once (benchlib/fed_corpus.py); briefsearch's "
+                             "indexing measured without its ingest")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes of --fed's one extraction (default 2)")
     parser.add_argument("--json", metavar="OUT", help="write every figure to this JSON file")
     parser.add_argument("--workdir", default="/tmp/briefsearch-bench",
                         help="corpora and indexes go here, outside the repository (default: %(default)s)")
@@ -127,7 +140,12 @@ def bench_size(size: int | None, args) -> dict:
     """One corpus: ``size`` paragraphs of the shared exports, or (None) the real archives."""
     workdir = Path(args.workdir)
     started = time.perf_counter()
-    if size is None:
+    if args.fed:
+        root = Path(args.briefsearch_root).resolve()
+        pool = extract_pool(workdir, size is None, engine_defs.briefsearch_env(root), str(root), args.jobs, log)
+        corpus = build_fed_corpus(workdir, size, args.seed, make_queries, pool)
+        size = corpus.size
+    elif size is None:
         corpus = build_archive_corpus(workdir, args.seed, make_queries)
         size = corpus.size
     else:
@@ -152,7 +170,8 @@ def bench_size(size: int | None, args) -> dict:
     result = {"size": size, "articles": corpus.articles, "files": len(corpus.files),
               "resampled": corpus.resampled, "corpus_dir": str(corpus.root), "notes": notes,
               "indexing": indexing, "warm": warm, "cold": cold,
-              "engines": {e.key: e.label for e in engines}, "archive": bool(corpus.sources)}
+              "engines": {e.key: e.label for e in engines}, "archive": bool(corpus.sources),
+              "fed": corpus.fed_extraction}
     print_size(result, engines, baselines)
     return result
 
@@ -172,6 +191,8 @@ def print_size(result: dict, engines, baselines) -> None:
     kind = "resampled articles" if result["resampled"] else "real articles"
     if result.get("archive"):
         kind = "real articles of the Markdown White House archive and both exports"
+    if result.get("fed"):
+        kind += " as briefsearch extracted them"
     print(f"\n=== {result['size']:,} paragraphs ({result['articles']:,} {kind}, "
           f"{result['files']} files) ===")
     print("Each figure is followed by its ratio to each baseline (figure ÷ baseline's figure).\n")
@@ -180,6 +201,8 @@ def print_size(result: dict, engines, baselines) -> None:
               + ", ".join(f"{e.label} {result['indexing'][e.key]['index_bytes'] / 2**20:,.0f}" for e in engines), "\n")
     else:
         print(report.indexing_table(result["indexing"], engines, baselines), "\n")
+    if result.get("fed"):
+        print(report.fed_note(result["fed"], result["indexing"], engines), "\n")
     print(report.warm_table(result["warm"], engines, baselines), "\n")
     print(report.cold_table(result["cold"], engines, baselines), "\n")
     for engine in engines:

@@ -91,3 +91,51 @@ def test_bench_quick_mode_prints_the_tables(tmp_path):
     figures = json.loads(out.read_text())["results"][0]
     assert figures["indexing"]["whoosh"]["paragraphs_per_s"] > 0
     assert figures["warm"]["fts5"]["queries"] == 200
+
+
+def test_fed_corpus_resamples_briefsearch_paragraphs_and_indexes_them(tmp_path):
+    """--fed: briefsearch extracts a slice of both exports once; a corpus twice that size is
+    resampled from its paragraphs and indexed without ingest into an index that answers queries."""
+    pytest.importorskip("tantivy")
+    from benchlib.fed_corpus import build_fed_corpus
+
+    sources = []
+    for path in (STATE, WHITE_HOUSE):
+        sliced = tmp_path / "slices" / path.parent.name / "items.jsonl"
+        sliced.parent.mkdir(parents=True)
+        with open(path, encoding="utf-8") as lines:
+            sliced.write_text("".join(line for _, line in zip(range(15), lines)), encoding="utf-8")
+        sources.append(str(sliced))
+    pool_root = tmp_path / "pool"
+    pool_root.mkdir()
+    script = str(REPO / "scripts" / "benchlib" / "fed_index.py")
+    run = subprocess.run([sys.executable, script, "extract", str(pool_root / "paragraphs.jsonl"), "1", *sources],
+                         capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert run.returncode == 0, run.stderr
+    extracted = json.loads(run.stdout)
+    assert extracted["files"] == 2 and extracted["paragraphs"] > 100
+    pool = {"root": str(pool_root), "params": {"test": 1}, "paragraphs": extracted["paragraphs"], "seconds": 1.0,
+            "cpu_seconds": 1.0, "tree_rss": 0, "jobs": 1}
+    size = 2 * extracted["paragraphs"] + 7
+    fed = build_fed_corpus(tmp_path / "work", size, 3, make_queries, pool)
+    again = build_fed_corpus(tmp_path / "work", size, 3, make_queries, pool)
+    assert fed.resampled and again.reused and fed.size == size
+    records = [json.loads(line) for line in open(fed.fed, encoding="utf-8")]
+    plain = [json.loads(line) for line in open(fed.paragraphs_file, encoding="utf-8")]
+    pool_texts = {json.loads(line)["text"] for line in open(pool_root / "paragraphs.jsonl", encoding="utf-8")}
+    assert len(records) == len(plain) == size
+    assert {r["text"] for r in records} <= pool_texts  # real paragraphs, as briefsearch extracted them
+    assert [r["text"] for r in records] == [p["body"] for p in plain]
+    assert len({r["id"] for r in records}) == size
+    assert not any("answers_to" in r for r in records)
+
+    index_dir = tmp_path / "index"
+    run = subprocess.run([sys.executable, script, "index", str(fed.fed), "tantivy", str(index_dir)],
+                         capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["paragraphs"] == size
+    word = next(q for q in json.loads(fed.queries_file.read_text()) if q["kind"] == "word")["words"][0]
+    found = subprocess.run([sys.executable, "-m", "briefsearch", "query", word, "--index", str(index_dir)],
+                           capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert word.lower() in found.stdout.lower()

@@ -201,6 +201,8 @@ class Corpus:
     resampled: bool
     reused: bool
     sources: tuple[Path, ...] = ()  # the real files indexed in place (the archive corpus), else docs_dir
+    fed: Path | None = None  # a fed corpus's briefsearch paragraphs (``fed_corpus.py``), indexed without ingest
+    fed_extraction: dict | None = None  # how long briefsearch took to extract and enrich a fed corpus's pool
 
     @property
     def index_paths(self) -> tuple[Path, ...]:

@@ -102,9 +102,12 @@ def briefsearch(corpus, root: Path, entry_point: bool = False, name: str = "", e
         key, label = f"{key}-{engine}", f"{label} {engine}"
     if entry_point:
         launcher, key, label = [shutil.which("briefsearch")], "briefsearch-cli", "briefsearch (entry point)"
+    index_cmd = [*launcher, "index", *map(str, corpus.index_paths), "--engine", engine, "--index"]
+    if getattr(corpus, "fed", None):  # a fed corpus: its extracted paragraphs, written without ingest
+        index_cmd = [sys.executable, str(HERE / "fed_index.py"), "index", str(corpus.fed), engine]
     return Engine(
         key=key, label=label,
-        index_cmd=[*launcher, "index", *map(str, corpus.index_paths), "--engine", engine, "--index"],
+        index_cmd=index_cmd,
         warm_cmd=[sys.executable, str(HERE / "briefsearch_warm.py")],
         cold_cmd=lambda idx, q: [*launcher, *_cold_args(idx, q)],
         env=briefsearch_env(root), cwd=str(root), is_baseline=False,

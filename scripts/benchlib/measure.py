@@ -32,6 +32,7 @@ class ChildRun:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system time of the child and the children it waited for
 
 
 def run_child(cmd: list[str], *, cwd=None, env=None, sample_tree=False, timeout=None) -> ChildRun:
@@ -59,7 +60,8 @@ def run_child(cmd: list[str], *, cwd=None, env=None, sample_tree=False, timeout=
         err.seek(0)
         peak = _time_peak(rss_file) if TIME_COMMAND else usage.ru_maxrss * 1024
         return ChildRun(seconds, peak, tree, proc.returncode,
-                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                        usage.ru_utime + usage.ru_stime)
 
 
 def _time_peak(rss_file) -> int:

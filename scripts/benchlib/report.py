@@ -44,6 +44,8 @@ def indexing_table(results: dict, engines, baselines) -> str:
     rows = []
     rows += _rows("paragraphs/s (higher is better)", pick("paragraphs_per_s"), engines, baselines)
     rows += _rows("seconds", pick("seconds"), engines, baselines)
+    if all("cpu_seconds" in results[e.key] for e in engines):
+        rows += _rows("CPU s (user + system, with workers)", pick("cpu_seconds"), engines, baselines)
     rows += _rows("index size MB", pick("index_bytes", MB), engines, baselines)
     rows += _rows("bytes/paragraph", pick("bytes_per_paragraph"), engines, baselines)
     rows += _rows("peak RSS MB (largest process)", pick("peak_rss", MB), engines, baselines)
@@ -141,4 +143,24 @@ def tantivy_goals_table(size_result: dict, key: str, label_of_engine: str) -> st
     if indexing.get(key) and indexing.get("fts5"):
         mine_bytes, fts = indexing[key]["index_bytes"], indexing["fts5"]["index_bytes"]
         line(mine_bytes <= fts, f"index size <= FTS5's: {fmt(mine_bytes / MB)} MB = {fmt(mine_bytes / fts)}x")
+    return "\n".join(lines)
+
+
+def fed_note(extraction: dict, indexing: dict, engines) -> str:
+    """What a fed corpus's briefsearch indexing leaves out: its pool's extraction and enrichment."""
+    rate = extraction["paragraphs"] / extraction["seconds"]
+    lines = [f"briefsearch's indexing above is without ingest (fed paragraphs). Its ingest, once, over the pool of "
+             f"{extraction['paragraphs']:,} paragraphs with {extraction['jobs']} worker processes: "
+             f"{extraction['seconds']:.1f} s = {fmt(rate)} paragraphs/s, "
+             f"{fmt(extraction.get('cpu_seconds', 0) * 1000 / extraction['paragraphs'])} ms CPU a paragraph, peak {fmt(extraction['tree_rss'] / MB)} MB "
+             "(process tree)."]
+    for engine in engines:
+        figures = indexing.get(engine.key, {})
+        if engine.is_baseline or not figures.get("paragraphs_per_s"):
+            continue
+        both = 1 / (1 / rate + 1 / figures["paragraphs_per_s"])
+        cpu = figures.get("cpu_seconds")
+        lines.append(f"{engine.label}: ingest then writing, one after the other: {fmt(both)} paragraphs/s"
+                     + (f"; writing used {fmt(cpu * 1000 / figures['engine_paragraphs'])} ms CPU a paragraph"
+                        if cpu and figures.get("engine_paragraphs") else ""))
     return "\n".join(lines)

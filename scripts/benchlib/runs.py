@@ -45,6 +45,7 @@ def measure_indexing(engines, corpus, index_root: Path, runs: int, log) -> dict:
             "index_dir": str(index_dir), "runs": len(samples[engine.key]), "seconds": seconds,
             "seconds_all": [r.seconds for r in samples[engine.key]],
             "paragraphs_per_s": corpus.size / seconds, "index_bytes": size,
+            "cpu_seconds": median([r.cpu_seconds for r in samples[engine.key]]),
             "bytes_per_paragraph": size / corpus.size,
             "peak_rss": median([r.peak_rss for r in samples[engine.key]]),
             "tree_rss": median([r.tree_rss for r in samples[engine.key]]),
@@ -55,7 +56,10 @@ def measure_indexing(engines, corpus, index_root: Path, runs: int, log) -> dict:
 
 
 def corpus_name(corpus) -> str:
-    """How a corpus's indexes are named in the work dir: its size, or "archive"."""
+    """How a corpus's indexes are named in the work dir: its size, or "archive" (a fed corpus's
+    with "fed-" before it)."""
+    if corpus.fed:
+        return corpus.root.name.removesuffix("-seed1").replace("-seed", "-s")
     return "archive" if corpus.sources else str(corpus.size)
 
 
