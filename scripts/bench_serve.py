@@ -1,16 +1,20 @@
 """Speed of ``briefsearch serve`` over loopback while ``briefsearch index`` commits into the same index.
 
 Starts the server on a free loopback port over ``--index``, collects paragraph ids from a first
-round of searches and lets every worker thread open the index (untimed), then runs two phases
-of ``--seconds`` each, timed from the first commit of the index run that goes with each: one
-client asking in turn, then ``--clients`` clients at once (threads, each with its own keep-alive connection). During each
-phase a ``briefsearch index`` run adds the White House COVID task force briefings (a fresh copy
-per phase) to the same index, committing every ``--batch-files`` files. Asks, in turn, for the
-search page (HTML with facets and histogram), the paragraph page and the JSON API. Prints p50/p95
-per page and phase, errors (anything but 200, or no answer), the index run's summary, and the
-server's peak memory (VmHWM). Loopback only; every loop is bounded in time.
+round of searches and lets every worker thread open the index (untimed), then runs two phases:
+one client asking in turn, then ``--clients`` clients at once (threads, each with its own keep-alive
+connection). Before each phase a ``briefsearch index`` run starts adding the White House COVID task
+force briefings (a fresh copy per phase) to the same index, committing every ``--batch-files``
+files; the phase is timed from its first commit and lasts ``--seconds``, and longer (up to
+``--extend`` seconds more) until at least one more commit has landed inside it. A thread watches
+the index on disk (its live generation and that generation's checksums, rewritten by every commit)
+and counts the commits that land while the phase is timed. Asks, in turn, for the search page
+(HTML with facets and histogram), the paragraph page and the JSON API. Prints p50/p95 per page and
+phase, errors (anything but 200, or no answer), the commits during the phase, the index run's
+summary, the slowest requests (with the time since the last commit), and the server's peak memory
+(VmHWM). Loopback only; every loop is bounded in time.
 
-    briefsearch index ../shared/data/state_dept_press_releases ../shared/data/whitehouse_briefing_room --index /tmp/web-idx
+    cp -r INDEX /tmp/web-idx   # the bench writes into the index it serves
     python scripts/bench_serve.py --index /tmp/web-idx
 """
 
@@ -87,24 +91,77 @@ def requests(paragraph_ids: list[str]):
         n += 1
 
 
-def run_phase(port: int, clients: int, seconds: float, paragraph_ids: list[str]) -> tuple[dict, int]:
+class CommitWatch:
+    """Watches an index directory from outside (a thread polling every 50 ms): each change of its
+    live generation or of that generation's ``checksums.json`` (which every commit rewrites) is a
+    commit, kept with its time."""
+
+    def __init__(self, index: str):
+        self.root = Path(index)
+        self.commits: list[float] = []  # time.monotonic() of each commit seen
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def mark(self):
+        try:
+            live = (self.root / "CURRENT").read_text().strip()
+            info = os.stat(self.root / live / "checksums.json")
+            return live, info.st_ino, info.st_mtime_ns, info.st_size
+        except OSError:
+            return None
+
+    def _watch(self) -> None:
+        last = self.mark()
+        while not self._stop.wait(0.05):
+            now = self.mark()
+            if now is not None and now != last:
+                self.commits.append(time.monotonic())
+                last = now
+
+    def between(self, start: float, end: float) -> list[float]:
+        return [t for t in self.commits if start <= t < end]
+
+    def last_before(self, moment: float) -> float | None:
+        return max((t for t in self.commits if t <= moment), default=None)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def run_phase(port: int, clients: int, seconds: float, paragraph_ids: list[str],
+              watch: CommitWatch | None = None, extend: float = 0.0):
+    """(timings by page kind, errors, [(ms, kind, path, start)], start, end): ``clients`` asking for
+    ``seconds``, and with a ``watch`` on, longer (at most ``extend`` more) until a commit landed."""
     timings: dict[str, list[float]] = {}
+    requests_made: list[tuple[float, str, str, float]] = []
     errors = [0]
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
+    start = time.monotonic()
+
+    def done() -> bool:
+        elapsed = time.monotonic() - start
+        if elapsed < seconds:
+            return False
+        if watch is None or elapsed >= seconds + extend:
+            return True
+        return bool(watch.between(start, time.monotonic()))
 
     def worker(offset: int) -> None:
         client = Client(port)
         round_ = requests(paragraph_ids)
         for _ in range(offset * 3):
             next(round_)
-        while time.monotonic() < stop:
+        while not done():
             kind, path = next(round_)
+            began = time.monotonic()
             started = time.perf_counter()
             status, _ = client.get(path)
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 timings.setdefault(kind, []).append(elapsed)
+                requests_made.append((elapsed, kind, path, began))
                 if status != 200:
                     errors[0] += 1
 
@@ -112,8 +169,8 @@ def run_phase(port: int, clients: int, seconds: float, paragraph_ids: list[str])
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(seconds + 60)
-    return timings, errors[0]
+        thread.join(seconds + extend + 60)
+    return timings, errors[0], requests_made, start, time.monotonic()
 
 
 def start_indexer(index: str, phase: str, batch_files: int, workdir: Path):
@@ -127,17 +184,15 @@ def start_indexer(index: str, phase: str, batch_files: int, workdir: Path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def wait_for_commit(client: Client, before: int | None, process, seconds: float = 120.0) -> int | None:
-    """The paragraphs the server sees once the index run's first commit shows (or after
-    ``seconds``, or when there is no index run)."""
-    deadline = time.monotonic() + seconds
-    seen = before
-    while process is not None and process.poll() is None and time.monotonic() < deadline:
-        seen = paragraphs_seen(client)
-        if seen is not None and before is not None and seen > before:
-            break
-        time.sleep(0.5)
-    return seen
+def wait_for_commit(watch: CommitWatch, process, seconds: float) -> float | None:
+    """Seconds until the index run's first commit lands (None: none within ``seconds``, or the
+    run ended first, or there is no index run)."""
+    began = time.monotonic()
+    while process is not None and process.poll() is None and time.monotonic() < began + seconds:
+        if watch.between(began, time.monotonic()):
+            return time.monotonic() - began
+        time.sleep(0.1)
+    return None
 
 
 def finish_indexer(process) -> str:
@@ -174,6 +229,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each phase")
     parser.add_argument("--clients", type=int, default=8, help="clients at once in the second phase")
     parser.add_argument("--batch-files", type=int, default=2, help="the index run commits after this many files")
+    parser.add_argument("--commit-wait", type=float, default=300.0,
+                        help="longest wait for an index run's first commit before its phase is timed")
+    parser.add_argument("--extend", type=float, default=90.0,
+                        help="longest time a phase runs past --seconds waiting for a commit inside it")
+    parser.add_argument("--slowest", type=int, default=5, help="slowest requests listed per phase")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="web-bench-"))
@@ -197,19 +257,37 @@ def main() -> int:
         run_phase(port, args.clients, 5.0, paragraph_ids)
         before = paragraphs_seen(client)
         print(f"index {args.index}: {count(before)} paragraphs; server pid {server.pid} on 127.0.0.1:{port}")
-        for phase, clients in (("sequential", 1), (f"{args.clients} clients", args.clients)):
-            indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
-            # timed from the index run's first commit the server sees, so that it commits meanwhile
-            committed = wait_for_commit(client, paragraphs_seen(client), indexer)
-            timings, errors = run_phase(port, clients, args.seconds, paragraph_ids)
-            seen = paragraphs_seen(client)
-            summary = finish_indexer(indexer)
-            total = sum(len(v) for v in timings.values())
-            print(f"\n{phase}, {args.seconds:g} s: {total} requests ({total / args.seconds:.1f}/s), {errors} errors")
-            print(f"  index run meanwhile: {summary}")
-            print(f"  paragraphs the server saw: {count(committed)} when timing began, {count(seen)} when it ended")
-            for kind, values in timings.items():
-                print(f"  {kind:<15} n={len(values):>5}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+        watch = CommitWatch(args.index)
+        try:
+            for phase, clients in (("sequential", 1), (f"{args.clients} clients", args.clients)):
+                indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
+                # timed from the index run's first commit, so that it goes on committing meanwhile
+                waited = wait_for_commit(watch, indexer, args.commit_wait)
+                time.sleep(0.5)  # the server sees that commit at its next request
+                committed = paragraphs_seen(client)
+                timings, errors, made, start, end = run_phase(port, clients, args.seconds, paragraph_ids,
+                                                              watch if indexer is not None else None, args.extend)
+                seen = paragraphs_seen(client)
+                summary = finish_indexer(indexer)
+                inside = watch.between(start, end)
+                total = sum(len(v) for v in timings.values())
+                length = end - start
+                print(f"\n{phase}, {length:.1f} s: {total} requests ({total / length:.1f}/s), {errors} errors")
+                print(f"  index run meanwhile: {summary}")
+                print("  its first commit " + (f"landed {waited:.0f} s after it started" if waited is not None
+                                              else "did not land before timing began"))
+                print(f"  commits during the timed phase: {len(inside)}"
+                      + (f" (at {', '.join(f'+{t - start:.1f}' for t in inside)} s)" if inside else
+                         " — the phase did NOT run while the index run committed"))
+                print(f"  paragraphs the server saw: {count(committed)} when timing began, {count(seen)} when it ended")
+                for kind, values in timings.items():
+                    print(f"  {kind:<15} n={len(values):>5}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+                for ms, kind, path, began in sorted(made, reverse=True)[:args.slowest]:
+                    last = watch.last_before(began + ms / 1000)
+                    after = f"{began - last:+.1f} s from the last commit" if last is not None else "no commit before"
+                    print(f"    slow: {ms:7.1f} ms {kind:<15} {after:<28} {path[:60]}")
+        finally:
+            watch.close()
         after = paragraphs_seen(client)
         picked = "picked up without a restart" if before is not None and after is not None and after > before else "no commit seen"
         print(f"\nparagraphs the server sees: {count(before)} before, {count(after)} after ({picked})")

@@ -270,7 +270,8 @@ class Searcher:
         """The first ``limit`` paragraphs of the tiers in turn: all of the first tier's matches in
         rank order, then the next tier's matches not yet shown, until ``limit`` are found. The
         total is every paragraph the query matches (the last, widest tier), whatever the limit
-        (unless ``count_widest`` is false: the caller counts them). The tiers and the count share
+        (unless ``count_widest`` is false: the caller counts them, and a quoted phrase's matches
+        are not read to check the phrase as written). The tiers and the count share
         ``clock``: when it runs out, what was found is kept and ``timed_out`` says so."""
         clock = clock or _Clock(options.time_limit)
         compiled = [reader.compile(tier) for tier in tiers]
@@ -290,7 +291,7 @@ class Searcher:
             if len(kept) >= limit or len(rows) < fetch or found.timed_out:
                 if len(rows) < fetch or found.timed_out:  # every match was looked at (or none more can be)
                     total -= len(rows) - len(kept)
-                else:
+                elif count_widest:  # (a search page counts its matches itself, with its facets)
                     total, note = _phrase_total(reader, compiled[0], within, phrases, total, clock)
                     counting_notes.extend([note] if note else [])
                 rows = kept[:limit]
