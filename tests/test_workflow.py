@@ -335,8 +335,33 @@ def test_a_statement_read_out_in_a_briefing_is_a_copy_and_a_formula_is_not(tmp_p
     assert {path.name: path.read_bytes() for path in index.glob("ledger.sqlite*") if not path.name.endswith("-shm") and path.stat().st_size} == ledger  # searches never write it
 
 
+def test_copies_are_decided_again_when_a_later_run_adds_or_removes_one(tmp_path):
+    """The note on Collin Walsh and the briefing that read it out, indexed by separate runs: the
+    second run decides the note's copy, removing the briefing's file takes it away."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, wanted in (("note.jsonl", "congratulations-to-collin-walsh"), ("briefing.jsonl", "department-press-briefing-june-22-2022/")):
+        lines = [line for line in require(STATE_DEPT).read_text(encoding="utf-8").splitlines() if wanted in json.loads(line)["link"]]
+        assert len(lines) == 1
+        (corpus / name).write_text(lines[0] + "\n", encoding="utf-8")
+    briefing = (corpus / "briefing.jsonl").read_text(encoding="utf-8")
+    (corpus / "briefing.jsonl").unlink()
+    index = tmp_path / "index"
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    [alone] = hits(index, '"professional accomplishments"', "-n", "5")
+    assert not alone.get("copies")
+    (corpus / "briefing.jsonl").write_text(briefing, encoding="utf-8")
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    [note] = hits(index, '"professional accomplishments"', "-n", "5")
+    assert note["id"] == alone["id"] and len(note["copies"]) == 1 and note["copies"][0].split("#")[0] != note["article_id"]
+    (corpus / "briefing.jsonl").unlink()
+    run("index", corpus, "--index", index, "-q", "--jobs", "1")
+    [again] = hits(index, '"professional accomplishments"', "-n", "5")
+    assert again["id"] == note["id"] and not again.get("copies")
+
+
 def test_anchors_find_a_shared_run_of_eight_words():
-    from briefsearch.query.duplicates import containment
+    from briefsearch.indexing.copies import containment
     from briefsearch.text.fingerprint import statement_anchors
 
     said = "We remain committed to our One-China Policy based on the Taiwan Relations Act and the three joint communiques."

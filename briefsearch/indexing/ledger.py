@@ -7,7 +7,8 @@ Index runs record what they wrote after each commit; alerts ask what came after 
 A paragraph written again with the same words keeps its number: re-indexing is not news. Beside
 each paragraph the ledger keeps its anchors (``text.fingerprint.statement_anchors``), by which
 duplicate grouping finds the paragraphs that share a run of its words; a changed paragraph's old
-anchors stay (grouping checks every candidate's current text).
+anchors stay (grouping checks every candidate's current text). It keeps too the copies that an index
+run decided for each paragraph (``indexing.copies``): a search looks up its hits' copies, one query.
 
 If a run was killed between a commit and its record, the ledger's ``synced`` marker (the commit
 it last saw) differs from the index's, and ``reconcile`` records what the index holds that the
@@ -34,6 +35,8 @@ class Ledger:
         SQLite's read-only mode: its connections leave the write-ahead log files behind.)"""
         self.path = Path(index_root) / LEDGER_FILE
         self.db = sqlite3.connect(self.path, timeout=30)
+        self.recorded: list[str] = []  # the ids the last ``record`` found new or changed
+        self._has_copies: bool | None = None
         if readonly:
             return
         self.db.executescript(
@@ -45,6 +48,7 @@ class Ledger:
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
             "CREATE TABLE IF NOT EXISTS anchors (anchor INTEGER NOT NULL, paragraph INTEGER NOT NULL);"
             "CREATE INDEX IF NOT EXISTS anchors_anchor ON anchors (anchor);"
+            "CREATE TABLE IF NOT EXISTS copies (id TEXT PRIMARY KEY, ids TEXT NOT NULL) WITHOUT ROWID;"
         )
         if self.db.execute("SELECT 1 FROM paragraphs LIMIT 1").fetchone() is None:
             self._mark_anchored()  # a new ledger records anchors from the start
@@ -58,6 +62,10 @@ class Ledger:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def size(self) -> int:
+        """How many paragraphs the ledger holds (with those the index no longer holds)."""
+        return self.db.execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0]
+
     def last_seq(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM paragraphs").fetchone()[0]
 
@@ -68,12 +76,14 @@ class Ledger:
         when = time.time() if when is None else when
         seq = self.last_seq()
         new = changed = 0
+        self.recorded = []
         with self.db:
             for paragraph_id, print_, anchors in paragraphs:
                 row = self.db.execute("SELECT print, rowid FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
                 if row is not None and row[0] == print_:
                     continue
                 seq += 1
+                self.recorded.append(paragraph_id)
                 number = 0 if baseline and row is None else seq
                 if row is None:
                     rowid = self.db.execute("INSERT INTO paragraphs VALUES (?, ?, ?, ?, 0)",
@@ -109,15 +119,114 @@ class Ledger:
     def with_print(self, print_: str) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM paragraphs WHERE print = ?", (print_,))]
 
-    def sharing_anchors(self, anchors: list[int], limit: int) -> list[tuple[str, int]]:
-        """(paragraph id, anchors shared) of the ``limit`` paragraphs sharing most of ``anchors``."""
-        if not anchors or not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'anchors'").fetchone():
-            return []  # a ledger of an older version: its next index run adds the anchors
+    def candidates_all(self, common: int, limit: int) -> dict[str, list[str]]:
+        """Paragraph id → the ids of the ``limit`` paragraphs of other articles that share most of
+        its anchors (most first, then by id), for every paragraph that shares one; anchors held by
+        more than ``common`` paragraphs are left out. One pass over the anchors, in their order."""
+        from collections import Counter
+        from itertools import groupby
+
+        shared: dict[str, Counter] = {}
+        rows = self.db.execute("SELECT a.anchor, p.id FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
+                               " ORDER BY a.anchor")
+        for _, group in groupby(rows, key=lambda row: row[0]):
+            held = {row[1] for row in group}
+            if not 2 <= len(held) <= common:
+                continue
+            for one in held:
+                article = _article(one)
+                for other in held:
+                    if _article(other) != article:
+                        shared.setdefault(one, Counter())[other] += 1
+        return {i: [other for other, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+                for i, counts in shared.items()}
+
+    def candidates_of(self, paragraph_id: str, common: int, limit: int) -> list[str]:
+        """The ids of the ``limit`` paragraphs of other articles that share most of the anchors of
+        ``paragraph_id`` (``candidates_all`` for one paragraph)."""
+        anchors = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT a.anchor FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph WHERE p.id = ?",
+            (paragraph_id,))]
+        if not anchors:
+            return []
         marks = ",".join("?" * len(anchors))
-        return self.db.execute(
-            f"SELECT p.id, COUNT(*) AS shared FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
-            f" WHERE a.anchor IN ({marks}) GROUP BY a.paragraph ORDER BY shared DESC, p.id LIMIT ?",
-            (*anchors, limit)).fetchall()
+        anchors = [row[0] for row in self.db.execute(
+            f"SELECT anchor FROM anchors WHERE anchor IN ({marks}) GROUP BY anchor"
+            f" HAVING COUNT(DISTINCT paragraph) BETWEEN 2 AND ?", (*anchors, common))]
+        if not anchors:
+            return []
+        prefix = _article(paragraph_id) + "#"
+        marks = ",".join("?" * len(anchors))
+        return [row[0] for row in self.db.execute(
+            f"SELECT p.id FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph WHERE a.anchor IN ({marks})"
+            f" AND substr(p.id, 1, ?) != ? GROUP BY a.paragraph ORDER BY COUNT(DISTINCT a.anchor) DESC, p.id LIMIT ?",
+            (*anchors, len(prefix), prefix, limit))]
+
+    def neighbours(self, paragraph_ids: Iterable[str], common: int) -> set[str]:
+        """The ids of the paragraphs that share with one of ``paragraph_ids`` an anchor that at most
+        ``common`` paragraphs hold (anchors of every text a paragraph had)."""
+        ids, anchors = list(paragraph_ids), set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            anchors.update(row[0] for row in self.db.execute(
+                f"SELECT a.anchor FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
+                f" WHERE p.id IN ({','.join('?' * len(chunk))})", chunk))
+        holders: dict[int, set[str]] = {}
+        listed = list(anchors)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start:start + 500]
+            for anchor, paragraph_id in self.db.execute(
+                    f"SELECT a.anchor, p.id FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
+                    f" WHERE a.anchor IN ({','.join('?' * len(chunk))})", chunk):
+                holders.setdefault(anchor, set()).add(paragraph_id)
+        return {i for held in holders.values() if len(held) <= common for i in held}
+
+    def copies(self, paragraph_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """Paragraph id → the ids of its copies in other articles, as the last index run decided
+        (``indexing.copies``), for those of ``paragraph_ids`` that have copies."""
+        ids = list(paragraph_ids)
+        if not ids or not self._table("copies"):
+            return {}
+        found = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update((i, tuple(copies.split())) for i, copies in self.db.execute(
+                f"SELECT id, ids FROM copies WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def grouped_ids(self) -> list[str]:
+        """The ids of the paragraphs that have copies."""
+        return [row[0] for row in self.db.execute("SELECT id FROM copies")]
+
+    def set_copies(self, decided: dict[str, tuple[str, ...]], full: bool) -> None:
+        """Keep the copies just decided (paragraph id → copy ids; none: no copies), replacing all the
+        ledger kept when ``full``."""
+        with self.db:
+            if full:
+                self.db.execute("DELETE FROM copies")
+            else:
+                self.db.executemany("DELETE FROM copies WHERE id = ?", ((i,) for i in decided))
+            self.db.executemany("INSERT INTO copies VALUES (?, ?)",
+                                ((i, " ".join(copies)) for i, copies in decided.items() if copies))
+
+    def grouped(self) -> str | None:
+        """What the ledger's copies were decided for: '<rules> <commit marker>' (``mark_grouped``)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'grouped'").fetchone()
+        return row[0] if row else None
+
+    def mark_grouped(self, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('grouped', ?)", (value,))
+
+    def _table(self, name: str) -> bool:
+        """Whether the ledger has table ``name`` (one of an older version may lack it; once there it
+        stays, so a long-lived searcher asks once)."""
+        if name == "copies" and self._has_copies:
+            return True
+        there = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+        if name == "copies":
+            self._has_copies = there
+        return there
 
     def anchored(self) -> bool:
         """Whether every paragraph's anchors are recorded (a ledger of an older version has none)."""
@@ -155,6 +264,11 @@ class Ledger:
         return counts
 
 
+def _article(paragraph_id: str) -> str:
+    """The article of a paragraph id (``<article id>#p<position>``)."""
+    return paragraph_id.rsplit("#", 1)[0]
+
+
 def commit_marker(generation) -> str:
     """What names the live commit: the generation and its engine's commit point (name, size, mtime)."""
     point = generation.engine().commit_point(generation.path)
@@ -163,11 +277,17 @@ def commit_marker(generation) -> str:
 
 
 def sync_ledger(index_root: str | os.PathLike, generation, reader) -> Ledger:
-    """The index's ledger, reconciled with the live commit when it is not synced to it."""
+    """The index's ledger, reconciled with the live commit when it is not synced to it, its
+    copies decided for that commit (``indexing.copies``)."""
+    from briefsearch.indexing.copies import RULES, regroup
+
     ledger = Ledger(index_root)
     marker = commit_marker(generation)
     if ledger.synced() != marker:
         ledger.reconcile(reader.paragraphs(), marker)
     if not ledger.anchored():
         ledger.add_anchors(reader.paragraphs())
+    if ledger.grouped() != f"{RULES} {marker}":
+        regroup(ledger, reader)  # what changed since they were decided is not known: all again
+        ledger.mark_grouped(f"{RULES} {marker}")
     return ledger

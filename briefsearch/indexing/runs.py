@@ -22,6 +22,7 @@ from briefsearch import __version__
 from briefsearch.engine import DEFAULT_ENGINE, engine_named
 from briefsearch.errors import BriefsearchError, NoIndex, SkippedFile, SourceError, UsageError
 from briefsearch.indexing.generation import Generation
+from briefsearch.indexing.copies import RULES as COPY_RULES, regroup
 from briefsearch.indexing.ledger import LEDGER_FILE, Ledger, commit_marker, sync_ledger
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
 from briefsearch.ingest.pipeline import streams
@@ -197,6 +198,8 @@ class Ingest:
         self.engine = engine_named(engine or DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
         self._unmerged = False  # a batch was committed without merging segments
         self._written: list[tuple] = []  # (paragraph id, fingerprint, anchors) not yet in the ledger
+        self._recorded: set[str] = set()  # the ids this run recorded new or changed in the ledger
+        self._grouped = False  # the ledger's copies were decided for the live commit when the run began
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
         from briefsearch.ingest.sources import find_sources
@@ -246,6 +249,7 @@ class Ingest:
                     manifest = reader.manifest()
                     if (self.store.root / LEDGER_FILE).exists():  # catch up after a kill between commit and record
                         sync_ledger(self.store.root, generation, reader).close()
+                        self._grouped = True
                 finally:
                     reader.close()
                 state = generation.enrichment()
@@ -275,6 +279,7 @@ class Ingest:
             if fresh:
                 generation = self._publish(generation)
                 self._record_ledger(generation)  # a rebuild's paragraphs are news only once it is live
+            self._regroup(generation, fresh)
             reader = self.engine.reader(generation.path)
             try:
                 total = reader.totals().paragraphs
@@ -507,7 +512,29 @@ class Ingest:
         with Ledger(self.store.root) as ledger:
             ledger.record(self._written)
             ledger.mark_synced(commit_marker(generation))
+            self._recorded.update(ledger.recorded)
         self._written = []
+
+    def _regroup(self, generation: Generation, fresh: bool) -> None:
+        """Decide the copies of the paragraphs this run wrote, changed or removed, and of those
+        sharing their words (``indexing.copies``), once the run's last commit is live; all of them
+        after a rebuild or a first build, or when the run changed most of the index."""
+        if not (self.store.root / LEDGER_FILE).exists():
+            return
+        with Ledger(self.store.root) as ledger:
+            grouped = f"{COPY_RULES} {commit_marker(generation)}"
+            if ledger.grouped() == grouped:
+                return  # nothing committed since they were decided
+            changed = set(self._recorded)
+            if self.counts.removed or self.counts.changed:
+                changed.update(ledger.grouped_ids())  # a copy may be gone: those with copies look again
+            full = fresh or not self._grouped or len(changed) * 4 > ledger.size()
+            reader = self.engine.reader(generation.path)
+            try:
+                regroup(ledger, reader, None if full else changed)
+            finally:
+                reader.close()
+            ledger.mark_grouped(grouped)
 
 
 class _FileFailed(Exception):
