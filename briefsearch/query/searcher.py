@@ -415,11 +415,20 @@ class Searcher:
         return " ".join([corrected or text, *extra])
 
     def _acronyms(self, reader) -> dict[str, set[str]]:
-        """The acronym definitions of the open generation, read once per reader."""
+        """The acronym definitions of the open generation, read once per reader, and made once
+        per process for the same values (a server's threads each reopen after every commit)."""
         if self._acronyms_of is not reader:
-            self._acronym_cache = acronym_definitions(reader.values("acronym"))
-            if self.policy.curated_acronyms:
-                self._acronym_cache = merged_definitions(self._acronym_cache, government_acronyms()[0])
+            values = tuple(reader.values("acronym"))
+            key = (values, self.policy.curated_acronyms)
+            known = _DEFINITIONS.get(key)
+            if known is None:
+                known = acronym_definitions(values)
+                if self.policy.curated_acronyms:
+                    known = merged_definitions(known, government_acronyms()[0])
+                if len(_DEFINITIONS) >= 4:
+                    _DEFINITIONS.clear()
+                _DEFINITIONS[key] = known
+            self._acronym_cache = known
             self._acronyms_of = reader
         return self._acronym_cache
 
@@ -474,6 +483,9 @@ class Searcher:
 # The vocabulary of a generation's last commit by its file's identity, read once for all the
 # searchers of a process (a server's threads each reopen theirs after every commit).
 _VOCABULARIES: dict = {}
+# The acronym definitions made from a generation's acronym values (and the curated list), shared
+# the same way: the same object for every searcher, so that its long-form index is made once too.
+_DEFINITIONS: dict = {}
 
 
 def _side_identity(path) -> tuple | None:

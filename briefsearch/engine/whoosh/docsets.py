@@ -21,11 +21,40 @@ from whoosh import query as wq
 from briefsearch.engine.whoosh.compiler import Restriction
 
 _EMPTY = np.zeros(0, dtype=np.int32)
-_POSTINGS: OrderedDict = OrderedDict()  # (segment, deleted, field, term) -> sorted live local ids
-_POSTINGS_KEPT = 512
-_VALUES: OrderedDict = OrderedDict()  # (segment, field) -> SegmentValues
-_VALUES_KEPT = 64
 _LOCK = threading.Lock()
+
+
+class Kept:
+    """A cache of arrays, least recently used first out, bounded by the numbers its values hold
+    (``size``) rather than by their count: an index that a run of batch commits left in fifty
+    segments needs fifty times the entries of one in a single segment, most of them small."""
+
+    def __init__(self, budget: int, size=lambda value: max(len(value), 1)):  # an empty one counts 1
+        self.entries: OrderedDict = OrderedDict()
+        self.budget, self.size, self.held = budget, size, 0
+
+    def recall(self, key):
+        with _LOCK:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def remember(self, key, value):
+        with _LOCK:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.held -= self.size(old)
+            self.entries[key] = value
+            self.held += self.size(value)
+            while self.held > self.budget and len(self.entries) > 1:
+                _, gone = self.entries.popitem(last=False)
+                self.held -= self.size(gone)
+        return value
+
+
+_POSTINGS = Kept(8_000_000)  # (segment, deleted, field, term) -> sorted live local ids (4 bytes each)
+_VALUES = Kept(16_000_000, lambda table: table.held)  # (segment, field) -> SegmentValues
 
 
 def _segment_id(leaf) -> tuple[str, str]:
@@ -40,33 +69,14 @@ def _deleted(leaf) -> int:
     return segment.deleted_count() if segment is not None and leaf.has_deletions() else 0
 
 
-def _remember(cache: OrderedDict, key, value, kept: int):
-    with _LOCK:
-        cache[key] = value
-        cache.move_to_end(key)
-        while len(cache) > kept:
-            cache.popitem(last=False)
-    return value
-
-
-def _recall(cache: OrderedDict, key):
-    with _LOCK:
-        value = cache.get(key)
-        if value is not None:
-            cache.move_to_end(key)
-        return value
-
-
 def term_docs(leaf, field: str, text) -> np.ndarray:
     """The live local document numbers of one segment holding ``text`` in ``field``."""
-    if (field, text) not in leaf:
-        return _EMPTY
     key = (_segment_id(leaf), _deleted(leaf), field, text)
-    found = _recall(_POSTINGS, key)
-    if found is None:
+    found = _POSTINGS.recall(key)
+    if found is None:  # (a term the segment lacks is kept too: asking the segment costs more)
         # the segment reader's postings already skip deleted documents
-        found = np.fromiter(leaf.postings(field, text).all_ids(), dtype=np.int32)
-        found = _remember(_POSTINGS, key, found, _POSTINGS_KEPT)
+        found = _POSTINGS.remember(key, np.fromiter(leaf.postings(field, text).all_ids(), dtype=np.int32)
+                                   if (field, text) in leaf else _EMPTY)
     return found
 
 
@@ -110,9 +120,9 @@ def leaf_docs(subsearcher, query: wq.Query) -> np.ndarray:
     # a phrase, or anything else: Whoosh's own matcher for this node (its postings skip
     # deletions), which reads positions; kept like a word's postings, as the segment's answer
     key = (_segment_id(leaf), _deleted(leaf), "query", repr(query))
-    found = _recall(_POSTINGS, key)
+    found = _POSTINGS.recall(key)
     if found is None:
-        found = _remember(_POSTINGS, key, np.fromiter(query.docs(subsearcher), dtype=np.int32), _POSTINGS_KEPT)
+        found = _POSTINGS.remember(key, np.fromiter(query.docs(subsearcher), dtype=np.int32))
     return found
 
 
@@ -156,6 +166,7 @@ class SegmentValues:
             holders = np.flatnonzero(np.diff(self.starts))
             single[holders] = self.codes[self.starts[holders]]
             self.single = single
+        self.held = len(self.starts) + len(self.codes) + (len(self.single) if self.single is not None else 0)
 
     def count(self, docs: np.ndarray) -> np.ndarray:
         """How many of ``docs`` (local numbers) hold each value, by value position."""
@@ -174,11 +185,23 @@ class SegmentValues:
         return np.bincount(codes, minlength=len(self.values))
 
 
+_TERMS = Kept(2_000_000)  # (segment, field) -> the segment's terms of the field, decoded and sorted
+
+
+def segment_terms(leaf, field: str) -> tuple[str, ...]:
+    """The terms of ``field`` in one segment (deleted documents' too, as Whoosh's lexicon has them)."""
+    key = (_segment_id(leaf), field)
+    found = _TERMS.recall(key)
+    if found is None:
+        found = _TERMS.remember(key, tuple(t.decode("utf-8") if isinstance(t, bytes) else t for t in leaf.lexicon(field)))
+    return found
+
+
 def segment_values(leaf, field: str) -> SegmentValues:
     key = (_segment_id(leaf), field)
-    table = _recall(_VALUES, key)
+    table = _VALUES.recall(key)
     if table is None:
-        table = _remember(_VALUES, key, SegmentValues(leaf, field), _VALUES_KEPT)
+        table = _VALUES.remember(key, SegmentValues(leaf, field))
     return table
 
 

@@ -319,7 +319,13 @@ class WhooshReader:
 
     @reading
     def values(self, facet: str) -> list[str]:
-        return [_text(term) for term in self.reader.lexicon(FACET_FIELDS[facet])]
+        # each segment's terms read once (``docsets.segment_terms``), merged here: after a commit
+        # only its new segments are read
+        field = FACET_FIELDS[facet]
+        leaves = [leaf for leaf, _ in self.reader.leaf_readers()]
+        if len(leaves) == 1:
+            return list(docsets.segment_terms(leaves[0], field))
+        return sorted(set().union(*(docsets.segment_terms(leaf, field) for leaf in leaves)))
 
     @reading
     def paragraphs_with(self, facet: str, value: str, *, limit: int | None = None, latest_first: bool = False,

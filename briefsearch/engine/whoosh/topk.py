@@ -26,7 +26,7 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 
 from briefsearch.engine.whoosh import docsets
 from briefsearch.engine.whoosh.compiler import Restriction
@@ -37,7 +37,7 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 _WEIGHTS: OrderedDict = OrderedDict()  # (segment, deletions, field, term) -> (ids, term frequencies)
 _WEIGHTS_BUDGET = 8_000_000  # postings kept (12 bytes each)
-_LENGTHS: OrderedDict = OrderedDict()  # (segment, field) -> field length by document
+_LENGTHS = docsets.Kept(4_000_000)  # (segment, field) -> field length by document (8 bytes each)
 _LOCK = threading.Lock()
 _kept = [0]
 
@@ -66,14 +66,18 @@ _NO_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_SCORES)
 def _postings(leaf, field: str, text) -> Postings:
     """One term's postings in one segment, read block by block (and kept: a segment's postings
     never change, and deletions are part of the key)."""
-    if (field, text) not in leaf:
-        return _NO_POSTINGS
     key = (docsets._segment_id(leaf), docsets._deleted(leaf), field, text)
     with _LOCK:
         found = _WEIGHTS.get(key)
         if found is not None:
             _WEIGHTS.move_to_end(key)
             return found
+    if (field, text) not in leaf:  # kept too: asking the segment costs more than the cache
+        found = _NO_POSTINGS
+        with _LOCK:
+            _WEIGHTS[key] = found
+            _kept[0] += 1
+        return found
     matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
     ids, weights, starts, blocks = [], [], [], []
     if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_dataoffset", "_nextoffset")):
@@ -105,10 +109,10 @@ def _postings(leaf, field: str, text) -> Postings:
     found = Postings(ids, weights, np.array(starts, dtype=np.int64) if starts else None, tuple(blocks), raw)
     with _LOCK:
         _WEIGHTS[key] = found
-        _kept[0] += len(ids)
+        _kept[0] += max(len(ids), 1)
         while _kept[0] > _WEIGHTS_BUDGET and len(_WEIGHTS) > 1:
             _, old = _WEIGHTS.popitem(last=False)
-            _kept[0] -= len(old)
+            _kept[0] -= max(len(old), 1)
     return found
 
 
@@ -118,8 +122,7 @@ def _lengths(leaf, field: str) -> np.ndarray | None:
     from whoosh.util.numeric import byte_to_length
 
     key = (docsets._segment_id(leaf), field)
-    with _LOCK:
-        found = _LENGTHS.get(key)
+    found = _LENGTHS.recall(key)
     if found is not None:
         return found
     perdoc = getattr(leaf, "_perdoc", None)
@@ -132,11 +135,7 @@ def _lengths(leaf, field: str) -> np.ndarray | None:
         data = np.frombuffer(bytes(column._dbfile.get(column._basepos, column._count)), dtype=np.uint8)
         table = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
         lengths = table[data]
-    with _LOCK:
-        _LENGTHS[key] = lengths
-        while len(_LENGTHS) > 128:
-            _LENGTHS.popitem(last=False)
-    return lengths
+    return _LENGTHS.remember(key, lengths)
 
 
 class _Leaf:
@@ -202,16 +201,23 @@ class _Leaf:
         ids, weights = postings.ids, postings.weights
         if not len(ids):
             return ids, weights
-        scorer = self.weighting.scorer(self.searcher, field, text)
-        if isinstance(scorer, BM25FScorer):
-            lengths = _lengths(self.reader, field)[ids]
-            # Whoosh's bm25(), term by term in the same order of operations
-            k1, b = scorer.K1, scorer.B
-            scores = scorer.idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / scorer.avgfl)))
-            return ids, scores
-        if isinstance(scorer, WeightScorer):
-            return ids, weights.copy()
-        raise Unsupported(type(scorer).__name__)
+        weighting = self.weighting
+        if type(weighting).scorer is BM25F.scorer and self.reader.schema[field].scorable:
+            # what Whoosh's BM25FScorer takes from the whole index (its idf, kept by the top
+            # searcher, and the average field length), without making one per segment
+            parent = self.searcher.get_parent()
+            idf, avgfl = parent.idf(field, text), parent.avg_field_length(field) or 1
+            k1, b = weighting.K1, weighting._field_B.get(field, weighting.B)
+        else:
+            scorer = weighting.scorer(self.searcher, field, text)
+            if isinstance(scorer, WeightScorer):
+                return ids, weights.copy()
+            if not isinstance(scorer, BM25FScorer):
+                raise Unsupported(type(scorer).__name__)
+            idf, avgfl, k1, b = scorer.idf, scorer.avgfl, scorer.K1, scorer.B
+        lengths = _lengths(self.reader, field)[ids]
+        # Whoosh's bm25(), term by term in the same order of operations
+        return ids, idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
     @staticmethod
     def _all(parts):
