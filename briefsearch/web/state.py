@@ -4,7 +4,8 @@ or removed, each bar of the histogram to the same page with its dates set."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import functools
+from dataclasses import dataclass, fields
 from urllib.parse import urlencode
 
 SORTS = ("relevance", "newest", "oldest")
@@ -57,13 +58,17 @@ class SearchState:
         anything but the page goes back to page 1."""
         if changes and "page" not in changes:
             changes["page"] = 1
-        state = replace(self, **changes)
-        defaults = SearchState()
-        return {f.name: getattr(state, f.name) for f in fields(state)
-                if getattr(state, f.name) not in ("", None) and getattr(state, f.name) != getattr(defaults, f.name)}
+        if not changes.keys() <= _DEFAULTS.keys():
+            raise TypeError(f"not a parameter of a search: {', '.join(sorted(changes.keys() - _DEFAULTS.keys()))}")
+        values = {**self._values, **changes}  # (a page makes some fifty links from one state)
+        return {name: value for name, value in values.items() if value not in ("", None) and value != _DEFAULTS[name]}
+
+    @functools.cached_property
+    def _values(self) -> dict:
+        return {name: getattr(self, name) for name in _DEFAULTS}
 
     def url(self, path: str = "/", **changes) -> str:
-        query = urlencode(self.params(**changes))
+        query = "&".join(_pair(name, value) for name, value in self.params(**changes).items())
         return f"{path}?{query}" if query else path
 
     def toggle(self, name: str, value: str) -> str:
@@ -79,3 +84,12 @@ class SearchState:
     @property
     def filtered(self) -> bool:
         return any((self.speaker, self.topic, self.source, self.since, self.until))
+
+
+_DEFAULTS = {f.name: getattr(SearchState(), f.name) for f in fields(SearchState)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _pair(name: str, value) -> str:
+    """One ``name=value`` of a URL, encoded as ``urlencode`` encodes it."""
+    return urlencode({name: value})
