@@ -79,6 +79,17 @@ def joined_terms(text: str, stem: bool = True) -> str:
     return made if made is not None else " ".join(analyze(text, stem))
 
 
+def joined_terms_both(text: str) -> tuple[str, str]:
+    """``joined_terms(text)`` and ``joined_terms(text, stem=False)``, from one pass over its tokens."""
+    stemmed, written = _ahead.get((text, True)), _ahead.get((text, False))
+    if stemmed is not None and written is not None:
+        return stemmed, written
+    words = TOKEN_RE.findall(text)
+    plain, stems = _terms[False], _terms[True]
+    return (" ".join([stems.get(word) or index_term(word, True) for word in words]),
+            " ".join([plain.get(word) or index_term(word, False) for word in words]))
+
+
 def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     """(term, start, end) for each token of ``text``: where each index term stands in the text."""
     cache = _terms[True]

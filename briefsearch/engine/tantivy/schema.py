@@ -22,7 +22,7 @@ import tantivy
 
 from briefsearch.engine.api import definition_value
 from briefsearch.models import Paragraph
-from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, joined_terms
+from briefsearch.text.analysis import ANALYZER_VERSION, TOKEN_PATTERN, joined_terms, joined_terms_both
 
 FORMAT_VERSION = 4
 TERMS_TOKENIZER = "whitespace"
@@ -102,9 +102,10 @@ def terms_text(text: str, stem: bool = True) -> str:
 
 
 def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_terms: str | None = None,
-                       exchange: tuple[str, str] = ("", "")) -> tantivy.Document:
+                       exchange: tuple[str, str] = ("", ""), exchange_terms=None) -> tantivy.Document:
     """The tantivy document of one paragraph (``terms``: its text's ``terms_text``, if already made;
-    ``exchange``: its question's and its answer's text, ``engine.api.exchange_texts``)."""
+    ``exchange``: its question's and its answer's text, ``engine.api.exchange_texts``, whose terms
+    ``exchange_terms`` (a text → ``terms_text`` callable) makes, if given)."""
     doc = tantivy.Document()
     doc.add_text("id", paragraph.id)
     doc.add_unsigned("key", paragraph_key(paragraph.id))
@@ -112,8 +113,12 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
     if paragraph.position == 1:
         doc.add_text("kind", "article")
     doc.add_bytes("paragraph", json.dumps(paragraph.to_record(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    doc.add_text("text", terms if terms is not None else terms_text(paragraph.text))
-    doc.add_text("written", terms_text(paragraph.text, stem=False))
+    if terms is None:
+        terms, written = joined_terms_both(paragraph.text)  # one pass over the words for both fields
+    else:
+        written = terms_text(paragraph.text, stem=False)
+    doc.add_text("text", terms)
+    doc.add_text("written", written)
     doc.add_text("title", title_terms if title_terms is not None else terms_text(paragraph.title))
     if paragraph.speaker:
         doc.add_text("speaker", paragraph.speaker)
@@ -128,10 +133,11 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
     if paragraph.speech:
         doc.add_text("speech", paragraph.speech)
     asked, answered = exchange
+    exchange_terms = exchange_terms or terms_text
     if asked:
-        doc.add_text("asked", terms_text(asked))
+        doc.add_text("asked", exchange_terms(asked))
     if answered:
-        doc.add_text("answered", terms_text(answered))
+        doc.add_text("answered", exchange_terms(answered))
     if paragraph.date:
         try:
             doc.add_integer("day", day_number(paragraph.date))

@@ -59,12 +59,21 @@ class TantivyWriter:
         for article in article_runs(paragraphs):
             exchanges = exchange_texts(article)
             titles: dict[str, str] = {}  # an article's title is analysed once, not once per paragraph
+            exchanged: dict[str, str] = {}  # so is a question, which goes with each paragraph of its answer
+
+            def exchange_terms(text: str) -> str:
+                made = exchanged.get(text)
+                if made is None:
+                    made = exchanged[text] = terms_text(text)
+                return made
+
             for paragraph in article:
                 title = titles.get(paragraph.title)
                 if title is None:
                     title = titles[paragraph.title] = terms_text(paragraph.title)
                 writer.add_document(paragraph_document(paragraph, title_terms=title,
-                                                       exchange=exchanges.get(paragraph.id, ("", ""))))
+                                                       exchange=exchanges.get(paragraph.id, ("", "")),
+                                                       exchange_terms=exchange_terms))
         writer.add_document(source_document(path, manifest_entry))
 
     def delete_source(self, path: str) -> None:
