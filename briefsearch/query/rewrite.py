@@ -13,7 +13,7 @@ from pathlib import Path
 from briefsearch.engine.api import parse_definition_value
 from briefsearch.query import tree as ql
 from briefsearch.query.policy import DEFAULT_POLICY, STOP_WORDS, RankingPolicy
-from briefsearch.text.analysis import analyze, index_term
+from briefsearch.text.analysis import analyze, index_term, may_hold_terms
 
 
 def plain_words(node) -> list[str] | None:
@@ -146,6 +146,28 @@ def holds_phrase(text: str, words: tuple[str, ...]) -> bool:
     have = analyze(text, stem=False)
     first, n = wanted[0], len(wanted)
     return any(have[i : i + n] == wanted for i, term in enumerate(have) if term == first)
+
+
+def phrase_test(phrases):
+    """``lambda text: all(holds_phrase(text, words) for words in phrases)``, made for many texts:
+    each phrase analysed once, and a text that surely lacks one of the phrases' words
+    (``text.analysis.may_hold_terms``) ruled out before it is analysed."""
+    wanted = [w for w in (analyze(" ".join(words), stem=False) for words in phrases) if w]
+    needles = sorted({term for w in wanted for term in w if term.isascii()}, key=len, reverse=True)
+
+    def test(text: str) -> bool:
+        if needles and not may_hold_terms(text, needles):
+            return False
+        if not wanted:
+            return True
+        have = analyze(text, stem=False)
+        for w in wanted:
+            first, n = w[0], len(w)
+            if not any(have[i : i + n] == w for i, term in enumerate(have) if term == first):
+                return False
+        return True
+
+    return test
 
 
 def long_form_key(words) -> str:

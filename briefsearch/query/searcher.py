@@ -29,7 +29,7 @@ from briefsearch.query.rewrite import (
     also_corrected,
     expand_acronyms,
     government_acronyms,
-    holds_phrase,
+    phrase_test,
     merged_definitions,
     quoted_phrases,
     required_words,
@@ -287,7 +287,8 @@ class Searcher:
             # paragraphs that hold each quoted phrase as written (case and punctuation aside),
             # fetching more until ``limit`` are kept or none are left, so that any limit keeps the
             # same best ones.
-            kept = [row for row in rows if all(holds_phrase(row[0].text, p) for p in phrases)]
+            holds = phrase_test(phrases)
+            kept = [row for row in rows if holds(row[0].text)]
             if len(kept) >= limit or len(rows) < fetch or found.timed_out:
                 if len(rows) < fetch or found.timed_out:  # every match was looked at (or none more can be)
                     total -= len(rows) - len(kept)
@@ -507,8 +508,9 @@ def _phrase_total(reader, query, within, phrases, matched: int, clock: _Clock) -
     engine matched the phrases' stems), and a note when ``clock`` ran out before every match was
     read: then the matches not read are counted as holding them."""
     held = looked = 0
+    holds = phrase_test(phrases)
     for looked, paragraph in enumerate(reader.matches(query, within), 1):
-        held += all(holds_phrase(paragraph.text, p) for p in phrases)
+        held += holds(paragraph.text)
         if not looked % 64 and clock.over():
             unread = max(matched - looked, 0)
             return held + unread, (f"Checked the phrase as written in the first {looked:,} paragraphs matching its "

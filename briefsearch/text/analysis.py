@@ -90,6 +90,21 @@ def joined_terms_both(text: str) -> tuple[str, str]:
             " ".join([plain.get(word) or index_term(word, False) for word in words]))
 
 
+def may_hold_terms(text: str, terms) -> bool:
+    """False when one of ``terms`` (unstemmed index terms of ASCII letters) is surely not among the
+    unstemmed index terms of ``text``, without analysing it: each of its words' terms stands in the
+    text lowered, its dots and apostrophes dropped and its accents folded (a possessive's term is a
+    prefix of its word's; only Greek sigma lowers by context, and it folds to no ASCII letter)."""
+    lowered = text.lower().replace(".", "").replace("'", "").replace("\u2019", "")
+    missing = [term for term in terms if term not in lowered]
+    if not missing:
+        return True
+    if lowered.isascii():
+        return False
+    folded = lowered.translate(accent_map)  # slow (a dict lookup a character): only when needed
+    return all(term in folded for term in missing)
+
+
 def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     """(term, start, end) for each token of ``text``: where each index term stands in the text."""
     cache = _terms[True]

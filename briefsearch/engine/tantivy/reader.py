@@ -209,11 +209,14 @@ class TantivyReader:
     # --- paragraphs --------------------------------------------------------------------------
 
     def _docs(self, query, limit: int | None = None, **options) -> list:
+        return [self.searcher.doc(address) for address in self._addresses(query, limit, **options)]
+
+    def _addresses(self, query, limit: int | None = None, **options) -> list:
         if limit is None:
             limit = self.searcher.search(query, limit=1).count
         if limit <= 0:
             return []
-        return [self.searcher.doc(address) for _, address in self.searcher.search(query, limit=limit, count=False, **options).hits]
+        return [address for _, address in self.searcher.search(query, limit=limit, count=False, **options).hits]
 
     @reading
     def get(self, paragraph_id: str) -> Paragraph:
@@ -244,8 +247,12 @@ class TantivyReader:
                 return
         if query is not None:
             target = Q.boolean_query([(Occur.Must, target), (Occur.Must, self._paragraph_query)])
-        for doc in self._docs(target):
-            yield paragraph_from_document(doc)
+        # read as they are consumed, 256 at a time: a caller that stops early (a phrase's count
+        # checked against a time limit) reads at most 256 more documents than it took
+        searcher = self.searcher  # kept: the documents stay readable should the reader be closed meanwhile
+        addresses = self._addresses(target)
+        for start in range(0, len(addresses), 256):
+            yield from [paragraph_from_document(searcher.doc(a)) for a in addresses[start:start + 256]]
 
     @reading
     def article(self, article_id: str) -> list[Paragraph]:
