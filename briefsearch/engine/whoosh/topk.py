@@ -337,18 +337,26 @@ def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
         key = (docsets._segment_id(leaf), field, word)
         words.append((postings, postfile, raw.tolist(), block_of.tolist(), key))
     held, reach = [], range(1, phrase.slop + 1)
+    last = [(None, None)] * len(words)  # each word's block read last (the documents come in order)
     for n, docnum in enumerate(docs.tolist()):
         ends = None  # where a run of the words so far can end
-        for postings, postfile, raw, block_of, key in words:
+        for w, (postings, postfile, raw, block_of, key) in enumerate(words):
             block = block_of[n]
-            decoded = _block_values(postfile, postings.blocks[block], (*key, block))
-            positions = fmt.decode_positions(decoded[raw[n] - int(postings.block_starts[block])])
+            if last[w][0] != block:
+                last[w] = (block, _block_values(postfile, postings.blocks[block], (*key, block)))
+            values, decoded = last[w][1]
+            at = raw[n] - int(postings.block_starts[block])
+            positions = decoded[at]
+            if positions is None:  # decoded once, kept with the block
+                positions = decoded[at] = tuple(fmt.decode_positions(values[at]))
             if ends is None:
                 ends = set(positions)
+            elif len(reach) == 1:
+                ends = {p for p in positions if p - 1 in ends}
             else:
                 # Whoosh's SpanNear2 (ordered, mindist 1): each word 1 to ``slop`` positions after
                 # where the run so far ends
-                ends = {p for p in positions if any(p - step in ends for step in reach)}
+                ends = {e + step for e in ends for step in reach}.intersection(positions)
             if not ends:
                 break
         if ends:
@@ -360,9 +368,9 @@ _BLOCKS: OrderedDict = OrderedDict()  # (segment, field, term, block) -> its pos
 _BLOCKS_KEPT = 4096  # blocks of up to 128 postings' positions
 
 
-def _block_values(postfile, block, key) -> tuple:
-    """The posting values (encoded positions) of one block of a postings file, kept: a block
-    never changes once written."""
+def _block_values(postfile, block, key) -> tuple[list, list]:
+    """The posting values (encoded positions) of one block of a postings file, and beside them
+    room for each one's positions once decoded, kept: a block never changes once written."""
     import zlib
     from pickle import loads
 
@@ -373,7 +381,8 @@ def _block_values(postfile, block, key) -> tuple:
             return found
     offset, length, compressed = block
     data = postfile.get(offset, length)
-    found = loads(zlib.decompress(data) if compressed else data)[2]
+    values = loads(zlib.decompress(data) if compressed else data)[2]
+    found = (values, [None] * len(values))
     with _LOCK:
         _BLOCKS[key] = found
         while len(_BLOCKS) > _BLOCKS_KEPT:
