@@ -3,16 +3,18 @@
 Starts the server on a free loopback port over ``--index``, collects paragraph ids from a first
 round of searches and lets every worker thread open the index (untimed), then runs two phases:
 one client asking in turn, then ``--clients`` clients at once (threads, each with its own keep-alive
-connection). Before each phase a ``briefsearch index`` run starts adding the White House COVID task
-force briefings (a fresh copy per phase) to the same index, committing every ``--batch-files``
-files; the phase is timed from its first commit and lasts ``--seconds``, and longer (up to
+connection). A ``briefsearch index`` run adds the White House COVID task force briefings (a fresh
+copy) to the same index, committing every ``--batch-files`` files; the first phase is timed from
+its first commit, and the second follows while it goes on committing (a new run starts, and is
+waited for, if it has ended). Each phase lasts ``--seconds``, and longer (up to
 ``--extend`` seconds more) until at least one more commit has landed inside it. A thread watches
 the index on disk (its live generation and that generation's checksums, rewritten by every commit)
 and counts the commits that land while the phase is timed. Asks, in turn, for the search page
 (HTML with facets and histogram), the paragraph page and the JSON API. Prints p50/p95 per page and
-phase, errors (anything but 200, or no answer), the commits during the phase, the index run's
-summary, the slowest requests (with the time since the last commit), and the server's peak memory
-(VmHWM). Loopback only; every loop is bounded in time.
+phase, errors (anything but 200, or no answer), the server's CPU time per request and the
+machine's load (on a shared machine the wait for a core can outweigh the work), the commits during
+the phase, the index run's summary, the slowest requests (with the time since the last commit),
+and the server's peak memory (VmHWM). Loopback only; every loop is bounded in time.
 
     cp -r INDEX /tmp/web-idx   # the bench writes into the index it serves
     python scripts/bench_serve.py --index /tmp/web-idx
@@ -50,6 +52,12 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -258,24 +266,32 @@ def main() -> int:
         before = paragraphs_seen(client)
         print(f"index {args.index}: {count(before)} paragraphs; server pid {server.pid} on 127.0.0.1:{port}")
         watch = CommitWatch(args.index)
+        indexer, waited = None, None
         try:
             for phase, clients in (("sequential", 1), (f"{args.clients} clients", args.clients)):
-                indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
-                # timed from the index run's first commit, so that it goes on committing meanwhile
-                waited = wait_for_commit(watch, indexer, args.commit_wait)
-                time.sleep(0.5)  # the server sees that commit at its next request
+                if indexer is None or indexer.poll() is not None:  # one run serves both phases while it lasts
+                    if indexer is not None:
+                        print(f"  (the index run ended: {finish_indexer(indexer)}; a new one starts)")
+                    indexer = start_indexer(args.index, phase.replace(" ", "-"), args.batch_files, workdir)
+                    # timed from the index run's first commit, so that it goes on committing meanwhile
+                    waited = wait_for_commit(watch, indexer, args.commit_wait)
+                    time.sleep(0.5)  # the server sees that commit at its next request
                 committed = paragraphs_seen(client)
+                cpu_before, load_before = cpu_seconds(server.pid), os.getloadavg()[0]
                 timings, errors, made, start, end = run_phase(port, clients, args.seconds, paragraph_ids,
                                                               watch if indexer is not None else None, args.extend)
+                cpu, load = cpu_seconds(server.pid) - cpu_before, os.getloadavg()[0]
                 seen = paragraphs_seen(client)
-                summary = finish_indexer(indexer)
                 inside = watch.between(start, end)
                 total = sum(len(v) for v in timings.values())
                 length = end - start
                 print(f"\n{phase}, {length:.1f} s: {total} requests ({total / length:.1f}/s), {errors} errors")
-                print(f"  index run meanwhile: {summary}")
-                print("  its first commit " + (f"landed {waited:.0f} s after it started" if waited is not None
-                                              else "did not land before timing began"))
+                print(f"  server CPU: {cpu:.1f} s, {1000 * cpu / max(total, 1):.1f} ms a request; machine load "
+                      f"{load_before:.1f} when timing began, {load:.1f} when it ended ({os.cpu_count()} cores)")
+                print("  index run meanwhile: " + ("still committing" if indexer is not None and indexer.poll() is None
+                                                  else "none" if indexer is None else "ended")
+                      + "; its first commit " + (f"landed {waited:.0f} s after it started" if waited is not None
+                                                 else "did not land before timing began"))
                 print(f"  commits during the timed phase: {len(inside)}"
                       + (f" (at {', '.join(f'+{t - start:.1f}' for t in inside)} s)" if inside else
                          " — the phase did NOT run while the index run committed"))
@@ -286,8 +302,11 @@ def main() -> int:
                     last = watch.last_before(began + ms / 1000)
                     after = f"{began - last:+.1f} s from the last commit" if last is not None else "no commit before"
                     print(f"    slow: {ms:7.1f} ms {kind:<15} {after:<28} {path[:60]}")
+            print(f"\nindex run: {finish_indexer(indexer)}")
         finally:
             watch.close()
+            if indexer is not None and indexer.poll() is None:  # stopped early: no run left behind
+                indexer.kill()
         after = paragraphs_seen(client)
         picked = "picked up without a restart" if before is not None and after is not None and after > before else "no commit seen"
         print(f"\nparagraphs the server sees: {count(before)} before, {count(after)} after ({picked})")
