@@ -115,3 +115,17 @@ def test_spelling_help_for_each_word_speakers_and_only_when_few_hits(searcher):
     misspelt = topic[:-2] + topic[-1]
     assert searcher.search(f'topic:"{misspelt}"').suggestion == f'topic:"{topic}"'
     assert searcher.search(f'topic:"{topic}"').suggestion is None
+
+
+def test_a_name_or_a_word_the_collection_writes_often_is_not_corrected(searcher):
+    """"Thai" (a name here, six times) is not a typo of "that", nor "they" (84 times) of "the";
+    a word seen twice still is corrected into its commoner neighbour."""
+    from briefsearch.query.spelling import correct_word, reads_as_name
+
+    texts = [p.text for p in searcher.reader.paragraphs() if "thai" in p.text.lower()]
+    assert reads_as_name("thai", texts) and not reads_as_name("that", [p.text for p in searcher.reader.paragraphs()][:50])
+    vocabulary = searcher._vocabulary_for(searcher.reader)
+    assert correct_word("thai", vocabulary) == "that"  # what the counts alone would say
+    assert searcher.search("Thai zeppelin").suggestion is None
+    assert searcher.search("they zeppelin").suggestion is None
+    assert searcher.search("blinkin zeppelin").suggestion == "blinken zeppelin"

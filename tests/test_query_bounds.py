@@ -52,3 +52,43 @@ def test_a_search_of_common_words_says_it_ranked_them_without_proximity_and_find
     assert result.total == expected.total
     assert {h.paragraph.id for h in result.hits} == {h.paragraph.id for h in expected.hits}
     assert '"missil defens russia"' not in result.explain and '"missil defens russia"' in expected.explain
+
+
+PHRASES = [(("missil", "defens"), 1), (("the", "unit", "state"), 1), (("of", "the", "unit", "state"), 11),
+           (("missil", "cooper"), 6), (("russia", "the"), 3), (("the", "missil", "the"), 51)]
+
+
+def test_a_phrase_read_from_positions_matches_whooshs_own_phrase_matcher(seed_index):
+    """The phrase check that honours a deadline (``docsets``) finds exactly the paragraphs Whoosh's
+    own phrase matcher finds, for short and long slops and repeated words."""
+    from whoosh import query as wq
+
+    from briefsearch.engine.whoosh import docsets
+
+    with Searcher(seed_index) as searcher:
+        for subsearcher, _ in searcher.reader.searcher.leaf_searchers():
+            for words, slop in PHRASES:
+                phrase = wq.Phrase("text", list(words), slop=slop)
+                budget = docsets.Budget()
+                ours = docsets._phrase_docs(subsearcher, phrase, budget)
+                assert ours.tolist() == list(phrase.docs(subsearcher)) and not budget.cut, words
+    assert any(len(list(wq.Phrase("text", list(w), slop=s).docs(sub))) for w, s in PHRASES
+               for sub, _ in Searcher(seed_index).reader.searcher.leaf_searchers())
+
+
+def test_a_phrase_cut_by_its_budget_answers_what_it_found_and_says_so(seed_index):
+    """A budget already spent stops the phrase check: what it found holds the phrase, the budget
+    says it was cut, and the cut answer is not kept as the phrase's answer."""
+    from whoosh import query as wq
+
+    from briefsearch.engine.whoosh import docsets
+
+    with Searcher(seed_index) as searcher:
+        subsearcher = next(iter(searcher.reader.searcher.leaf_searchers()))[0]
+        phrase = wq.Phrase("text", ["missil", "the"], slop=7)  # a phrase no other test asks for (none kept)
+        spent = docsets.Budget(1e-9)
+        partial = docsets.leaf_docs(subsearcher, phrase, spent)
+        whole = list(phrase.docs(subsearcher))
+        assert spent.cut and set(partial.tolist()) < set(whole)
+        again = docsets.Budget()
+        assert docsets.leaf_docs(subsearcher, phrase, again).tolist() == whole and not again.cut

@@ -45,6 +45,8 @@ from briefsearch.query.snippets import make_snippet
 TIME_LIMIT_SECONDS = 1.5
 # What the paragraphs of each tier hold, by the number of tiers a query runs as (``plan.tiers``).
 # Hits are ordered by tier, then by score within the tier.
+NAME_SAMPLE = 8  # paragraphs read to tell whether a word is written as a name (spelling help)
+NAME_SECONDS = 0.3  # for all of one query's words
 TIER_NAMES = {
     2: ("all the words", "some of the words"),
     3: ("all the words", "at least two of the words", "some of the words"),
@@ -332,6 +334,7 @@ class Searcher:
         if len(ran) < len(compiled) and not timed_out and count_widest:
             # the page filled early: the widest tier is counted, not ranked
             total = max(total, reader.count(compiled[-1], within=within, deadline=clock.left()))
+            timed_out = clock.over()  # a phrase's positions stop at the deadline: the count so far
         notes = list(dict.fromkeys([*(note for query in compiled for note in query.notes), *counting_notes]))
         return _Ranking(rows, total, terms, timed_out, all_words, tiers_of,
                         [query.describe() for query in shown or ran], notes, first_total)
@@ -405,7 +408,8 @@ class Searcher:
         lowered = text.lower()
         speakers = reader.facet_counts("speaker") if options.speaker or "speaker:" in lowered else None
         topics = reader.facet_counts("topic") if options.topic or "topic:" in lowered else None
-        corrected = suggest(text, self._vocabulary, speakers, topics) if self._vocabulary is not None else None
+        corrected = (suggest(text, self._vocabulary, speakers, topics, self._name_test(reader))
+                     if self._vocabulary is not None else None)
         extra = []
         if options.speaker and (name := correct_speaker(options.speaker, speakers)):
             extra.append(f'--speaker "{name}"')
@@ -414,6 +418,24 @@ class Searcher:
         if corrected is None and not extra:
             return None
         return " ".join([corrected or text, *extra])
+
+    def _name_test(self, reader):
+        """word → whether the collection writes it as a name (``spelling.reads_as_name``), read
+        from the paragraphs that hold it most (a few): asked only of a word about to be corrected."""
+        from briefsearch.query.spelling import reads_as_name
+
+        known: dict[str, bool | None] = {}
+        clock = _Clock(NAME_SECONDS)
+
+        def is_name(word: str) -> bool | None:
+            if word not in known:
+                if clock.over():
+                    return None  # no time left to read: cannot tell
+                found = reader.search(reader.compile(ql.Term(word)), limit=NAME_SAMPLE, deadline=clock.left())
+                known[word] = reads_as_name(word, [paragraph.text for paragraph, _ in found.hits])
+            return known[word]
+
+        return is_name
 
     def _acronyms(self, reader) -> dict[str, set[str]]:
         """The acronym definitions of the open generation, read once per reader, and made once

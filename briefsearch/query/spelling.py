@@ -24,6 +24,7 @@ RARE_RATIO = 20  # a known word is still corrected if a neighbour is this much m
 SECOND_EDIT = 10  # a word two edits away must be this much more common than one an edit away
 MAX_WORD = 30  # longer words are not typos of collection words
 MAX_CORRECTED = 12  # words of one query looked at
+NAME_COUNT = 5  # a word written as a name this often is a name ("Suga" 7, "Mori" 21), not a typo ("Adminstration" 2)
 _QUERY_PART = re.compile(
     r'(?P<field>(?<![\w*])[A-Za-z_]+):(?P<value>"[^"]*"|\u201c[^\u201d]*\u201d|[^\s()"]+)'
     r"|(?P<word>(?<![\w*])[A-Za-z]+(?![\w*:~]))"
@@ -68,13 +69,17 @@ class Speller:
                         found.append((other, d))
         return found
 
-    def correct(self, word: str) -> str | None:
+    def correct(self, word: str, is_name=None) -> str | None:
         """The likeliest intended word for ``word`` (lower case), or None when it looks right.
 
         Of the words one or two edits away the one of most weight wins (its count, divided by
         ``SECOND_EDIT`` for two edits); a word the collection knows yields only to one
-        ``RARE_RATIO`` times commoner. Buckets are read commonest first and left as soon as no
-        word further on could win, so a common word costs next to nothing to confirm."""
+        ``RARE_RATIO`` times commoner. With ``is_name`` (whether the collection writes a word with a
+        capital inside sentences; None when it could not tell), a word seen ``NAME_COUNT`` times
+        is corrected only when it is a name and so is the correction ("Zelensky" → "Zelenskyy",
+        never "Mori" → "more" or "thus" → "this").
+        Buckets are read commonest first and left as soon as no word further on could win, so a
+        common word costs next to nothing to confirm."""
         if not 4 <= len(word) <= MAX_WORD or not word.isalpha():
             return None
         counts = self.counts
@@ -96,6 +101,11 @@ class Speller:
                     best, best_weight = other, weight
         if not best or best_weight < floor:
             return None  # no neighbour, or a real word of the collection with no much commoner one
+        if own >= NAME_COUNT and is_name is not None:
+            # a word the collection writes this often is a word ("thus" is not a typo of "this"), and
+            # a name ("Mori", "Suga") one only of another name ("Zelensky" of "Zelenskyy")
+            if not is_name(word) or not is_name(best):
+                return None
         return best
 
 
@@ -108,9 +118,29 @@ def speller(vocabulary: Vocabulary) -> Speller:
     return made
 
 
-def correct_word(word: str, vocabulary: Vocabulary) -> str | None:
-    """The likeliest intended word for ``word``, or None when it looks right."""
-    return speller(vocabulary).correct(word.lower())
+def correct_word(word: str, vocabulary: Vocabulary, is_name=None) -> str | None:
+    """The likeliest intended word for ``word``, or None when it looks right (``is_name``:
+    whether a word of the collection is written as a name, see ``reads_as_name``)."""
+    return speller(vocabulary).correct(word.lower(), is_name)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c(\[]\s*|\n\s*)$")
+
+
+def reads_as_name(word: str, texts) -> bool:
+    """Whether ``word`` is written as a name in ``texts``: with a capital more often than without,
+    where it does not start a sentence (where every word has one)."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    capital = lower = 0
+    for text in texts:
+        for match in pattern.finditer(text):
+            if _SENTENCE_START.search(text[max(0, match.start() - 3):match.start()]):
+                continue
+            if match.group(0)[0].isupper():
+                capital += 1
+            else:
+                lower += 1
+    return capital > lower
 
 
 def _name_words(names: dict[str, int]) -> dict[str, int]:
@@ -154,11 +184,12 @@ def correct_topic(value: str, topics: dict[str, int]) -> str | None:
 
 
 def suggest(query: str, vocabulary: Vocabulary, speakers: dict[str, int] | None = None,
-            topics: dict[str, int] | None = None) -> str | None:
+            topics: dict[str, int] | None = None, is_name=None) -> str | None:
     """The query with misspelt words replaced (operators, quotes and fields kept), or None.
 
     ``speakers`` and ``topics`` (value → paragraphs) correct ``speaker:`` and ``topic:`` values;
-    without them those values are kept as typed, like every other field value.
+    without them those values are kept as typed, like every other field value. ``is_name``
+    (word → whether the collection writes it as a name) keeps names from becoming common words.
     """
     changed = False
     looked = 0
@@ -181,7 +212,7 @@ def suggest(query: str, vocabulary: Vocabulary, speakers: dict[str, int] | None 
         if word.isupper() or looked >= MAX_CORRECTED:
             return word  # acronyms are not typos
         looked += 1
-        better = correct_word(word, vocabulary)
+        better = correct_word(word, vocabulary, is_name)
         if better is None:
             return word
         changed = True

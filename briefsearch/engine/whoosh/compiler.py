@@ -34,8 +34,9 @@ class Compiler:
     ``notes`` collects what the reader should be told about the compiled query (a capped expansion).
     """
 
-    def __init__(self, reader):
+    def __init__(self, reader, frequencies: dict | None = None):
         self.reader = reader
+        self.frequencies = {} if frequencies is None else frequencies  # (field, word) -> paragraphs, kept by the caller
         self.notes: list[str] = []
         self.share: int | None = None  # words each prefix or fuzzy word may stand for
 
@@ -102,11 +103,19 @@ class Compiler:
         if len(words) > MAX_SCANNED:
             raise QueryTooExpensive(f'"{label}" matches more than {MAX_SCANNED:,} words: type more letters before the *')
         if len(words) > self.share:
-            frequency = self.reader.doc_frequency
-            words = sorted(words, key=lambda w: -frequency(field, w))[:self.share]
+            words = sorted(words, key=lambda w: -self._frequency(field, w))[:self.share]
             self.notes.append(f'"{label}" stands for more than {self.share} words: searched the {self.share} commonest '
                               "(type more letters to narrow it)")
         return words
+
+    def _frequency(self, field: str, word: str) -> int:
+        """The paragraphs holding ``word``, asked once per reader (a query's tiers compile its
+        prefixes once each: four wide prefixes asked 1,400 words three times)."""
+        key = (field, word)
+        found = self.frequencies.get(key)
+        if found is None:
+            found = self.frequencies[key] = self.reader.doc_frequency(field, word)
+        return found
 
     def _as_written(self, found, label: str):
         """Paragraphs holding one of the words as written, scored by the words' stems."""

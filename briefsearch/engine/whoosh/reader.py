@@ -114,6 +114,7 @@ class WhooshReader:
             raise CorruptIndex(f"The index in {generation} cannot be read ({type(error).__name__}) — "
                                "run: briefsearch check, or briefsearch index --rebuild") from error
         self.reader = self.searcher.reader()
+        self._frequencies: dict = {}  # (field, word) -> paragraphs, for the compiler's prefix expansions
 
     def close(self) -> None:
         self.searcher.close()
@@ -127,7 +128,7 @@ class WhooshReader:
 
     @reading
     def compile(self, node) -> WhooshQuery:
-        compiler = Compiler(self.reader)
+        compiler = Compiler(self.reader, self._frequencies)
         query = compiler.compile(node)
         return WhooshQuery(wq.NullQuery if query is None else query, tuple(compiler.notes))
 
@@ -198,10 +199,11 @@ class WhooshReader:
 
     @reading
     def count(self, query: WhooshQuery, *, within: WhooshQuery | None = None, deadline: float | None = None) -> int:
-        # counted as sets of document numbers (``docsets``), fast enough that ``deadline`` is not needed
+        # counted as sets of document numbers (``docsets``); only a phrase's positions take long
+        # enough to need ``deadline``, which stops them with the count so far
         if within is None:
-            return len(self._docs(query))
-        return len(docsets.query_docs(self.searcher, _restricted(query.query, within.query)))
+            return len(self._docs(query, docsets.Budget(deadline)))
+        return len(docsets.query_docs(self.searcher, _restricted(query.query, within.query), docsets.Budget(deadline)))
 
     @reading
     def score_paragraphs(self, query: WhooshQuery, paragraph_ids) -> dict[str, float]:
@@ -292,12 +294,16 @@ class WhooshReader:
                     counts[value] = counts.get(value, 0) + n
         return dict(sorted(counts.items()))
 
-    def _docs(self, query: WhooshQuery):
+    def _docs(self, query: WhooshQuery, budget: docsets.Budget | None = None):
         """The live documents ``query`` matches (sorted document numbers), gathered once per
-        compiled query: a query compiled by this reader is only ever run against this snapshot."""
+        compiled query: a query compiled by this reader is only ever run against this snapshot
+        (those found before ``budget`` ran out are not kept)."""
         docs = getattr(query, "docs", None)
         if docs is None:
-            docs = query.docs = docsets.query_docs(self.searcher, query.query)
+            budget = budget or docsets.Budget()
+            docs = docsets.query_docs(self.searcher, query.query, budget)
+            if not budget.cut:
+                query.docs = docs
         return docs
 
     @reading

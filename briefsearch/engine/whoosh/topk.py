@@ -21,7 +21,7 @@ right total where Whoosh's AndNot let two excluded paragraphs through).
 from __future__ import annotations
 
 import threading
-import time
+from bisect import bisect_left
 from collections import OrderedDict
 
 import numpy as np
@@ -61,6 +61,11 @@ class Postings:
 
 
 _NO_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+def term_postings(leaf, field: str, text) -> Postings:
+    """One term's postings in one segment (``Postings``), kept."""
+    return _postings(leaf, field, text)
 
 
 def _postings(leaf, field: str, text) -> Postings:
@@ -143,8 +148,9 @@ class _Leaf:
     bound, phrases), where ``phrases`` are the (phrase, its possible documents, what it adds to
     their scores where it holds) that make the two bounds differ."""
 
-    def __init__(self, subsearcher):
+    def __init__(self, subsearcher, budget: docsets.Budget | None = None):
         self.searcher = subsearcher
+        self.budget = budget
         self.reader = subsearcher.reader()
         self.weighting = subsearcher.weighting
 
@@ -154,7 +160,7 @@ class _Leaf:
         if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
             return _EMPTY_IDS, _EMPTY_SCORES, _EMPTY_SCORES, []
         if isinstance(query, Restriction):  # matches, scores nothing
-            docs = docsets.leaf_docs(self.searcher, query.child)
+            docs = docsets.leaf_docs(self.searcher, query.child, self.budget)
             zeros = np.zeros(len(docs))
             return docs, zeros, zeros, []
         if isinstance(query, wq.Term):
@@ -166,7 +172,7 @@ class _Leaf:
             scores = scores * query.boost if query.boost != 1.0 else scores
             if exact_docs:
                 if len(ids):
-                    keep = np.isin(ids, docsets.leaf_docs(self.searcher, query), assume_unique=True)
+                    keep = np.isin(ids, docsets.leaf_docs(self.searcher, query, self.budget), assume_unique=True)
                     ids, scores = ids[keep], scores[keep]
                 return ids, scores, scores, []
             # where the words stand together it scores its words' scores, elsewhere nothing
@@ -177,7 +183,8 @@ class _Leaf:
                 raise Unsupported("a phrase inside an optional And")
             return (ids, *_boosted(query.boost, upper, lower, phrases))
         if isinstance(query, wq.Or) and getattr(query, "minmatch", 0) in (0, 1, None) and getattr(query, "scale", None) is None:
-            ids, upper, lower, phrases = self._any([self.bounds(q, exact_docs) for q in query.subqueries])
+            ids, upper, lower, phrases = self._any(docsets._each_in_time(
+                query.subqueries, lambda q: self.bounds(q, exact_docs), self.budget))
             return (ids, *_boosted(query.boost, upper, lower, phrases))
         if isinstance(query, wq.AndMaybe):  # Whoosh applies no boost of a binary query
             ids, upper, lower, phrases = self.bounds(query.a, exact_docs)
@@ -191,12 +198,19 @@ class _Leaf:
         if isinstance(query, wq.AndNot):
             ids, upper, lower, phrases = self.bounds(query.a, exact_docs)
             if len(ids):
+                # gathered whole: an exclusion cut short would let excluded ones in
                 keep = ~np.isin(ids, docsets.leaf_docs(self.searcher, query.b), assume_unique=True)
                 ids, upper, lower = ids[keep], upper[keep], lower[keep]
             return ids, upper, lower, phrases
         raise Unsupported(type(query).__name__)
 
     def _term(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
+        if self.budget is not None and self.budget.over():
+            # out of time: no more postings are read, and a word not read matches nothing here (an
+            # And holding it matches nothing more, an Or what its other words matched): only some
+            # of the matches, never one that does not match
+            self.budget.cut = True
+            return _EMPTY_IDS, _EMPTY_SCORES
         postings = _postings(self.reader, field, text)
         ids, weights = postings.ids, postings.weights
         if not len(ids):
@@ -257,26 +271,28 @@ def _boosted(boost: float, upper, lower, phrases):
 
 def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
     """([(global document number, Whoosh's score)] best first, number of matches, timed out), or
-    None when the query has a part the bounds do not model."""
+    None when the query has a part the bounds do not model. ``deadline`` (seconds) bounds the
+    gathering of the matches (a phrase's positions) and the checking of the phrases that can
+    reach the top: when it runs out, the best of what was found is the answer, said timed out."""
     leaves, parts = [], []
+    budget = docsets.Budget(deadline)
     try:
         for subsearcher, offset in searcher.leaf_searchers():
-            ids, upper, lower, phrases = _Leaf(subsearcher).bounds(query, True)
+            ids, upper, lower, phrases = _Leaf(subsearcher, budget).bounds(query, True)
             leaves.append((subsearcher, offset, subsearcher.reader().doc_count_all()))
             parts.append((ids, upper, lower, phrases))
     except Unsupported:
         return None
     total = sum(len(part[0]) for part in parts)
     if not total or limit <= 0:
-        return [], total, False
-    started = time.monotonic()
+        return [], total, budget.cut
     ids = np.concatenate([part[0].astype(np.int64) + leaf[1] for part, leaf in zip(parts, leaves)])
     upper = np.concatenate([part[1] for part in parts]) * SAFETY + 1e-12
     scores = np.concatenate([part[2] for part in parts])  # lower bounds; exact once verified
     leaf_of = np.repeat(np.arange(len(parts)), [len(part[0]) for part in parts])
     verified = upper <= scores * SAFETY + 1e-12  # no phrase could add to these: their bounds meet
     order = np.lexsort((ids, -upper))  # best upper bound first
-    batch, timed_out = max(FIRST_BATCH, 2 * limit), False
+    batch, timed_out, first = max(FIRST_BATCH, 2 * limit), budget.cut, True
     while True:
         # No match scores less than its lower bound (its exact score once verified): the k-th
         # best of those is a floor under the k-th best score, and only a match whose upper bound
@@ -285,9 +301,10 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
         unsure = order[~verified[order] & (upper[order] >= floor)][:batch]
         if not len(unsure):
             break
-        if deadline and time.monotonic() - started > deadline:
+        if not first and budget.over():  # the first batch is checked whatever the time: some hits to show
             timed_out = True
             break
+        first = False
         for number in np.unique(leaf_of[unsure]):
             chosen = np.sort(unsure[leaf_of[unsure] == number])
             subsearcher, offset, _ = leaves[number]
@@ -301,7 +318,7 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
                     at, held_at = at[keep], held_at[keep]
                 if not len(at):
                     continue
-                held = _phrase_holds(phrase, subsearcher, local[at])
+                held = phrase_holds(phrase, subsearcher, local[at])
                 wider[words] = held
                 stands = np.isin(local[at], held, assume_unique=True)
                 scores[chosen[at[stands]]] += adds[held_at[stands]]
@@ -313,7 +330,7 @@ def top(searcher, query: wq.Query, limit: int, deadline: float | None = None):
     return ranked[:limit], total, timed_out
 
 
-def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
+def phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
     """Those of ``docs`` (sorted local numbers, each holding all the phrase's words) where
     ``phrase`` stands as it asks (the test of Whoosh's ``SpanNear2``, ordered, at least one
     position apart), on the positions of the words in those documents only, read from the blocks
@@ -336,10 +353,10 @@ def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
         block_of = np.searchsorted(postings.block_starts, raw, side="right") - 1
         key = (docsets._segment_id(leaf), field, word)
         words.append((postings, postfile, raw.tolist(), block_of.tolist(), key))
-    held, reach = [], range(1, phrase.slop + 1)
+    held, slop = [], phrase.slop
     last = [(None, None)] * len(words)  # each word's block read last (the documents come in order)
     for n, docnum in enumerate(docs.tolist()):
-        ends = None  # where a run of the words so far can end
+        ends = None  # where a run of the words so far can end, ascending
         for w, (postings, postfile, raw, block_of, key) in enumerate(words):
             block = block_of[n]
             if last[w][0] != block:
@@ -350,18 +367,26 @@ def _phrase_holds(phrase, subsearcher, docs: np.ndarray) -> np.ndarray:
             if positions is None:  # decoded once, kept with the block
                 positions = decoded[at] = tuple(fmt.decode_positions(values[at]))
             if ends is None:
-                ends = set(positions)
-            elif len(reach) == 1:
-                ends = {p for p in positions if p - 1 in ends}
+                ends = positions
+            elif slop == 1:
+                previous = set(ends)
+                ends = [p for p in positions if p - 1 in previous]
             else:
                 # Whoosh's SpanNear2 (ordered, mindist 1): each word 1 to ``slop`` positions after
-                # where the run so far ends
-                ends = {e + step for e in ends for step in reach}.intersection(positions)
+                # where the run so far ends (positions come in ascending order; a bisection, not a
+                # set of every reachable position: ``~50`` would make fifty of each)
+                ends = [p for p in positions if _ends_within(ends, p - slop, p - 1)]
             if not ends:
                 break
         if ends:
             held.append(docnum)
     return np.array(held, dtype=np.int32)
+
+
+def _ends_within(ends: list, low: int, high: int) -> bool:
+    """Whether a value of the ascending ``ends`` lies in [low, high]."""
+    at = bisect_left(ends, low)
+    return at < len(ends) and ends[at] <= high
 
 
 _BLOCKS: OrderedDict = OrderedDict()  # (segment, field, term, block) -> its posting values
