@@ -36,7 +36,7 @@ FIRST_BATCH = 32  # matches whose phrases are checked before the floor is raised
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 _WEIGHTS: OrderedDict = OrderedDict()  # (segment, deletions, field, term) -> (ids, term frequencies)
-_WEIGHTS_BUDGET = 8_000_000  # postings kept (12 bytes each)
+_WEIGHTS_BUDGET = 5_000_000  # postings kept (8 bytes each: a term frequency is kept as float32 when exact)
 _LENGTHS = docsets.Kept(4_000_000)  # (segment, field) -> field length by document (8 bytes each)
 _LOCK = threading.Lock()
 _kept = [0]
@@ -111,6 +111,9 @@ def _postings(leaf, field: str, text) -> Postings:
         live = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
         raw = np.flatnonzero(live)
         ids, weights = ids[live], weights[live]
+    compact = weights.astype(np.float32)
+    if np.array_equal(compact, weights):  # term frequencies: whole numbers, exact in half the bytes
+        weights = compact
     found = Postings(ids, weights, np.array(starts, dtype=np.int64) if starts else None, tuple(blocks), raw)
     with _LOCK:
         _WEIGHTS[key] = found
@@ -212,7 +215,7 @@ class _Leaf:
             self.budget.cut = True
             return _EMPTY_IDS, _EMPTY_SCORES
         postings = _postings(self.reader, field, text)
-        ids, weights = postings.ids, postings.weights
+        ids, weights = postings.ids, postings.weights.astype(np.float64)  # scored in Whoosh's float64
         if not len(ids):
             return ids, weights
         weighting = self.weighting
@@ -225,7 +228,7 @@ class _Leaf:
         else:
             scorer = weighting.scorer(self.searcher, field, text)
             if isinstance(scorer, WeightScorer):
-                return ids, weights.copy()
+                return ids, weights
             if not isinstance(scorer, BM25FScorer):
                 raise Unsupported(type(scorer).__name__)
             idf, avgfl, k1, b = scorer.idf, scorer.avgfl, scorer.K1, scorer.B
@@ -390,7 +393,7 @@ def _ends_within(ends: list, low: int, high: int) -> bool:
 
 
 _BLOCKS: OrderedDict = OrderedDict()  # (segment, field, term, block) -> its posting values
-_BLOCKS_KEPT = 4096  # blocks of up to 128 postings' positions
+_BLOCKS_KEPT = 1024  # blocks of up to 128 postings' positions (about 9 KB each)
 
 
 def _block_values(postfile, block, key) -> tuple[list, list]:
