@@ -247,7 +247,14 @@ def test_batch_writes_one_summary_row_per_search(havana, tmp_path):
     rows = list(csv.DictReader(io.StringIO(run("batch", terms, "--index", index).stdout)))
     assert [r["label"] for r in rows] == ["ahi", "all", "none", "bad"]
     ahi, cuba, none, bad = rows
-    assert ahi["first_date"] == "2021-06-21" and ahi["last_date"] == "2022-05-17" and int(ahi["paragraphs"]) >= 2
+    # a row counts what ``query`` counts and dates what ``export`` writes (``Searcher.matching``)
+    exported = [json.loads(line) for line in run("export", "havana", "syndrome", "--source", "white house",
+                                                 "--index", index).stdout.splitlines()]
+    dates = sorted(p["date"][:10] for p in exported if p["date"])
+    total = json.loads(run("query", "havana", "syndrome", "--source", "white house", "--index", index,
+                           "--format", "json").stdout)["total"]
+    assert int(ahi["paragraphs"]) == total == len(exported) >= 2
+    assert (ahi["first_date"], ahi["last_date"]) == (dates[0], dates[-1])
     first = hits(index, '"havana syndrome"', "--source", "white house")[0]
     assert ahi["best_id"] == first["id"] and not ahi["error"]
     total = json.loads(run("query", "cuba", "--index", index, "--format", "json").stdout)["total"]
@@ -369,3 +376,24 @@ def test_anchors_find_a_shared_run_of_eight_words():
     assert set(statement_anchors(said)) & set(statement_anchors(quoted))
     assert statement_anchors("Thank you all very much for coming today.") == []  # too short to be grouped
     assert containment(said, said.upper()) == 1.0 and containment(said, quoted) < 0.5
+
+
+@pytest.mark.parametrize("words", [("havana", "syndrome"), ("cuba", "embassy", "staff"), ('"havana syndrome"',)])
+def test_a_search_counts_exports_charts_and_facets_the_same_paragraphs(havana, words):
+    """One definition of a search's matches (``Searcher.matching``, the widest tier: a paragraph
+    shown for some of the words is a match): ``query``'s total, the rows ``export`` writes, the
+    timeline's total and its counts plus the undated, the facet counts and the article list's
+    paragraphs are the same number, with and without a filter."""
+    from briefsearch.query.articles import list_articles
+    from briefsearch.query.searcher import SearchOptions, facets
+
+    _, index = havana
+    for filters in ((), ("--source", "white house")):
+        total = json.loads(run("query", *words, *filters, "--index", index, "--format", "json").stdout)["total"]
+        exported = run("export", *words, *filters, "--index", index).stdout.splitlines()
+        chart = json.loads(run("timeline", *words, *filters, "--index", index, "--format", "json").stdout)
+        options = SearchOptions(source=filters[1] if filters else None)
+        outlets = facets(index, " ".join(words), options)["outlet"]
+        _, articles = list_articles(index, " ".join(words), options, limit=None)
+        assert total == len(exported) == chart["total"] == sum(chart["counts"]) + chart["undated"] > 0, (words, filters)
+        assert total == sum(outlets.values()) == sum(a["paragraphs"] for a in articles), (words, filters)

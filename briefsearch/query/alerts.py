@@ -36,7 +36,7 @@ def add_alert(index_dir: str | os.PathLike, name: str, query: str, options: Sear
     """Save a search; it will deliver what is indexed from now on. The query is checked first."""
     options = options or SearchOptions()
     with Searcher(index_dir) as searcher:
-        searcher.matching(query, options)  # a bad query or an unknown source fails now, not at run time
+        searcher.first_tier(query, options)  # a bad query or an unknown source fails now, not at run time
         ledger = sync_ledger(index_dir, searcher.generation, searcher.reader)
         try:
             seen = ledger.last_seq()
@@ -81,7 +81,7 @@ def _news(searcher: Searcher, index_dir, alert: Alert, indexed_after: float | No
         ledger.close()
     known = {f.name for f in fields(SearchOptions)}
     options = SearchOptions(**{k: v for k, v in alert.filters.items() if k in known})
-    matching = searcher.matching(alert.query, options)
+    matching = searcher.first_tier(alert.query, options)
     matched = reader.score_paragraphs(matching, [pid for pid, row in fresh.items() if row[0] <= watermark])
     paragraphs = sorted((reader.get(pid) for pid in matched), key=lambda p: (p.date or "", p.article_id, p.position))
     return AlertNews(alert, tuple((p, "updated" if fresh[p.id][2] else "new") for p in paragraphs), watermark)

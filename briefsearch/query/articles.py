@@ -24,7 +24,7 @@ def list_articles(index_dir: str | os.PathLike, query: str | None = None, option
     articles: dict[str, dict] = {}
     speakers: dict[str, Counter] = {}
     with Searcher(index_dir) as searcher:
-        for p in searcher.reader.matches(searcher.matching(query, options)):
+        for p in searcher.paragraphs_matching(query, options):
             record = articles.get(p.article_id)
             if record is None:
                 record = articles[p.article_id] = {

@@ -19,12 +19,14 @@ EXPORT_KEYS = tuple(f.name for f in fields(Paragraph))
 def export_paragraphs(index_dir: str | os.PathLike, query: str | None = None,
                       options: SearchOptions | None = None, every_match: bool = False) -> Iterator[Paragraph]:
     """The paragraphs ``query`` matches within the filters of ``options`` (every paragraph without
-    either), in the engine's order, read as they are consumed: those of its first tier that
-    matches anything (``Searcher.matching``), or with ``every_match`` all that its total counts
-    (``Searcher.all_matches``, as the web page's count, facets and histogram)."""
+    either), in the engine's order, read as they are consumed: every one ``briefsearch query``
+    counts in its total (``Searcher.paragraphs_matching``: a quoted phrase as written), or with
+    ``every_match`` every one the web page counts (``Searcher.matching``: a phrase by its stems)."""
     with Searcher(index_dir) as searcher:
-        matches = searcher.all_matches(query, options) if every_match else searcher.matching(query, options)
-        yield from searcher.reader.matches(matches)
+        if every_match:
+            yield from searcher.reader.matches(searcher.matching(query, options))
+        else:
+            yield from searcher.paragraphs_matching(query, options)
 
 
 def export_record(paragraph: Paragraph) -> dict:

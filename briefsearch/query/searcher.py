@@ -234,9 +234,27 @@ class Searcher:
 
     def matching(self, text: str | None, options: SearchOptions | None = None):
         """The paragraphs a search matches, as one query compiled against the open reader (None:
-        every paragraph): what a timeline, a facet, an export or an alert counts. That is the first
-        tier that matches anything (all the words, else at least two, else any), within the
-        filters; without ``text``, every paragraph within the filters."""
+        every paragraph): the one definition of a search's matches, which its total counts and an
+        export, a timeline, the facets, a batch row and an article list cover. That is its widest
+        tier (any of the words; a paragraph shown for some of the words is a match) within the
+        filters; without ``text``, every paragraph within the filters. A quoted phrase matches its
+        stems here: ``paragraphs_matching`` keeps those that hold it as written, as the total does."""
+        options = options or SearchOptions()
+        reader = self.reader
+        restriction = self._filter_node(options)
+        if text is None or not text.strip():
+            return None if restriction is None else reader.compile(restriction)
+        widest = self._plan(reader, text, options, [], [])[1][-1]
+        return reader.compile(widest if restriction is None else ql.And((widest, restriction)))
+
+    def all_matches(self, text: str | None, options: SearchOptions | None = None):
+        """``matching`` (the name the web layer knew it by)."""
+        return self.matching(text, options)
+
+    def first_tier(self, text: str | None, options: SearchOptions | None = None):
+        """The paragraphs of the first tier that matches anything (all the words, else at least
+        two, else any), within the filters: what an alert watches for, so that an alert on "pelosi
+        taiwan" reports new paragraphs about both while any paragraph holds both."""
         options = options or SearchOptions()
         reader = self.reader
         restriction = self._filter_node(options)
@@ -247,17 +265,16 @@ class Searcher:
         compiled = [reader.compile(tier) for tier in run]
         return next((query for query in compiled if reader.search(query, limit=1).total), compiled[0])
 
-    def all_matches(self, text: str | None, options: SearchOptions | None = None):
-        """Every paragraph a search counts in its total, as one query compiled against the open
-        reader (None: every paragraph): its widest tier (any of the words) within the filters;
-        without ``text``, every paragraph within the filters."""
+    def paragraphs_matching(self, text: str | None, options: SearchOptions | None = None):
+        """The paragraphs of ``matching`` in the engine's order, read as they are consumed, less
+        those that hold a quoted phrase of ``text`` only by its stems (as the total counts)."""
         options = options or SearchOptions()
         reader = self.reader
-        restriction = self._filter_node(options)
-        if text is None or not text.strip():
-            return None if restriction is None else reader.compile(restriction)
-        widest = self._plan(reader, text, options, [], [])[1][-1]
-        return reader.compile(widest if restriction is None else ql.And((widest, restriction)))
+        phrases = self._plan(reader, text, options, [], [])[2] if text and text.strip() else []
+        holds = phrase_test(phrases) if phrases else None
+        for paragraph in reader.matches(self.matching(text, options)):
+            if holds is None or holds(paragraph.text):
+                yield paragraph
 
     def facets(self, text: str | None, options: SearchOptions | None = None,
                names: tuple[str, ...] = ("outlet",)) -> dict[str, dict[str, int]]:
