@@ -114,10 +114,15 @@ def speaker_transcripts(corpus, gold: dict, enricher: Enricher) -> dict:
     cont = Counter()
     non_speaker = Counter()
     misses = Counter()
-    everything = []
-    for article, paragraphs in corpus:
-        enriched = enricher.enrich(article, paragraphs)
-        everything.append((article, enriched))
+    everything = [(article, enricher.enrich(article, paragraphs)) for article, paragraphs in corpus]
+    # As an index run ends: names the collection has spelt out since are settled, and the
+    # paragraphs written under the short form take the full name ("MR ZIENTS" -> Jeff Zients).
+    unsettled = enricher.state.to_dict()
+    renames = enricher.state.settle_names()
+    if renames:
+        everything = [(article, [dataclasses.replace(p, speaker=renames[p.speaker]) if p.speaker in renames else p
+                                 for p in enriched]) for article, enriched in everything]
+    for article, enriched in everything:
         held = None
         for paragraph in enriched:
             label = _naive_label(paragraph.text)
@@ -137,7 +142,8 @@ def speaker_transcripts(corpus, gold: dict, enricher: Enricher) -> dict:
             elif held and paragraph.text[:1] != "(" and not paragraph.text.startswith("END"):
                 cont["n"] += 1
                 cont["ok"] += paragraph.speaker == held
-    return {"turn": turn, "cont": cont, "non_speaker": non_speaker, "misses": misses.most_common(8), "enriched": everything}
+    return {"turn": turn, "cont": cont, "non_speaker": non_speaker, "misses": misses.most_common(8), "enriched": everything,
+            "unsettled": unsettled}
 
 
 _NAIVE_LABEL = re.compile(r"^([A-Z][A-Z.\-' ]{0,60}?):|^(Q)\s")
@@ -472,7 +478,7 @@ def _share(ok: int, n: int) -> str:
     return f"{ok}/{n} = {ok / max(n, 1):.1%}"
 
 
-def print_speech(enriched: dict, learnt: dict) -> None:
+def print_speech(enriched: dict, learnt: dict, unsettled_states: dict | None = None) -> None:
     """The issue-14 figures, each beside its goal."""
     result = statement_authors(enriched["State Dept"], enriched["White House"])
     for label in dict.fromkeys(key[0] for key in result["counts"]):
@@ -497,10 +503,31 @@ def print_speech(enriched: dict, learnt: dict) -> None:
     other = other_institutions()
     print(f"other institutions' transcripts (hand-typed fixture, 8 forms): speaker {_share(other['speaker'], other['n'])}, "
           f"speaker and kind {_share(other['both'], other['n'])} (goal >= 95%)")
+    unsettled = name_problems([EnrichmentState.from_dict(state) for state in unsettled_states.values()],
+                              list(enriched.values())) if unsettled_states else None
     names = name_problems(list(learnt.values()), list(enriched.values()))
     print(f"names: {len(names['splits'])} people under two names, {len(names['junk'])} names that are no one's, "
           f"{names['timestamps']} timestamp lines with a speaker, 'Question' among people: {names['question_as_person']} "
           f"({names['people']} people of {names['speakers']} speakers)")
+    if unsettled:
+        print(f"    before the names are settled at the end of the run: {len(unsettled['splits'])} people under two names, "
+              f"{len(unsettled['junk'])} names that are no one's")
+    combined = EnrichmentState()  # one index of both exports has one registry
+    for state in learnt.values():
+        for name, entry in state.speakers.items():
+            merged = combined.speakers.setdefault(name, {"aliases": {}, "paragraphs": 0, "gender": None})
+            merged["paragraphs"] += entry["paragraphs"]
+            for alias, n in entry["aliases"].items():
+                merged["aliases"][alias] = merged["aliases"].get(alias, 0) + n
+            merged["gender"] = merged["gender"] or entry.get("gender")
+        for key, name in state.people.items():
+            combined.people.setdefault(key, name)
+    combined.settle_names()
+    both = name_problems([combined], list(enriched.values()))
+    print(f"names, one index of both exports (one registry, settled): {len(both['splits'])} people under two names, "
+          f"{len(both['junk'])} names that are no one's ({both['people']} people of {both['speakers']} speakers)")
+    print(f"    two names: {both['splits'][:40]}")
+    print(f"    no one's: {both['junk'][:30]}")
     print(f"    two names: {names['splits'][:10]}")
     print(f"    no one's: {names['junk'][:12]}")
 
@@ -518,10 +545,12 @@ def main(argv: list[str] | None = None) -> int:
 
     learnt = {}
     enriched = {}
+    unsettled = {}
     for name, corpus in (("State Dept", state_dept), ("White House", white_house)):
         enricher = Enricher(EnrichmentState())
         result = speaker_transcripts(corpus, gold, enricher)
         learnt[name] = enricher.state
+        unsettled[name] = result["unsettled"]
         enriched[name] = result["enriched"]
         turn, cont, non = result["turn"], result["cont"], result["non_speaker"]
         print(f"speakers/{name}: labelled turns {turn['ok']}/{turn['n']} = {turn['ok'] / max(turn['n'], 1):.1%}; "
@@ -540,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         if key.startswith("miss"):
             print(f"    {key}")
 
-    print_speech(enriched, learnt)
+    print_speech(enriched, learnt, unsettled)
 
     sample = acronym_sample(json.loads(SPEECH_GOLD.read_text(encoding="utf-8")))
     print(f"acronyms (hand-checked sample of {sample['definitions']} definitions in {sample['sentences']} sentences): "

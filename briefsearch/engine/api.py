@@ -153,6 +153,11 @@ class Writer(Protocol):
     def replace_source(self, path: str, paragraphs: list[Paragraph], manifest_entry: dict, existed: bool) -> None:
         """Delete what ``path`` contributed (when ``existed``) and add its paragraphs and manifest entry."""
 
+    def replace_articles(self, paragraphs: Iterable[Paragraph]) -> None:
+        """Replace the indexed paragraphs of whole articles with these (every paragraph of each
+        article, grouped by article); the manifest is untouched. Used when enrichment settles a
+        speaker's name after the paragraphs were written (``EnrichmentState.settle_names``)."""
+
     def delete_source(self, path: str) -> None:
         """Delete the paragraphs and the manifest entry of ``path``."""
 

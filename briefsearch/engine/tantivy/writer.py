@@ -76,6 +76,18 @@ class TantivyWriter:
                                                        exchange_terms=exchange_terms))
         writer.add_document(source_document(path, manifest_entry))
 
+    def replace_articles(self, paragraphs: Iterable[Paragraph]) -> None:
+        """Replace the indexed paragraphs of whole articles (all of each article's, grouped by article)."""
+        writer = self._w()
+        self._pending = True
+        for article in article_runs(paragraphs):
+            writer.delete_documents_by_term("article_id", article[0].article_id)
+            exchanges = exchange_texts(article)
+            title = terms_text(article[0].title)
+            for paragraph in article:
+                writer.add_document(paragraph_document(paragraph, title_terms=title if paragraph.title == article[0].title
+                                                       else None, exchange=exchanges.get(paragraph.id, ("", ""))))
+
     def delete_source(self, path: str) -> None:
         self._pending = True
         self._w().delete_documents_by_term("source", path)

@@ -50,6 +50,15 @@ class WhooshWriter:
                 writer.add_document(**paragraph_fields(paragraph, exchanges.get(paragraph.id, ("", ""))))
         writer.add_document(id="source:" + path, kind="source", source=path, meta=json.dumps(manifest_entry, sort_keys=True))
 
+    def replace_articles(self, paragraphs: Iterable[Paragraph]) -> None:
+        """Replace the indexed paragraphs of whole articles (all of each article's, grouped by article)."""
+        writer = self._w()
+        for article in article_runs(paragraphs):
+            writer.delete_by_term("article_id", article[0].article_id)
+            exchanges = exchange_texts(article)
+            for paragraph in article:
+                writer.add_document(**paragraph_fields(paragraph, exchanges.get(paragraph.id, ("", ""))))
+
     def delete_source(self, path: str) -> None:
         self._w().delete_by_term("source", path)
 

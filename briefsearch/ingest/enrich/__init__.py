@@ -62,6 +62,18 @@ class EnrichmentState:
         if gender and not entry.get("gender"):
             entry["gender"] = gender
 
+    def settle_names(self) -> dict[str, str]:
+        """Merge the registry's short forms and spellings of one person (``enrich.registry``) and
+        return which names became which, for the paragraphs already written under the old ones."""
+        from briefsearch.ingest.enrich.registry import merge_speakers, settle_names
+
+        renames = settle_names(self.speakers, self.people)
+        if renames:
+            merge_speakers(self.speakers, renames)
+            for key, name in self.people.items():  # labels met from now on resolve to the settled name
+                self.people[key] = renames.get(name, name)
+        return renames
+
     def gender_of(self, name: str | None) -> str | None:
         entry = self.speakers.get(name) if name else None
         return entry.get("gender") if entry else None

@@ -55,6 +55,12 @@ NOT_NAME_WORDS = ROLE_WORDS | frozenset(
     marking delivering discussing signing meeting hosting welcoming visiting touring launching
     unveiling urging calling addressing recognizing upon via ahead following regarding amid
     doctors doctor was were is are has have had will would blame
+    announces calls encouraging hosts signs delivers highlights visits meets travels launches urges
+    discusses celebrates honors honours welcomes joins tours speaks participates hosting
+    people peoples rights human crises crisis against budget request veterans benefits measuring
+    instruments details underway commitments challenge preparedness infrastructure framework
+    campaign dialogue financial quality communication communications research parliamentary
+    bipartisan additional wildfire shipping consumer environmental federal privacy schools
     presidents ministers secretaries leaders officials governments both all every each
     """.split()
 )

@@ -541,6 +541,8 @@ def attribute_article(ctx: ArticleContext, resolver: Resolver, texts: list[str],
                 else:
                     resolved[parsed.raw] = resolver.override(surface, resolver.label(ctx, parsed))
             speaker = resolved[parsed.raw]
+            if parsed.kind == "name" and not text[len(surface):].strip(" .:\u00a0"):
+                speaker = None  # a heading of a fact sheet ("ADDITIONAL DETAILS:"), not a name that speaks
             if parsed.kind == "person" and parsed.role and speaker:
                 holders.setdefault(parsed.role.lower(), speaker)
             question = parsed.kind == "question" or speaker in ASKING_ROLES
@@ -743,7 +745,8 @@ def looks_like_timestamp(text: str) -> bool:
 
 
 _ROLE_NAME = re.compile(r"^(?:The |Senior |Moderator|Operator|Interpreter|Participant|Audience|Staff|Host|Interviewer|"
-                        r"Presiding|Announcer|Narrator|Reporter|Questioner|Witness|Crowd|Voice|Aide|Military Aide)|\bOfficials?\b")
+                        r"Presiding|Announcer|Narrator|Reporter|Questioner|Witness|Crowd|Voice|Aide|Military Aide)|\bOfficials?\b|"
+                        r"\bAides?$")
 
 
 def speaker_kind(name: str) -> str:
