@@ -41,7 +41,8 @@ def test_workers_build_the_same_index_as_one_process(tmp_path):
     assert paragraph_count(two) == paragraph_count(one) > 1000
     assert manifest(two) == manifest(one)
     with Searcher(two) as searcher:  # both workers wrote a segment in each of the two batches
-        assert len(searcher.reader.index._segments()) == 4
+        # (and the speaker names settled at the end of the run may rewrite some articles: one more)
+        assert len(searcher.reader.index._segments()) in (4, 5)
     first, second = ranking(one), ranking(two)
     assert all(sum(len(ids) for _, ids in groups) >= 10 for groups in first)
     assert second == first
