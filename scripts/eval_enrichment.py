@@ -496,7 +496,8 @@ def print_speech(enriched: dict, learnt: dict, unsettled_states: dict | None = N
     print(f"question-answer links (hand-checked sample): {_share(ok, n)} (goal >= 95%)")
     for case in misses[:8]:
         print(f"    miss {case[0]}: answers_to {case[1]!r} != {case[2]!r}")
-    for key, label in (("topics", "hand-checked sample"), ("topics_fresh", "fresh hand-checked sample, never tuned on")):
+    for key, label in (("topics", "hand-checked sample"), ("topics_fresh", "fresh hand-checked sample, never tuned on"),
+                       ("topics_new", "third sample (seed 4141), drawn after the last change, never tuned on")):
         topics = topic_precision(by_id, speech_gold, key)
         print(f"topics ({label} of {topics['paragraphs']} paragraphs): precision {_share(topics['right'], topics['judged'])} "
               f"of judged topics (goal >= 80%); {topics['unjudged']} topics assigned now were not judged")

@@ -15,6 +15,7 @@ from briefsearch.ingest.enrich.topics import (
     load_taxonomy,
     section_topics,
     text_topics,
+    is_procedural,
 )
 from briefsearch.models import Article, Paragraph
 
@@ -88,10 +89,10 @@ def test_seed_paragraphs_are_about_missile_defense_and_russia(taxonomy):
     assert topics[jta_sessions] == ("Russia", "Missile defense")
 
 
-def test_section_label_comes_first_and_short_turns_inherit_the_thread(taxonomy):
+def test_section_label_comes_first_short_answers_take_their_question_and_thanks_is_about_nothing(taxonomy):
     texts = ["QUESTION: On Iran, is the JCPOA still on the table?", "MR PRICE: It is.", "QUESTION: Thanks."]
-    topics = assign_topics(taxonomy, texts, ["IRAN2", "IRAN2", "NORDSTREAM2"], [True, False, True])
-    assert topics == [("Iran", "Nuclear nonproliferation"), ("Iran", "Nuclear nonproliferation"), ("Nord Stream 2",)]
+    topics = assign_topics(taxonomy, texts, ["IRAN2", "IRAN2", "NORDSTREAM2"], [True, False, True], [True] * 3)
+    assert topics == [("Iran", "Nuclear nonproliferation"), ("Iran", "Nuclear nonproliferation"), ()]
 
 
 BRIEFING = [
@@ -107,17 +108,42 @@ BRIEFING = [
 ]
 
 
-def test_turns_without_topics_carry_the_exchange_and_a_new_question_opens_a_thread(taxonomy):
+def test_turns_carry_what_their_own_question_asked_and_procedural_turns_nothing(taxonomy):
     flags = [text.startswith("QUESTION") for text in BRIEFING]
-    topics = assign_topics(taxonomy, BRIEFING, [None] * len(BRIEFING), flags)
+    topics = assign_topics(taxonomy, BRIEFING, [None] * len(BRIEFING), flags, [True] * len(BRIEFING))
     assert topics == [
         ("Iran", "Nuclear nonproliferation"),
-        ("Austria", "Iran"),  # Vienna is Austria's; the thread adds Iran
-        ("Iran",), ("Iran",), ("Iran",), ("Iran",),  # thanks, go-aheads and a topicless follow-up stay on Iran
-        ("North Korea",),  # names nothing of the Iran thread: a new thread
+        ("Austria", "Iran", "Nuclear nonproliferation"),  # Vienna is Austria's; the question adds what it asked
+        (), (), (), (),  # thanks and go-aheads run the briefing; a follow-up naming nothing asks about nothing named
+        ("North Korea",),
         ("United Nations", "North Korea"),
         ("North Korea",),  # the call to the next reporter still belongs to this exchange
     ]
+
+
+def test_an_answer_on_another_subject_does_not_carry_the_briefings_earlier_subject(taxonomy):
+    # Press Briefing by Press Secretary Jen Psaki, April 7, 2022 (White House export): a Title 42
+    # exchange after many on Ukraine and NATO.
+    texts = ["Q Jen, on Ukraine: is NATO sending more weapons to Ukraine?",
+             "MS. PSAKI: NATO allies are sending more to Ukraine, and Ukraine will get what it needs.",
+             "Q And then, on a different topic, when Title 42 expires next month, what is the plan for the migrants "
+             "a day that are going to cross?",
+             "MS. PSAKI: I don’t know where you’re basing your specific numbers on, Peter. But what I would tell you —"]
+    topics = assign_topics(taxonomy, texts, [None] * 4, [True, False, True, False], [True] * 4)
+    assert "Ukraine" not in topics[2] + topics[3] and "NATO" not in topics[2] + topics[3]
+    assert "Migration" in topics[3]  # the short answer takes what its question asked about
+
+
+@pytest.mark.parametrize("text, procedural", [
+    ("Go ahead.", True), ("MR BARTLETT: Thank you. Let’s next go to Priscilla Alvarez from CNN.", True),
+    ("QUESTION: Muath Alamri from Asharq al Awsat newspaper.", True), ("Q (Off-mike.)", True),
+    ("With that, happy to take your questions. Matt.", True), ("OPERATOR: Thank you. Your line is open.", True),
+    ("Yes.", False), ("MR PRICE: And we have, correct.", False), ("QUESTION: Thank you. On Iran, what is the status?", False),
+    ("MS PORTER: Thanks, Muhammad. To the deputy secretary’s meeting in Oman, I would have to refer you to", False),
+    ("MR PRICE: We’re consulting with Israelis and Palestinians.", False),
+])
+def test_procedural_turns_are_told_from_short_answers(text, procedural):
+    assert is_procedural(text) is procedural
 
 
 def test_prose_threads_run_while_paragraphs_stay_on_a_place(taxonomy):
@@ -167,14 +193,15 @@ def test_names_that_contain_a_topic_word_are_not_the_topic(taxonomy, text, expec
     assert list(text_topics(taxonomy, text)) == expected
 
 
-def test_the_place_an_opening_question_names_stays_with_the_thread(taxonomy):
+def test_the_place_an_opening_question_names_stays_with_its_exchange(taxonomy):
     texts = ["QUESTION: Can I start with Ukraine? The Kremlin says it has no plans to attack.",
              "MR PRICE: Russia has massed troops on the border. Moscow can choose diplomacy.",
              "QUESTION: And Putin?",
              "MR PRICE: Russia has a choice to make. We will see what Russia decides.",
              "Okay."]
-    topics = assign_topics(taxonomy, texts, [None] * len(texts), [True, False, True, False, False])
-    assert topics == [("Ukraine", "Russia")] + [("Russia", "Ukraine")] * 4
+    topics = assign_topics(taxonomy, texts, [None] * len(texts), [True, False, True, False, False], [True] * 5)
+    # "And Putin?" asks about Russia alone: its exchange carries Russia, not the first exchange's Ukraine.
+    assert topics == [("Ukraine", "Russia"), ("Russia", "Ukraine"), ("Russia",), ("Russia",), ("Russia",)]
 
 
 def test_a_thread_led_by_a_theme_carries_its_place(taxonomy):
@@ -191,7 +218,8 @@ def test_enricher_passes_question_turns_to_topics():
                   for i, text in enumerate(BRIEFING, 1)]
     enriched = Enricher(EnrichmentState()).enrich(article, paragraphs)
     assert [p.is_question for p in enriched][:3] == [True, False, True]
-    assert enriched[3].topics == ("Iran",) and enriched[8].topics == ("North Korea",)
+    assert enriched[1].topics == ("Austria", "Iran", "Nuclear nonproliferation") and enriched[8].topics == ("North Korea",)
+    assert enriched[3].topics == ()  # "MR PRICE: Go ahead."
 
 
 @pytest.mark.parametrize("section, labels", [

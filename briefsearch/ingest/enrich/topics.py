@@ -3,8 +3,8 @@ and regions from the curated taxonomy (taxonomy.json) matched on normalised word
 there are names that hold a topic's words without being about it ("National Security Council").
 
 Matching is one pass over the paragraph's words with a phrase dictionary (word n-grams), so it
-costs a few microseconds per paragraph. Paragraphs that name little carry the topics of their
-thread: the transcript exchange opened by a question, or the run of prose about one place.
+costs a few microseconds per paragraph. Spoken turns carry the topics of the question their
+exchange answers; written prose carries those of its thread, the run of paragraphs about one place.
 Labels are human-readable ("Missile defense", "Iran").
 """
 
@@ -15,7 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+import operator
+from itertools import accumulate, compress
 from pathlib import Path
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.json")
@@ -267,17 +268,19 @@ def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | Non
                   questions: list[bool] | None = None,
                   spoken: list[bool] | None = None) -> list[tuple[str, ...]]:
     """Topics for each paragraph of one article: section labels, the paragraph's own matches by
-    frequency, then what the thread it belongs to is about.
+    frequency, then what the question or the thread it belongs to is about.
 
     ``questions`` marks transcript question paragraphs and ``spoken`` every spoken turn (both from
     speaker attribution; without ``spoken`` only questions count as spoken). A question opens an
-    exchange that runs to the next question, so an answer, "Thank you." or "Go ahead." carries
-    the topics of its own question; a question naming topics unrelated to the thread opens a new
-    thread. Outside transcripts each paragraph is its own unit and a thread runs while paragraphs
-    share topics. Spoken turns carry their thread's themes and places; written prose carries only
-    its thread's places and the theme that dominates it, so that a broad theme ("Health",
-    "Trade") stays with the paragraphs about it. Press logistics (accreditation, pool and
-    livestream notices) get no topics from the text around them.
+    exchange that runs to the next question: its turns (the question, the answer, "Yes.") carry
+    what the question asked about, and nothing else; a turn before any question (a speech) carries
+    only what it names itself. A briefing runs over many subjects, and a reader judging a
+    paragraph's topics reads that paragraph: "Russia" carried from an earlier exchange onto an
+    answer about Title 42 is wrong. Written prose is cut into threads that run while paragraphs
+    share places; it carries its thread's places and the theme that dominates it, so that a broad
+    theme ("Health", "Trade") stays with the paragraphs about it. Turns that only run the briefing
+    ("Thank you.", "Let's go to Laura Kelly.", "(Off-mike.)") and press logistics (accreditation,
+    pool and livestream notices) get no topics from the text around them.
     """
     own = [text_topics(taxonomy, text) for text in texts]
     flags = list(questions) if questions is not None else [False] * len(texts)
@@ -291,6 +294,7 @@ def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | Non
     dominant = tuple(label for label, n in article_counts.most_common(2) if n >= 2)
     themes = taxonomy.themes
     subjects = {thread: _subject_themes(themes, counts) for thread, counts in threads.counts.items()}
+    in_exchange = list(accumulate(flags, operator.or_)) if flags else []  # a question came before, or it is one
     result: list[tuple[str, ...]] = []
     for i, (text, counts, section, thread, lead) in enumerate(
             zip(texts, own, sections, threads.of_paragraph, threads.leads)):
@@ -300,20 +304,50 @@ def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | Non
             continue
         ranked = sorted(counts, key=lambda label: -counts[label])  # stable: first mention breaks ties
         labels += [label for label in ranked if label not in labels]
-        # Spoken turns share their thread's themes; written prose gets only its thread's places, so
-        # that a broad theme stays with the paragraphs about it.
-        carried = main[thread] if turns[i] else tuple(label for label in main[thread] if label not in themes
-                                                      or label in subjects[thread])
-        helpers = carried
-        if not ranked:  # "Go ahead.": what the question that opened the exchange was about
-            helpers = tuple(label for label, _ in lead.most_common(2)) + helpers
-            if not helpers and len(text.split()) < 2 * _SHORT_PARAGRAPH_WORDS:
-                helpers = tuple(label for label in dominant if turns[i] or label not in themes)
+        if is_procedural(text):  # "Thank you.", "Go ahead.", "Let's go to Laura Kelly.": about nothing
+            result.append(())
+            continue
+        if turns[i]:
+            # A spoken turn carries only what its own exchange's question asked about: a briefing's
+            # thread runs on over many subjects, and a speech's paragraph that names nothing is about
+            # what it says, not about the subject of the paragraphs around it.
+            helpers = tuple(label for label, _ in lead.most_common(2)) if in_exchange[i] else ()
+        else:
+            # Written prose gets its thread's places and the theme that dominates it, so that a broad
+            # theme stays with the paragraphs about it; a short one naming nothing, what its article is about.
+            helpers = tuple(label for label in main[thread] if label not in themes or label in subjects[thread])
+            if not ranked and not helpers and len(text.split()) < 2 * _SHORT_PARAGRAPH_WORDS:
+                helpers = tuple(label for label in dominant if label not in themes)
         # Within MAX_TOPICS the thread's topics outrank a paragraph's fourth or fifth stray mention.
         extra = [label for label in dict.fromkeys(helpers) if label not in labels]
         extra = extra[: MAX_TOPICS - min(len(labels), 3)]
         result.append(tuple(labels[: MAX_TOPICS - len(extra)] + extra))
     return result
+
+
+_TURN_LABEL = re.compile(r"^\s*(?:Q\b[.:]?|[A-Z][A-Z.'’\- ]{1,40}:|[A-Z][a-z]+\.? [A-Z][A-Z'’\-]+[.:])\s*")
+_PROCEDURAL_WORDS = 25
+_PROCEDURAL = re.compile(
+    r"^(?:\(.{0,60}?\)\s*)*(?i:(?:okay|ok|all right|alright|so|well|and|yeah|great|sure|hi|hey|hello|right|yes|please)\b[,.!]*\s*)*(?:"
+    r"(?i:thanks?\b|thank you\b|appreciate\b|good (?:morning|afternoon|evening|to see)\b|go ahead\b|(?:nice|great) to see\b|"
+    r"(?:our |the |and (?:our|the) |for (?:our|the) )?(?:next|final|last|first|one more|another) (?:question|one)\b|"
+    r"let[’']s (?:next |now |just )?(?:go|turn|move|take)\b|we[’']ll (?:next )?(?:go|take|move|turn)\b|"
+    r"(?:and )?(?:so )?with that\b|over to you\b|(?:i[’']m |we[’']re |i[’']d be |i will )?(?:happy to |start )?tak(?:e|ing) (?:your |a few |some |a couple )?(?:final )?questions\b|"
+    r"(?:any )?(?:other|more) questions\b|(?:sorry|excuse me|pardon)(?=[,.!)]|$)|(?:can|could) you hear me\b|"
+    r"your line is open\b)|"
+    r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3},? (?:from|with) (?:the )?[A-Z]|\(.{0,60}\)\.?$)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def is_procedural(text: str) -> bool:
+    """A short turn that runs the briefing rather than says anything: every sentence thanks,
+    greets, gives the floor ("Let's next go to Priscilla Alvarez from CNN."), names the reporter's
+    outlet or is a stage note ("(Off-mike.)"), or is a word or two ("Matt.")."""
+    if len(text.split()) > _PROCEDURAL_WORDS or "?" in text:  # "Thank you. What about sanctions?" asks
+        return False
+    sentences = _SENTENCE.split(_TURN_LABEL.sub("", text, count=1).strip())
+    cues = [bool(_PROCEDURAL.match(sentence)) for sentence in sentences]
+    return any(cues) and all(cue or len(sentence.split()) <= 2 for cue, sentence in zip(cues, sentences))  # "Yes." answers
 
 
 # Press logistics: accreditation, pool and livestream notices, media contacts.
