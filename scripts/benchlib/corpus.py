@@ -147,18 +147,24 @@ def sample_articles(articles: list[SourceArticle], size: int, seed: int) -> list
     return _resampled_articles(articles, size, seed)
 
 
-def _real_articles(articles, size, seed):
+def whole_articles(articles, size: int, seed: int, paragraphs_of, with_paragraphs) -> list:
+    """Articles in a seeded shuffled order until they hold ``size`` paragraphs, the last cut short:
+    ``with_paragraphs(article, its first paragraphs)`` for each (``fed_corpus.py`` too)."""
     order = list(range(len(articles)))
     random.Random(seed).shuffle(order)
     out, left = [], size
     for i in order:
         if left <= 0:
             break
-        source = articles[i]
-        taken = source.paragraphs[:left]
-        out.append({**source.record, "paragraphs": taken})
+        taken = paragraphs_of(articles[i])[:left]
+        out.append(with_paragraphs(articles[i], taken))
         left -= len(taken)
     return out
+
+
+def _real_articles(articles, size, seed):
+    return whole_articles(articles, size, seed, lambda a: a.paragraphs,
+                          lambda a, taken: {**a.record, "paragraphs": taken})
 
 
 def _resampled_articles(articles, size, seed):

@@ -26,7 +26,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from benchlib.corpus import ARCHIVE_SOURCES, SOURCES, Corpus, source_fingerprint
+from benchlib.corpus import ARCHIVE_SOURCES, SOURCES, Corpus, source_fingerprint, whole_articles
 
 FED_VERSION = 1
 ARTICLES_PER_SOURCE = 1000
@@ -106,16 +106,7 @@ def build_fed_corpus(workdir: Path, size: int | None, seed: int, make_queries, p
 
 
 def _real(articles, size, seed):
-    order = list(range(len(articles)))
-    random.Random(seed).shuffle(order)
-    out, left = [], size
-    for i in order:
-        if left <= 0:
-            break
-        taken = articles[i][:left]
-        out.append(taken)
-        left -= len(taken)
-    return out
+    return whole_articles(articles, size, seed, lambda a: a, lambda a, taken: taken)
 
 
 def _resampled(articles, size, seed):
