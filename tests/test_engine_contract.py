@@ -181,15 +181,13 @@ QUERY_KINDS = (
 
 
 @pytest.fixture(scope="module")
-def real_sources(seed_paragraphs):
+def real_sources(seed_paragraphs, tmp_path_factory):
     """The seed article and, when the shared data is there, 80 State Department press releases."""
     from tests.conftest import STATE_DEPT
 
     sources = [seed_paragraphs]
     if STATE_DEPT.exists():
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="tantivy-contract-"))
+        folder = tmp_path_factory.mktemp("contract-sources")  # pytest's, removed with its old runs
         lines = STATE_DEPT.read_text(encoding="utf-8").splitlines()[:80]
         (folder / "state.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
         enricher = Enricher()
