@@ -34,12 +34,18 @@ def _normal(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"').split()).lower()
 
 
-def rank_of(result, item: dict) -> int | None:
-    """The rank of the target among the hits, or None."""
+def rank_of(result, item: dict, searcher=None) -> int | None:
+    """The rank of the target among the hits, or None. A hit standing for copies of one statement
+    (``query.duplicates``: the same words in a fact sheet and a briefing) finds the target when
+    one of its copies is the target (read through ``searcher``)."""
     passage = _normal(item["passage"])
     for hit in result.hits:
         if hit.paragraph.url == item["url"] and passage in _normal(hit.paragraph.text):
             return hit.rank
+        for copy in hit.copies if searcher is not None else ():
+            paragraph = searcher.reader.get(copy)
+            if paragraph.url == item["url"] and passage in _normal(paragraph.text):
+                return hit.rank
     return None
 
 
@@ -48,7 +54,7 @@ def evaluate(searcher, items: list[dict], options) -> dict[str, dict]:
     by_kind: dict[str, list] = {}
     for item in items:
         try:
-            rank = rank_of(searcher.search(item["query"], options), item)
+            rank = rank_of(searcher.search(item["query"], options), item, searcher)
         except Exception as error:  # noqa: BLE001 - a refused query is a miss, and said
             rank = None
             item = {**item, "error": str(error)}

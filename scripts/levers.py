@@ -131,7 +131,7 @@ def build_variants() -> dict[str, dict]:
     v["feedback=off"] = {"options": {"feedback": False}}
     for name, values in (("feedback_sharpness", (6.0, 25.0)), ("feedback_words", (10, 30)),
                          ("feedback_docs", (5, 20)), ("feedback_weight", (0.7, 1.5)),
-                         ("feedback_rerank", (30, 300)), ("feedback_min_words", (3, 6))):
+                         ("feedback_rerank", (30, 300)), ("feedback_min_words", (3, 6, 9))):
         for value in values:
             v[f"{name}={value}"] = {"policy": {name: value}}
     v["chunk=one"] = {"patch": one_paragraph, "index": "chunk-one"}

@@ -126,3 +126,14 @@ def test_long_forms_that_leave_the_country_unsaid_or_run_on_past_their_letters()
         "The President is not considered a close contact according to guidelines by the Centers for Disease Control "
         "and Prevention (CDC).")
     assert find_definitions("Congressman Tony Cárdenas (D-CA) and Bennie Thompson (MS-02)") == []
+
+
+def test_long_forms_the_index_reads_alike_are_searched_once():
+    """"centers for disease control" and "center for disease control" are one phrase of stems:
+    searched as two, a paragraph holding it scored twice."""
+    from briefsearch.query import tree as ql
+    from briefsearch.query.rewrite import expand_acronyms
+
+    definitions = {"cdc": {"centers for disease control", "center for disease control"}}
+    expanded = expand_acronyms(ql.Term("CDC"), definitions, [], 0.8)
+    assert ql.describe(expanded).count("disease control") == 1

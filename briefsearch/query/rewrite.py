@@ -247,6 +247,15 @@ def _long_form_index(definitions: dict[str, set[str]]) -> dict[str, set[str]]:
     return by_long
 
 
+def _distinct_stems(longs) -> list[str]:
+    """The long forms, one of each that the index reads alike ("center for disease control" and
+    "centers for disease control" are one phrase there: searched twice, it scored twice)."""
+    seen: dict[tuple, str] = {}
+    for long in sorted(longs):
+        seen.setdefault(tuple(analyze(long)), long)
+    return list(seen.values())
+
+
 def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str],
                     weight: float = DEFAULT_POLICY.expansion_weight, capitals_only: frozenset[str] = frozenset()):
     """Let an acronym find its long form and a long form find its acronym, ranked ``weight`` as high.
@@ -284,7 +293,7 @@ def expand_acronyms(node, definitions: dict[str, set[str]], expansions: list[str
             short = n.text.lower()
             longs = definitions.get(short)
             if longs and (n.text.isupper() or (len(n.text) <= 6 and short not in capitals_only)):
-                alternatives = [ql.Boost(ql.Phrase(tuple(l.split())), weight) for l in sorted(longs)]
+                alternatives = [ql.Boost(ql.Phrase(tuple(l.split())), weight) for l in _distinct_stems(longs)]
                 expansions.extend(f'{n.text} → "{l}"' for l in sorted(longs))
                 return ql.Or((n, *alternatives))
             return n
