@@ -46,8 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefsearch.indexing.ledger import sync_ledger  # noqa: E402
-from briefsearch.indexing.copies import containment  # noqa: E402
+from briefsearch.indexing.copies import containment, decide  # noqa: E402
+from briefsearch.indexing.ledger import Ledger, sync_ledger  # noqa: E402
 from briefsearch.query.duplicates import copies_of  # noqa: E402
 from briefsearch.query.searcher import Searcher  # noqa: E402
 
@@ -80,6 +80,9 @@ def main() -> None:
     parser.add_argument("--index", required=True, help="an index of the two exports (a copy: its ledger is written)")
     parser.add_argument("--pairs", type=Path, default=FIXTURE,
                         help=f"labelled pairs (default {FIXTURE.relative_to(ROOT)}; the held-out sample: {HELD_OUT.relative_to(ROOT)})")
+    parser.add_argument("--decide", action="store_true",
+                        help="decide the labelled paragraphs' copies with the rules as they are now, without writing the"
+                             " ledger (for trying rules; the figures to quote are those the ledger keeps)")
     args = parser.parse_args()
     pairs = [json.loads(line) for line in args.pairs.read_text(encoding="utf-8").splitlines()]
     texts, by_raw = labelled_texts()
@@ -90,7 +93,7 @@ def main() -> None:
         for paragraph in reader.paragraphs():
             if paragraph.url in urls:
                 of_url[paragraph.url].append(paragraph)
-        ledger = sync_ledger(args.index, searcher.generation, reader)
+        ledger = Ledger(args.index, readonly=True) if args.decide else sync_ledger(args.index, searcher.generation, reader)
 
         def indexed(side):
             # (the first labelling keyed articles by the end of their URL: a few URLs there are approximate)
@@ -98,14 +101,16 @@ def main() -> None:
             found = max(of_url.get(side["url"], ()), key=lambda p: containment(text, p.text), default=None)
             return found if found is not None and containment(text, found.text) >= 0.5 else None
 
+        found = {pair["pair"]: (indexed(pair["a"]), indexed(pair["b"])) for pair in pairs}
+        decided = decide(ledger, reader, {a.id for a, _ in found.values() if a is not None}) if args.decide else None
         counts, by_kind, wrong, unmatched = Counter(), defaultdict(Counter), [], []
         for pair in pairs:
-            a, b = indexed(pair["a"]), indexed(pair["b"])
+            a, b = found[pair["pair"]]
             if a is None or b is None:
                 gone = [side["url"] for side in (pair["a"], pair["b"]) if side["url"] not in of_url]
                 unmatched.append(f"{pair['pair']} ({pair['kind']}{', article not indexed' if gone else ''})")
                 continue
-            grouped = b.id in copies_of(ledger, a)
+            grouped = b.id in (decided[a.id] if decided is not None else copies_of(ledger, a))
             same = pair["same_statement"]
             outcome = ("tp" if same else "fp") if grouped else ("fn" if same else "tn")
             counts[outcome] += 1

@@ -342,6 +342,22 @@ def test_a_statement_read_out_in_a_briefing_is_a_copy_and_a_formula_is_not(tmp_p
     assert {path.name: path.read_bytes() for path in index.glob("ledger.sqlite*") if not path.name.endswith("-shm") and path.stat().st_size} == ledger  # searches never write it
 
 
+def test_words_said_again_are_not_copies_and_a_document_posted_again_later_is(tmp_path):
+    """The First Lady said "we need to vote ... the bare minimum" in two speeches four days apart:
+    said again, not one statement printed twice. The State Department posted its Chair's Statement
+    on the Roadmap for Global Food Security again 36 days later: the same document under the same
+    title, so its paragraphs are copies however far apart."""
+    wanted = ("first-lady-jill-biden-at-the-unidosus-2022-annual-conference/",
+              "first-lady-jill-biden-at-the-american-federation-of-teachers-2022-convention/",
+              "chairs-statement-roadmap-for-global-food-security-call-to-action")
+    index = index_records(tmp_path, lambda link: any(w in link for w in wanted), expect=4)
+    said = hits(index, '"voting is the bare minimum"', "-n", "5")
+    assert len(said) == 2 and not any(h.get("copies") for h in said)
+    [posted] = hits(index, '"act with urgency, at scale, and in concert"', "-n", "5")
+    assert len(posted["copies"]) == 1 and posted["copies"][0].split("#")[0] != posted["article_id"]
+    assert len(hits(index, '"act with urgency, at scale, and in concert"', "-n", "5", "--all-copies")) == 2
+
+
 def test_copies_are_decided_again_when_a_later_run_adds_or_removes_one(tmp_path):
     """The note on Collin Walsh and the briefing that read it out, indexed by separate runs: the
     second run decides the note's copy, removing the briefing's file takes it away."""

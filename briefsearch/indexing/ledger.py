@@ -36,6 +36,7 @@ class Ledger:
         self.path = Path(index_root) / LEDGER_FILE
         self.db = sqlite3.connect(self.path, timeout=30)
         self.recorded: list[str] = []  # the ids the last ``record`` found new or changed
+        self.recorded_anchors: set[int] = set()  # and their anchors
         self._has_copies: bool | None = None
         if readonly:
             return
@@ -76,7 +77,7 @@ class Ledger:
         when = time.time() if when is None else when
         seq = self.last_seq()
         new = changed = 0
-        self.recorded = []
+        self.recorded, self.recorded_anchors = [], set()
         with self.db:
             for paragraph_id, print_, anchors in paragraphs:
                 row = self.db.execute("SELECT print, rowid FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
@@ -84,6 +85,7 @@ class Ledger:
                     continue
                 seq += 1
                 self.recorded.append(paragraph_id)
+                self.recorded_anchors.update(anchors)
                 number = 0 if baseline and row is None else seq
                 if row is None:
                     rowid = self.db.execute("INSERT INTO paragraphs VALUES (?, ?, ?, ?, 0)",
@@ -141,12 +143,10 @@ class Ledger:
         return {i: [other for other, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
                 for i, counts in shared.items()}
 
-    def candidates_of(self, paragraph_id: str, common: int, limit: int) -> list[str]:
-        """The ids of the ``limit`` paragraphs of other articles that share most of the anchors of
-        ``paragraph_id`` (``candidates_all`` for one paragraph)."""
-        anchors = [row[0] for row in self.db.execute(
-            "SELECT DISTINCT a.anchor FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph WHERE p.id = ?",
-            (paragraph_id,))]
+    def candidates_of(self, paragraph_id: str, anchors: list[int], common: int, limit: int) -> list[str]:
+        """The ids of the ``limit`` paragraphs of other articles than that of ``paragraph_id`` that
+        share most of ``anchors`` (its text's), leaving out anchors held by more than ``common``
+        paragraphs (``candidates_all`` for one paragraph)."""
         if not anchors:
             return []
         marks = ",".join("?" * len(anchors))
@@ -162,17 +162,9 @@ class Ledger:
             f" AND substr(p.id, 1, ?) != ? GROUP BY a.paragraph ORDER BY COUNT(DISTINCT a.anchor) DESC, p.id LIMIT ?",
             (*anchors, len(prefix), prefix, limit))]
 
-    def neighbours(self, paragraph_ids: Iterable[str], common: int) -> set[str]:
-        """The ids of the paragraphs that share with one of ``paragraph_ids`` an anchor that at most
-        ``common`` paragraphs hold (anchors of every text a paragraph had)."""
-        ids, anchors = list(paragraph_ids), set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            anchors.update(row[0] for row in self.db.execute(
-                f"SELECT a.anchor FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
-                f" WHERE p.id IN ({','.join('?' * len(chunk))})", chunk))
-        holders: dict[int, set[str]] = {}
-        listed = list(anchors)
+    def neighbours(self, anchors: Iterable[int], common: int) -> set[str]:
+        """The ids of the paragraphs that hold one of ``anchors`` held by at most ``common`` paragraphs."""
+        listed, holders = list(set(anchors)), {}
         for start in range(0, len(listed), 500):
             chunk = listed[start:start + 500]
             for anchor, paragraph_id in self.db.execute(

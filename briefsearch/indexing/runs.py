@@ -199,6 +199,7 @@ class Ingest:
         self._unmerged = False  # a batch was committed without merging segments
         self._written: list[tuple] = []  # (paragraph id, fingerprint, anchors) not yet in the ledger
         self._recorded: set[str] = set()  # the ids this run recorded new or changed in the ledger
+        self._recorded_anchors: set[int] = set()  # and their anchors
         self._grouped = False  # the ledger's copies were decided for the live commit when the run began
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
@@ -535,6 +536,7 @@ class Ingest:
             ledger.record(self._written)
             ledger.mark_synced(commit_marker(generation))
             self._recorded.update(ledger.recorded)
+            self._recorded_anchors.update(ledger.recorded_anchors)
         self._written = []
 
     def _regroup(self, generation: Generation, fresh: bool) -> None:
@@ -553,7 +555,7 @@ class Ingest:
             full = fresh or not self._grouped or len(changed) * 4 > ledger.size()
             reader = self.engine.reader(generation.path)
             try:
-                regroup(ledger, reader, None if full else changed)
+                regroup(ledger, reader, None if full else changed, self._recorded_anchors)
             finally:
                 reader.close()
             ledger.mark_grouped(grouped)

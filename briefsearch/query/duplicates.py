@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefsearch.indexing.copies import containment, copies_among  # noqa: F401 - the rules, for scripts and tests
 from briefsearch.indexing.ledger import LEDGER_FILE, Ledger
 
 
