@@ -62,16 +62,22 @@ def raw_key(text: str) -> str:
     return hashlib.sha1(" ".join(re.findall(r"\w+", text)).encode()).hexdigest()[:16]
 
 
-def labelled_texts() -> tuple[dict, dict]:
-    """(url, raw key) → text and raw key → text of the exports' paragraphs as the labelling split them."""
-    paragraphs, by_raw = {}, {}
+def split_exports():
+    """(record, raw key, text) of the exports' paragraphs of at least 12 words, as the labelling split them."""
     for export in EXPORTS:
         for line in export.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             for piece in _BREAK.split(record.get("content_html") or ""):
                 raw = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", piece)).strip()
                 if len(re.findall(r"\w+", raw)) >= 12:
-                    paragraphs[record["link"], raw_key(raw)] = by_raw[raw_key(raw)] = html.unescape(raw)
+                    yield record, raw_key(raw), html.unescape(raw)
+
+
+def labelled_texts() -> tuple[dict, dict]:
+    """(url, raw key) → text and raw key → text of the exports' paragraphs as the labelling split them."""
+    paragraphs, by_raw = {}, {}
+    for record, raw, text in split_exports():
+        paragraphs[record["link"], raw] = by_raw[raw] = text
     return paragraphs, by_raw
 
 

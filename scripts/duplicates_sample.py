@@ -34,28 +34,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from duplicates_eval import _BREAK, EXPORTS, FIXTURE, raw_key  # noqa: E402
+from duplicates_eval import FIXTURE, split_exports  # noqa: E402
 from briefsearch.text.fingerprint import statement_anchors, statement_words  # noqa: E402
 
-import html  # noqa: E402
-import re  # noqa: E402
 
 RARE = 10  # a run held by more paragraphs is a formula's: it proposes no pair
 SIZES = {"anchor-exact": 10, "anchor-high": 12, "anchor-mid": 15, "anchor-low": 15, "contain": 30, "within-14-days": 40}
 
 
 def exports_paragraphs() -> list[dict]:
-    found = []
-    for export in EXPORTS:
-        for line in export.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            for piece in _BREAK.split(record.get("content_html") or ""):
-                raw = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", piece)).strip()
-                if len(re.findall(r"\w+", raw)) >= 12:
-                    found.append({"url": record["link"], "raw": raw_key(raw), "text": html.unescape(raw),
-                                  "date": (record.get("published") or "")[:10], "title": record.get("title", ""),
-                                  "site": "state" if "state.gov" in record["link"] else "whitehouse"})
-    return found
+    return [{"url": record["link"], "raw": raw, "text": text, "date": (record.get("published") or "")[:10],
+             "title": record.get("title", ""), "site": "state" if "state.gov" in record["link"] else "whitehouse"}
+            for record, raw, text in split_exports()]
 
 
 def shingles(words: list[str], size: int) -> set[int]:

@@ -96,12 +96,6 @@ class _Documents:
         return self.articles[article_id]
 
 
-def copies_among(paragraph, candidates, reader) -> tuple[str, ...]:
-    """The ids of ``paragraph``'s copies among ``candidates`` (paragraphs of any article, read in
-    turn), ``reader`` the index holding them (``_copies`` says which are copies)."""
-    return _copies(_Statement(paragraph), map(_Statement, candidates), _Documents(reader))
-
-
 def _copies(own: _Statement, candidates, documents: _Documents) -> tuple[str, ...]:
     """The ids of the copies of ``own`` among ``candidates``. A candidate is a copy when most of the
     shorter one's runs of words are in the other: at least ``READ_OUT_CONTAINMENT`` between spoken
