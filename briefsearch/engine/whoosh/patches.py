@@ -3,8 +3,8 @@
 Whoosh is pinned and unmaintained, so briefsearch owns these patches (each one's docstring says
 what it fixes and what it was measured to save): import shims that keep ``briefsearch query``
 from loading asyncio and ssl, cached absent length columns, table-decoded field lengths, a
-bisecting posting skip, zero-copy reads of memory-mapped segments, and fsync around the commit
-rename (Whoosh never calls fsync). ``engine.whoosh`` installs them before any other module of the
+bisecting posting skip, zero-copy reads of memory-mapped segments, posting-pool runs spilled and
+read back in blocks, and fsync around the commit rename (Whoosh never calls fsync). ``engine.whoosh`` installs them before any other module of the
 engine imports Whoosh.
 """
 
@@ -33,6 +33,7 @@ def install() -> None:
     _bisecting_skip_to()
     _and_maybe_skip_to()
     _zero_copy_buffer_files()
+    _batched_pool_runs()
     if not getattr(FileStorage.rename_file, "briefsearch_durable", False):
         FileStorage.rename_file = _durable_rename(FileStorage.rename_file)
     _installed = True
@@ -235,6 +236,55 @@ def _zero_copy_buffer_files() -> None:
 
     __init__.briefsearch_patched = True
     BufferFile.__init__ = __init__
+
+
+POOL_RUN_BLOCK = 4096  # postings per block of a spilled run: one block of each run is in memory while merging
+
+
+def _batched_pool_runs() -> None:
+    """Past its memory budget (``limitmb``) a segment writer's posting pool sorts what it holds
+    and spills it to a temporary run file, and the runs are merged back when the segment is
+    written. Whoosh pickles each posting on its own, both ways: measured on 125,000 tiny records
+    written as one segment (one process, cProfile), 3.0 million postings spilled cost 28.5 s of
+    ``pickle.dump`` and 44.3 s of ``pickle.load``, so the writer took 2.5 times as long as for
+    62,500 records, which never spilled. Write and read a run in blocks of ``POOL_RUN_BLOCK``
+    postings with ``marshal`` (postings are tuples of str, bytes, int, float and None): the same
+    items, in the same order, at a few percent of the cost."""
+    import marshal
+    from itertools import islice
+
+    from whoosh.writing import PostingPool
+
+    if getattr(PostingPool._write_run, "briefsearch_patched", False):
+        return
+
+    def _write_run(self, f, items):
+        try:
+            items = iter(items)
+            while True:
+                block = list(islice(items, POOL_RUN_BLOCK))
+                if not block:
+                    break
+                marshal.dump(block, f)
+        finally:
+            f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    block = marshal.load(f)
+                except EOFError:
+                    return
+                yield from block
+        finally:
+            f.close()
+            self._remove_run(path)
+
+    _write_run.briefsearch_patched = True
+    PostingPool._write_run = _write_run
+    PostingPool._read_run = _read_run
 
 
 def _durable_rename(original):
