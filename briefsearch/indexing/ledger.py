@@ -21,7 +21,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable
+from itertools import groupby
 from pathlib import Path
 
 from briefsearch.text.fingerprint import fingerprint, statement_anchors
@@ -37,7 +39,7 @@ class Ledger:
         self.db = sqlite3.connect(self.path, timeout=30)
         self.recorded: list[str] = []  # the ids the last ``record`` found new or changed
         self.recorded_anchors: set[int] = set()  # and their anchors
-        self._has_copies: bool | None = None
+        self._has_copies = False  # known once seen: a table, once there, stays
         if readonly:
             return
         self.db.executescript(
@@ -118,16 +120,10 @@ class Ledger:
             found.update(self.db.execute(f"SELECT id, print FROM paragraphs WHERE id IN ({marks})", chunk).fetchall())
         return found
 
-    def with_print(self, print_: str) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT id FROM paragraphs WHERE print = ?", (print_,))]
-
     def candidates_all(self, common: int, limit: int) -> dict[str, list[str]]:
         """Paragraph id → the ids of the ``limit`` paragraphs of other articles that share most of
         its anchors (most first, then by id), for every paragraph that shares one; anchors held by
         more than ``common`` paragraphs are left out. One pass over the anchors, in their order."""
-        from collections import Counter
-        from itertools import groupby
-
         shared: dict[str, Counter] = {}
         rows = self.db.execute("SELECT a.anchor, p.id FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
                                " ORDER BY a.anchor")
@@ -177,7 +173,7 @@ class Ledger:
         """Paragraph id → the ids of its copies in other articles, as the last index run decided
         (``indexing.copies``), for those of ``paragraph_ids`` that have copies."""
         ids = list(paragraph_ids)
-        if not ids or not self._table("copies"):
+        if not ids or not self._copies_table():
             return {}
         found = {}
         for start in range(0, len(ids), 500):
@@ -203,22 +199,18 @@ class Ledger:
 
     def grouped(self) -> str | None:
         """What the ledger's copies were decided for: '<rules> <commit marker>' (``mark_grouped``)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'grouped'").fetchone()
-        return row[0] if row else None
+        return self._meta("grouped")
 
     def mark_grouped(self, value: str) -> None:
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('grouped', ?)", (value,))
+        self._set_meta("grouped", value)
 
-    def _table(self, name: str) -> bool:
-        """Whether the ledger has table ``name`` (one of an older version may lack it; once there it
-        stays, so a long-lived searcher asks once)."""
-        if name == "copies" and self._has_copies:
-            return True
-        there = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
-        if name == "copies":
-            self._has_copies = there
-        return there
+    def _copies_table(self) -> bool:
+        """Whether the ledger has the copies table (one of an older version lacks it until its next
+        index run; once there it stays, so a long-lived searcher asks until it is seen)."""
+        if not self._has_copies:
+            self._has_copies = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'copies'").fetchone() is not None
+        return self._has_copies
 
     def anchored(self) -> bool:
         """Whether every paragraph's anchors are recorded (a ledger of an older version has none)."""
@@ -240,12 +232,18 @@ class Ledger:
         self._mark_anchored()
 
     def synced(self) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'synced'").fetchone()
-        return row[0] if row else None
+        return self._meta("synced")
 
     def mark_synced(self, marker: str) -> None:
+        self._set_meta("synced", marker)
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('synced', ?)", (marker,))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def reconcile(self, paragraphs, marker: str) -> tuple[int, int]:
         """Record every paragraph of the index the ledger lacks or holds with other words; an empty

@@ -152,7 +152,7 @@ class Searcher:
     def search_with_facets(self, text: str, options: SearchOptions | None = None,
                            names: tuple[str, ...] = ("outlet",)) -> tuple[SearchResult, dict[str, dict[str, int]]]:
         """A search, and facet name → value → paragraphs holding it among every paragraph the
-        search matches (``all_matches``), whose number is the result's total: what a search page
+        search matches (``matching``), whose number is the result's total: what a search page
         shows beside its hits, planned once and its matches gathered once for the total, the
         facets and a date histogram (so that they add up to the total)."""
         return self._search(text, options or SearchOptions(), names)
@@ -247,10 +247,6 @@ class Searcher:
         widest = self._plan(reader, text, options, [], [])[1][-1]
         return reader.compile(widest if restriction is None else ql.And((widest, restriction)))
 
-    def all_matches(self, text: str | None, options: SearchOptions | None = None):
-        """``matching`` (the name the web layer knew it by)."""
-        return self.matching(text, options)
-
     def first_tier(self, text: str | None, options: SearchOptions | None = None):
         """The paragraphs of the first tier that matches anything (all the words, else at least
         two, else any), within the filters: what an alert watches for, so that an alert on "pelosi
@@ -279,9 +275,9 @@ class Searcher:
     def facets(self, text: str | None, options: SearchOptions | None = None,
                names: tuple[str, ...] = ("outlet",)) -> dict[str, dict[str, int]]:
         """Facet name → value → paragraphs holding it among every paragraph the search matches
-        (``all_matches``; a live facet beside the results: "The White House 12, U.S. Department
+        (``matching``; a live facet beside the results: "The White House 12, U.S. Department
         of State 3")."""
-        query = self.all_matches(text, options)
+        query = self.matching(text, options)
         return {name: self.reader.facet_counts(name, query) for name in names}
 
     def _rank(self, reader, tiers, phrases, within, options: SearchOptions, limit: int,
