@@ -7,6 +7,7 @@ reads them back through its reader, with nothing engine-specific in the test.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from briefsearch.engine import ENGINES, engine_named
 from briefsearch.errors import NotFound
+from briefsearch.indexing.storage import IndexDir
 from briefsearch.ingest.enrich import Enricher
 from briefsearch.ingest.pipeline import ingest_file
 from briefsearch.ingest.sources import find_sources
@@ -527,9 +529,10 @@ def test_check_is_sampled_by_default_and_reads_everything_when_full(engine, tmp_
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["whole files", "streamed exports"])
 def test_terms_made_by_the_extraction_workers_index_what_the_indexing_process_would(tmp_path, monkeypatch, streamed):
-    """With worker processes, the tantivy engine's terms are made where the files are extracted
-    (``text.analysis.terms_ahead``), and a streamed export is read by a worker of its own
-    (``ingest.parallel.streamed_ahead``): the index must answer exactly as one built in one process."""
+    """With worker processes, the tantivy engine's terms, the ledger's fingerprints and anchors and
+    the vocabulary's counts are made where the files are extracted (``ingest.parallel.MadeAhead``),
+    and a streamed export is read by a worker of its own (``ingest.parallel.streamed_ahead``): the
+    index, its ledger and its vocabulary must be exactly those of one built in one process."""
     pytest.importorskip("tantivy")
     from tests.conftest import STATE_DEPT, require
     from tests.helpers import invoke
@@ -543,13 +546,22 @@ def test_terms_made_by_the_extraction_workers_index_what_the_indexing_process_wo
         lines = [next(records) for _ in range(60)]
     for number in range(3):  # three files: two go to the workers in turn
         (corpus / f"state-{number}.jsonl").write_text("".join(lines[number::3]), encoding="utf-8")
-    found = {}
+    found, kept = {}, {}
     for jobs in ("1", "2"):
         index_dir = tmp_path / f"index-{jobs}"
         built = invoke("index", corpus, "--index", index_dir, "--engine", "tantivy", "--jobs", jobs, "-q")
         assert built.exit_code == 0, built.output
         found[jobs] = [invoke("query", text, "--index", index_dir, "--format", "json", "-n", "20").stdout
                        for text in ("sanctions", "human rights", '"foreign minister"', "cooperat*", "secretary~",
-                                    "U.S. assistance Ukraine")]
+                                    "U.S. assistance Ukraine", "title:secretary", "answers:sanctions")]
+        ledger = sqlite3.connect(index_dir / "ledger.sqlite")
+        kept[jobs] = (ledger.execute("SELECT id, print FROM paragraphs ORDER BY id").fetchall(),
+                      ledger.execute("SELECT p.id, a.anchor FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
+                                     " ORDER BY 1, 2").fetchall(),
+                      ledger.execute("SELECT id, ids FROM copies ORDER BY id").fetchall(),
+                      IndexDir(index_dir).live().vocabulary())
+        ledger.close()
     assert found["1"] == found["2"]
+    assert kept["1"] == kept["2"]
+    assert len(kept["1"][0]) > 100 and len(kept["1"][1]) > 1000 and len(kept["1"][3]) > 500
     assert all('"hits": []' not in answer.replace("\n", "").replace("  ", " ") for answer in found["1"])

@@ -27,7 +27,7 @@ from briefsearch.indexing.ledger import LEDGER_FILE, Ledger, commit_marker, sync
 from briefsearch.indexing.storage import IndexDir, WriterLock, disk_full, is_disk_full
 from briefsearch.ingest.pipeline import streams
 from briefsearch.models import IndexSummary
-from briefsearch.text.fingerprint import fingerprint, statement_anchors
+from briefsearch.text.fingerprint import statement_print
 from briefsearch.text.vocabulary import Vocabulary
 
 BATCH_FILES = 200
@@ -382,8 +382,9 @@ class Ingest:
                 self._stream(source, previous, known, articles, writer, enricher, generation, status)
                 batch_files = batch_paragraphs = 0
             else:
+                made = None
                 try:
-                    kind, value = next(extracted)
+                    kind, value, made = next(extracted)
                     if kind == "error":
                         raise value
                     ingested = enrich_extracted(value, enricher)
@@ -403,11 +404,10 @@ class Ingest:
                     self.counts.unchanged += 1  # touched, not changed: skip the work
                 else:
                     paragraphs, entry = ingested
-                    for paragraph in paragraphs:
-                        self.vocabulary.add_text(paragraph.text)
+                    self._count_words(paragraphs, made)
                     paragraphs = articles.keep_new(source.path, paragraphs, entry, self.counts.warnings)
                     writer.replace_source(source.path, paragraphs, entry, existed=previous is not None)
-                    self._written.extend((p.id, fingerprint(p.text), statement_anchors(p.text)) for p in paragraphs)
+                    self._ledger_entries(paragraphs, made)
                     if previous:
                         self.counts.changed += 1
                     else:
@@ -451,12 +451,11 @@ class Ingest:
 
         def paragraphs():
             try:
-                for batch in batches:
+                for batch, made in batches:
                     new, _ = enrich_extracted((batch, entry), enricher)
-                    for paragraph in new:
-                        self.vocabulary.add_text(paragraph.text)
+                    self._count_words(new, made)
                     new = kept.keep(new)
-                    self._written.extend((p.id, fingerprint(p.text), statement_anchors(p.text)) for p in new)
+                    self._ledger_entries(new, made)
                     status.paragraphs += len(new)
                     yield from new
             except Exception as error:  # noqa: BLE001 - told apart from the writer's own failures
@@ -478,6 +477,21 @@ class Ingest:
         if entry["encoding"] not in ("utf-8", "ascii"):
             self.counts.warnings.append(f"{source.path}: decoded as {entry['encoding']}")
         self._commit(writer, enricher, generation, merge=False)
+
+    def _count_words(self, paragraphs, made) -> None:
+        """Count the words of ``paragraphs`` (all of a file or batch) in the vocabulary; ``made``:
+        their ``ingest.parallel.MadeAhead``, which has counted them in a worker, or None."""
+        if made is not None:
+            self.vocabulary.add_counts(made.words)
+            return
+        for paragraph in paragraphs:
+            self.vocabulary.add_text(paragraph.text)
+
+    def _ledger_entries(self, paragraphs, made) -> None:
+        """Keep (id, fingerprint, anchors) of ``paragraphs`` for the ledger's next record, taken
+        from ``made`` (``ingest.parallel.MadeAhead``) when a worker made them."""
+        make = made.statement_print if made is not None else statement_print
+        self._written.extend((p.id, *make(p.text)) for p in paragraphs)
 
     def _settle_names(self, writer, enricher, generation: Generation) -> None:
         """Paragraphs written under a name that the collection has since spelt out ("Mr. Zients",

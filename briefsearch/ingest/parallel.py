@@ -12,6 +12,9 @@ every half second), and send back any exception, which
 is raised in the parent where the file is consumed, as if extraction had run there. A large JSON
 Lines export, streamed a batch of records at a time (``pipeline.stream_file``), is read in order
 by a worker of its own, a few batches ahead of the enrichment and writing (``streamed_ahead``).
+With each file or batch, a worker sends what the indexing process would otherwise make of its
+paragraph texts one by one (``MadeAhead``: the ledger's fingerprints and anchors, the vocabulary's
+word counts, the engine's index terms), since enrichment never changes a paragraph's text.
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ import pickle
 import queue
 import signal
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from briefsearch.errors import WriterFailed
 from briefsearch.ingest.pipeline import extract_file, stream_file
 from briefsearch.text.analysis import terms_ahead, use_terms_ahead
+from briefsearch.text.fingerprint import statement_print
+from briefsearch.text.vocabulary import word_counts
 
 AHEAD = 2
 _POLL = 0.5
@@ -46,13 +53,32 @@ def _end_with_parent() -> None:
         pass  # the half-second check below still ends the worker
 
 
+@dataclass(frozen=True)
+class MadeAhead:
+    """What a worker made of the paragraph texts of one file or batch, for the indexing process."""
+
+    prints: dict[str, tuple[str, list[int]]]  # text -> (fingerprint, anchors): ``text.fingerprint.statement_print``
+    words: Counter  # the vocabulary's counts of the texts (``text.vocabulary.word_counts``)
+    terms: dict  # (text, stem) -> joined index terms (``text.analysis.terms_ahead``), when the engine takes them
+
+    def statement_print(self, text: str) -> tuple[str, list[int]]:
+        made = self.prints.get(text)
+        return made if made is not None else statement_print(text)
+
+
+def _made_ahead(articles, with_terms: bool) -> MadeAhead:
+    """``MadeAhead`` of (article, chunks) pairs; the terms also of the articles' titles."""
+    texts = [chunk.text for _, chunks in articles for chunk in chunks]
+    terms = terms_ahead([*texts, *{article.title for article, _ in articles}]) if with_terms else {}
+    return MadeAhead({text: statement_print(text) for text in texts}, word_counts(texts), terms)
+
+
 def _extracted_with_terms(task, with_terms: bool):
-    """``extract_file(*task)``, and with ``with_terms`` the index terms of its paragraphs' texts
-    (``text.analysis.terms_ahead``), which the indexing process then need not make."""
+    """``extract_file(*task)`` and its ``MadeAhead`` (None when the file is unchanged)."""
     extracted = extract_file(*task)
-    if not with_terms or extracted is None:
+    if extracted is None:
         return extracted, None
-    return extracted, terms_ahead(chunk.text for _, chunks in extracted[0] for chunk in chunks)
+    return extracted, _made_ahead(extracted[0], with_terms)
 
 
 def _work(tasks, results, parent: int, close_fds: tuple, with_terms: bool = False) -> None:
@@ -85,19 +111,20 @@ def _work(tasks, results, parent: int, close_fds: tuple, with_terms: bool = Fals
 
 
 def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = (),
-                       with_terms: bool = False) -> Iterator[tuple[str, object]]:
-    """("ok", ``extract_file(*task)``) or ("error", the exception it raised) for each task, in
-    order, computed by ``workers`` processes (in this process when ``workers`` < 2), which close
-    the inherited descriptors ``close_fds`` (the writer lock) first. With ``with_terms`` the
-    workers also make the index terms of each file's texts, handed to ``text.analysis`` as the
-    file is yielded (``use_terms_ahead``): valid until the next one is."""
+                       with_terms: bool = False) -> Iterator[tuple[str, object, MadeAhead | None]]:
+    """("ok", ``extract_file(*task)``, its ``MadeAhead``) or ("error", the exception it raised,
+    None) for each task, in order, computed by ``workers`` processes (in this process when
+    ``workers`` < 2, with no ``MadeAhead``), which close the inherited descriptors ``close_fds``
+    (the writer lock) first. With ``with_terms`` the workers also make the index terms of each
+    file's texts, handed to ``text.analysis`` as the file is yielded (``use_terms_ahead``): valid
+    until the next one is."""
     tasks = list(tasks)
     if workers < 2 or len(tasks) < 2:
         for task in tasks:
             try:
-                outcome = ("ok", extract_file(*task))
+                outcome = ("ok", extract_file(*task), None)
             except Exception as error:  # noqa: BLE001 - raised by the consumer, in its turn
-                outcome = ("error", error)
+                outcome = ("error", error, None)
             yield outcome
         return
     workers = min(workers, len(tasks))
@@ -115,9 +142,9 @@ def extracted_in_order(tasks: Iterable[tuple], workers: int, close_fds: tuple = 
             while sent < len(tasks) and sent < number + AHEAD * workers:
                 pool[sent % workers][1].put(tasks[sent])
                 sent += 1
-            kind, value, terms = _result(*pool[number % workers][::2])
-            use_terms_ahead(terms or {})
-            yield kind, value
+            kind, value, made = _result(*pool[number % workers][::2])
+            use_terms_ahead(made.terms if made else {})
+            yield kind, value, made
     finally:
         use_terms_ahead({})
         for process, inbox, outbox in pool:
@@ -153,8 +180,8 @@ def _sendable(error: BaseException, path: str) -> BaseException:
 
 def _stream_work(task, results, parent: int, close_fds: tuple, with_terms: bool) -> None:
     """One streamed file, read in order here: ("entry", entry) or ("none",), then ("batch", batch,
-    entry as it stands, terms) per batch, then ("end", entry); ("error", exception) where
-    ``stream_file`` raised it."""
+    entry as it stands, its ``MadeAhead``) per batch, then ("end", entry); ("error", exception)
+    where ``stream_file`` raised it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with_parent()
@@ -173,8 +200,7 @@ def _stream_work(task, results, parent: int, close_fds: tuple, with_terms: bool)
         for batch in batches:
             if os.getppid() != parent:
                 return
-            terms = terms_ahead(chunk.text for _, chunks in batch for chunk in chunks) if with_terms else None
-            results.put(("batch", batch, dict(entry), terms))
+            results.put(("batch", batch, dict(entry), _made_ahead(batch, with_terms)))
         results.put(("end", dict(entry)))
     except BaseException as error:  # noqa: BLE001 - raised in the parent where it would have been
         results.put(("error", _sendable(error, task[0].path)))
@@ -184,11 +210,13 @@ def streamed_ahead(task: tuple, workers: int, close_fds: tuple = (), with_terms:
     """``stream_file(*task)`` with its reading, parsing and chunking done by a worker process (in
     this process when ``workers`` < 2), at most ``STREAM_AHEAD`` batches ahead of the consumer:
     the same None or (batches, entry), the same exceptions at the same points, ``entry`` kept as
-    the worker's stands after each batch taken. With ``with_terms`` the worker also makes the
-    index terms of each batch (``text.analysis.terms_ahead``), valid until the next batch but one
-    is taken (a writer may hold an article across two batches)."""
+    the worker's stands after each batch taken, but each batch comes as (batch, its ``MadeAhead``,
+    None in this process). With ``with_terms`` the worker also makes the index terms of each
+    batch (``text.analysis.terms_ahead``), valid until the next batch but one is taken (a writer
+    may hold an article across two batches)."""
     if workers < 2:
-        return stream_file(*task)
+        streamed = stream_file(*task)
+        return None if streamed is None else (((batch, None) for batch in streamed[0]), streamed[1])
     context = multiprocessing.get_context("fork")
     results = context.Queue(maxsize=STREAM_AHEAD)
     process = context.Process(target=_stream_work, args=(task, results, os.getpid(),
@@ -224,10 +252,10 @@ def streamed_ahead(task: tuple, workers: int, close_fds: tuple = (), with_terms:
                 entry.update(message[-1] if message[0] == "end" else message[2])
                 if message[0] == "end":
                     return
-                terms = message[3] or {}
-                use_terms_ahead({**previous, **terms})
-                previous = terms
-                yield message[1]
+                made = message[3]
+                use_terms_ahead({**previous, **made.terms})
+                previous = made.terms
+                yield message[1], made
         finally:
             use_terms_ahead({})
             finish()

@@ -55,6 +55,13 @@ def statement_shingles(text: str, words: list[str] | None = None) -> list[int]:
             for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
 
 
+def statement_print(text: str) -> tuple[str, list[int]]:
+    """``fingerprint(text)`` and ``statement_anchors(text)``, from one pass over its words: what the
+    ledger keeps of a paragraph (``indexing.ledger``)."""
+    words = statement_words(text)
+    return words_print(words), statement_anchors(text, words)
+
+
 def statement_anchors(text: str, words: list[str] | None = None) -> list[int]:
     """The anchors the ledger keeps for ``text`` to find its near copies; none for a text of fewer
     than ``STATEMENT_MIN_WORDS`` words."""

@@ -14,6 +14,11 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 MIN_COUNT = 2  # words seen once are as likely typos as words
 
 
+def word_counts(texts) -> Counter:
+    """How often each word of ``texts`` occurs, as ``Vocabulary.add_text`` counts them."""
+    return Counter(word.lower() for text in texts for word in _WORD.findall(text))
+
+
 class Vocabulary:
     """Word → number of occurrences in the collection."""
 
@@ -22,6 +27,10 @@ class Vocabulary:
 
     def add_text(self, text: str) -> None:
         self.counts.update(word.lower() for word in _WORD.findall(text))
+
+    def add_counts(self, counts: Counter) -> None:
+        """Add the counts ``word_counts`` made (in another process: ``ingest.parallel``)."""
+        self.counts.update(counts)
 
     def to_dict(self) -> dict[str, int]:
         return {word: n for word, n in self.counts.items() if n >= MIN_COUNT}

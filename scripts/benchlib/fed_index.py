@@ -41,7 +41,7 @@ def extract(out: str, jobs: int, paths: list[str]) -> None:
     tmp = Path(out + ".tmp")
     with open(tmp, "w", encoding="utf-8") as lines:
         # 20 MB x 25 for exports: the whole export is parsed a record at a time (not streamed here)
-        for kind, value in extracted_in_order(((s, 20_000_000, None) for s in sources), jobs):
+        for kind, value, _ in extracted_in_order(((s, 20_000_000, None) for s in sources), jobs):
             if kind == "error":
                 if isinstance(value, SkippedFile):
                     skipped += 1
@@ -63,7 +63,6 @@ def index(cache: str, engine: str, index_dir: str) -> None:
     from briefsearch.indexing.runs import BATCH_PARAGRAPHS, Ingest
     from briefsearch.ingest.enrich import EnrichmentState, Enricher
     from briefsearch.models import Paragraph
-    from briefsearch.text.fingerprint import fingerprint, statement_anchors
 
     state_file = Path(cache + ".state.json")
     learnt = json.loads(state_file.read_text()) if state_file.exists() else None
@@ -78,12 +77,11 @@ def index(cache: str, engine: str, index_dir: str) -> None:
                 records = (Paragraph.from_record(json.loads(line)) for line in lines)
                 for path, run in groupby(records, key=lambda p: p.source):
                     paragraphs = list(run)
-                    for paragraph in paragraphs:
-                        self.vocabulary.add_text(paragraph.text)
+                    self._count_words(paragraphs, None)
                     entry = {"size": 0, "mtime_ns": 0, "sha256": "", "encoding": "utf-8",
                              "articles": len({p.article_id for p in paragraphs}), "paragraphs": len(paragraphs)}
                     writer.replace_source(path, paragraphs, entry, existed=False)
-                    self._written.extend((p.id, fingerprint(p.text), statement_anchors(p.text)) for p in paragraphs)
+                    self._ledger_entries(paragraphs, None)
                     self.counts.new += 1
                     self.counts.paragraphs += len(paragraphs)
                     batch += len(paragraphs)
