@@ -554,14 +554,20 @@ def test_terms_made_by_the_extraction_workers_index_what_the_indexing_process_wo
         found[jobs] = [invoke("query", text, "--index", index_dir, "--format", "json", "-n", "20").stdout
                        for text in ("sanctions", "human rights", '"foreign minister"', "cooperat*", "secretary~",
                                     "U.S. assistance Ukraine", "title:secretary", "answers:sanctions")]
+        generation = IndexDir(index_dir).live()
+        reader = engine_named("tantivy").reader(generation.path)
+        stored = sorted(reader.paragraphs(), key=lambda p: p.id)  # enriched: speakers, topics, acronyms
+        reader.close()
         ledger = sqlite3.connect(index_dir / "ledger.sqlite")
-        kept[jobs] = (ledger.execute("SELECT id, print FROM paragraphs ORDER BY id").fetchall(),
+        kept[jobs] = (stored,ledger.execute("SELECT id, print FROM paragraphs ORDER BY id").fetchall(),
                       ledger.execute("SELECT p.id, a.anchor FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
                                      " ORDER BY 1, 2").fetchall(),
                       ledger.execute("SELECT id, ids FROM copies ORDER BY id").fetchall(),
-                      IndexDir(index_dir).live().vocabulary())
+                      generation.vocabulary())
         ledger.close()
     assert found["1"] == found["2"]
     assert kept["1"] == kept["2"]
-    assert len(kept["1"][0]) > 100 and len(kept["1"][1]) > 1000 and len(kept["1"][3]) > 500
+    stored, prints, anchors, _, vocabulary = kept["1"]
+    assert len(stored) == len(prints) > 100 and len(anchors) > 1000 and len(vocabulary) > 500
+    assert sum(bool(p.topics) for p in stored) > 100
     assert all('"hits": []' not in answer.replace("\n", "").replace("  ", " ") for answer in found["1"])

@@ -387,7 +387,7 @@ class Ingest:
                     kind, value, made = next(extracted)
                     if kind == "error":
                         raise value
-                    ingested = enrich_extracted(value, enricher)
+                    ingested = enrich_extracted(value, enricher, made.text_topics(enricher) if made else None)
                 except SkippedFile as skip:
                     ingested = skip
                 except Exception as error:  # noqa: BLE001 - see below
@@ -452,7 +452,7 @@ class Ingest:
         def paragraphs():
             try:
                 for batch, made in batches:
-                    new, _ = enrich_extracted((batch, entry), enricher)
+                    new, _ = enrich_extracted((batch, entry), enricher, made.text_topics(enricher) if made else None)
                     self._count_words(new, made)
                     new = kept.keep(new)
                     self._ledger_entries(new, made)

@@ -14,7 +14,8 @@ Lines export, streamed a batch of records at a time (``pipeline.stream_file``), 
 by a worker of its own, a few batches ahead of the enrichment and writing (``streamed_ahead``).
 With each file or batch, a worker sends what the indexing process would otherwise make of its
 paragraph texts one by one (``MadeAhead``: the ledger's fingerprints and anchors, the vocabulary's
-word counts, the engine's index terms), since enrichment never changes a paragraph's text.
+word counts, the engine's index terms, the topics each text names on its own, which enrichment
+starts from), since enrichment never changes a paragraph's text.
 """
 
 from __future__ import annotations
@@ -60,17 +61,34 @@ class MadeAhead:
     prints: dict[str, tuple[str, list[int]]]  # text -> (fingerprint, anchors): ``text.fingerprint.statement_print``
     words: Counter  # the vocabulary's counts of the texts (``text.vocabulary.word_counts``)
     terms: dict  # (text, stem) -> joined index terms (``text.analysis.terms_ahead``), when the engine takes them
+    topics: dict  # text -> the labels it names in the shipped taxonomy (``enrich.topics.text_topics``), if any
 
     def statement_print(self, text: str) -> tuple[str, list[int]]:
         made = self.prints.get(text)
         return made if made is not None else statement_print(text)
 
+    def text_topics(self, enricher) -> dict | None:
+        """``topics`` for ``enricher`` (``ingest.enrich.Enricher.enrich``): None unless its taxonomy
+        is the shipped one."""
+        return self.topics if enricher.taxonomy is _shipped_taxonomy() else None
+
+
+def _shipped_taxonomy():
+    """The taxonomy of an enricher given none of its own (``load_taxonomy`` keeps one object)."""
+    from briefsearch.ingest.enrich.topics import DEFAULT_TAXONOMY, load_taxonomy
+
+    return load_taxonomy(str(DEFAULT_TAXONOMY), None)
+
 
 def _made_ahead(articles, with_terms: bool) -> MadeAhead:
     """``MadeAhead`` of (article, chunks) pairs; the terms also of the articles' titles."""
+    from briefsearch.ingest.enrich.topics import text_topics
+
     texts = [chunk.text for _, chunks in articles for chunk in chunks]
     terms = terms_ahead([*texts, *{article.title for article, _ in articles}]) if with_terms else {}
-    return MadeAhead({text: statement_print(text) for text in texts}, word_counts(texts), terms)
+    taxonomy = _shipped_taxonomy()
+    topics = {text: dict(found) for text in texts if (found := text_topics(taxonomy, text))}
+    return MadeAhead({text: statement_print(text) for text in texts}, word_counts(texts), terms, topics)
 
 
 def _extracted_with_terms(task, with_terms: bool):

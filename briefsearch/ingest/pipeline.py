@@ -49,15 +49,16 @@ def extract_file(source, max_bytes: int, previous_sha256: str | None = None):
     return [(article, chunk_article(article)) for article in articles], entry
 
 
-def enrich_extracted(extracted, enricher) -> tuple[list[Paragraph], dict] | None:
+def enrich_extracted(extracted, enricher, text_topics: dict | None = None) -> tuple[list[Paragraph], dict] | None:
     """The second half of ``ingest_file``: enrichment, which learns across the collection (speaker
-    registry, people) and so runs in one process, in file order."""
+    registry, people) and so runs in one process, in file order. ``text_topics``: what each text
+    names of the enricher's taxonomy, when a worker made it (``Enricher.enrich``)."""
     if extracted is None:
         return None
     articles, entry = extracted
     paragraphs: list[Paragraph] = []
     for article, chunks in articles:
-        paragraphs.extend(enricher.enrich(article, chunks))
+        paragraphs.extend(enricher.enrich(article, chunks, text_topics))
     return paragraphs, {**entry, "paragraphs": len(paragraphs)}
 
 

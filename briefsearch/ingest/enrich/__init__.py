@@ -122,14 +122,20 @@ class Enricher:
         self.resolver = Resolver(self.state.people, load_overrides(overrides_path))
         self._learnt: set[str] = set()  # speakers whose names _learn_person has registered
 
-    def enrich(self, article: Article, paragraphs: list[Paragraph]) -> list[Paragraph]:
-        """New paragraphs (same order) with speaker, flags, topics and acronyms filled."""
+    def enrich(self, article: Article, paragraphs: list[Paragraph], text_topics: dict | None = None) -> list[Paragraph]:
+        """New paragraphs (same order) with speaker, flags, topics and acronyms filled.
+        ``text_topics``: text -> its ``topics.text_topics`` under this enricher's taxonomy (those
+        with none left out), made ahead by whoever has them (``ingest.parallel``)."""
+        from collections import Counter
+
         from briefsearch.ingest.enrich.acronyms import find_definitions
         from briefsearch.ingest.enrich.names import people_in_creator, surname_keys
         from briefsearch.ingest.enrich.speakers import QUESTION, article_context, attribute_article, link_exchanges
-        from briefsearch.ingest.enrich.topics import assign_topics
+        from briefsearch.ingest.enrich.topics import assign_topics, text_topics as topics_of
 
         texts = [p.text for p in paragraphs]
+        own = ([topics_of(self.taxonomy, text) for text in texts] if text_topics is None
+               else [Counter(text_topics.get(text, ())) for text in texts])
         for name in people_in_creator(article.author):
             for key in surname_keys(name):  # a byline spells the name best ("Wendy R. Sherman")
                 known = self.state.people.get(key)
@@ -141,9 +147,9 @@ class Enricher:
         links = link_exchanges(attributions)
         topics = assign_topics(self.taxonomy, texts, [p.section for p in paragraphs],
                                [who.is_question for who in attributions],
-                               [who.is_turn or who.is_question for who in attributions])
-        topics = [labels if asked is not None else self._own_topics(p, who, labels)  # answers keep their question's
-                  for p, who, labels, (asked, _) in zip(paragraphs, attributions, topics, links)]
+                               [who.is_turn or who.is_question for who in attributions], own)
+        topics = [labels if asked is not None else self._own_topics(p, who, labels, counts)  # answers keep their question's
+                  for p, who, labels, (asked, _), counts in zip(paragraphs, attributions, topics, links, own)]
         enriched = []
         for paragraph, who, labels, (asked, answer) in zip(paragraphs, attributions, topics, links):
             definitions = tuple(find_definitions(paragraph.text))
@@ -159,16 +165,13 @@ class Enricher:
                 answered_by=paragraphs[answer].id if answer is not None else None))
         return enriched
 
-    def _own_topics(self, paragraph: Paragraph, who, labels: tuple[str, ...]) -> tuple[str, ...]:
+    def _own_topics(self, paragraph: Paragraph, who, labels: tuple[str, ...], own) -> tuple[str, ...]:
         """A short line no one speaks (a byline, a caption, a salutation) or a short procedural turn
-        ("So, over to you.") keeps only the topics its own words name, not its thread's."""
-        from briefsearch.ingest.enrich.topics import text_topics
-
+        ("So, over to you.") keeps only the topics its own words name (``own``), not its thread's."""
         if not labels or paragraph.section or who.is_question or (who.speech not in ("none", "turn", "chair")):
             return labels
         if len(paragraph.text.split()) >= (20 if who.speech == "none" else 25):  # prose runs on its thread
             return labels
-        own = text_topics(self.taxonomy, paragraph.text)
         return tuple(label for label in labels if label in own)
 
     def _learn_mentions(self, title: str, texts: list[str]) -> None:

@@ -266,7 +266,7 @@ def _segment(compact: dict, word: str) -> list[str] | None:
 
 def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | None],
                   questions: list[bool] | None = None,
-                  spoken: list[bool] | None = None) -> list[tuple[str, ...]]:
+                  spoken: list[bool] | None = None, own: list[Counter] | None = None) -> list[tuple[str, ...]]:
     """Topics for each paragraph of one article: section labels, the paragraph's own matches by
     frequency, then what the question or the thread it belongs to is about.
 
@@ -280,9 +280,10 @@ def assign_topics(taxonomy: Taxonomy, texts: list[str], sections: list[str | Non
     share places; it carries its thread's places and the theme that dominates it, so that a broad
     theme ("Health", "Trade") stays with the paragraphs about it. Turns that only run the briefing
     ("Thank you.", "Let's go to Laura Kelly.", "(Off-mike.)") and press logistics (accreditation,
-    pool and livestream notices) get no topics from the text around them.
+    pool and livestream notices) get no topics from the text around them. ``own``: each text's
+    ``text_topics``, when the caller has them.
     """
-    own = [text_topics(taxonomy, text) for text in texts]
+    own = own if own is not None else [text_topics(taxonomy, text) for text in texts]
     flags = list(questions) if questions is not None else [False] * len(texts)
     turns = list(spoken) if spoken is not None else flags
     threads = _threads(own, flags, sections, taxonomy.themes)
