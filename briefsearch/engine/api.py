@@ -53,6 +53,13 @@ def exchange_texts(paragraphs: Iterable[Paragraph]) -> dict[str, tuple[str, str]
     paragraph of the question, each cut at ``EXCHANGE_CHARS``. Engines index the first under the
     ``answers`` field and the second under ``questions``.
     """
+    return {paragraph_id: (exchange_text(asked), exchange_text(answer))
+            for paragraph_id, (asked, answer) in exchange_parts(paragraphs).items()}
+
+
+def exchange_parts(paragraphs: Iterable[Paragraph]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``exchange_texts`` before the texts are joined: paragraph id -> (the question's paragraph
+    texts, the answer's), each joined by ``exchange_text``."""
     paragraphs = list(paragraphs)
     by_id = {p.id: p for p in paragraphs}
     questions: dict[str, list[str]] = {}  # answer's first paragraph id -> question texts
@@ -62,17 +69,23 @@ def exchange_texts(paragraphs: Iterable[Paragraph]) -> dict[str, tuple[str, str]
             questions.setdefault(p.answered_by, []).append(p.text)
         if p.answers_to:
             answers.setdefault(p.answers_to, []).append(p.text)
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for p in paragraphs:
-        asked = answer = ""
+        asked: tuple[str, ...] = ()
+        answer: tuple[str, ...] = ()
         if p.answers_to and p.answers_to in by_id:
-            first = by_id[p.answers_to].answered_by
-            asked = " ".join(questions.get(first, ()))[:EXCHANGE_CHARS]
+            asked = tuple(questions.get(by_id[p.answers_to].answered_by, ()))
         if p.answered_by and p.answered_by in by_id:
-            answer = " ".join(answers.get(by_id[p.answered_by].answers_to or "", ()))[:EXCHANGE_CHARS]
-        if asked or answer:
+            answer = tuple(answers.get(by_id[p.answered_by].answers_to or "", ()))
+        if exchange_text(asked) or exchange_text(answer):
             found[p.id] = (asked, answer)
     return found
+
+
+def exchange_text(parts: tuple[str, ...]) -> str:
+    """The text of a question or an answer as engines index it: its paragraphs' texts, one space
+    apart, cut at ``EXCHANGE_CHARS``."""
+    return " ".join(parts)[:EXCHANGE_CHARS]
 
 
 def article_runs(paragraphs: Iterable[Paragraph]) -> Iterator[list[Paragraph]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 import tantivy
 
@@ -102,10 +103,10 @@ def terms_text(text: str, stem: bool = True) -> str:
 
 
 def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_terms: str | None = None,
-                       exchange: tuple[str, str] = ("", ""), exchange_terms=None) -> tantivy.Document:
+                       exchange_terms: tuple[str | None, str | None] = (None, None)) -> tantivy.Document:
     """The tantivy document of one paragraph (``terms``: its text's ``terms_text``, if already made;
-    ``exchange``: its question's and its answer's text, ``engine.api.exchange_texts``, whose terms
-    ``exchange_terms`` (a text → ``terms_text`` callable) makes, if given)."""
+    ``exchange_terms``: the ``terms_text`` of its question's and its answer's text,
+    ``engine.api.exchange_texts``, or None where it has none)."""
     doc = tantivy.Document()
     doc.add_text("id", paragraph.id)
     doc.add_unsigned("key", paragraph_key(paragraph.id))
@@ -132,12 +133,11 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
             doc.add_text("flags", name)
     if paragraph.speech:
         doc.add_text("speech", paragraph.speech)
-    asked, answered = exchange
-    exchange_terms = exchange_terms or terms_text
-    if asked:
-        doc.add_text("asked", exchange_terms(asked))
-    if answered:
-        doc.add_text("answered", exchange_terms(answered))
+    asked, answered = exchange_terms
+    if asked is not None:
+        doc.add_text("asked", asked)
+    if answered is not None:
+        doc.add_text("answered", answered)
     if paragraph.date:
         try:
             doc.add_integer("day", day_number(paragraph.date))
@@ -156,19 +156,27 @@ def paragraph_document(paragraph: Paragraph, terms: str | None = None, title_ter
 def sort_keys(paragraph: Paragraph) -> tuple[int, int]:
     """The paragraph's keys for the oldest-first (ascending) and newest-first (descending) orders:
     publication time, then the position in reading order in both; undated paragraphs last in both."""
+    seconds = _sort_seconds(paragraph.date)
+    if seconds is None:
+        return UNDATED_UP, UNDATED_DOWN
+    position = min(paragraph.position, _POSITIONS - 1)
+    return seconds * _POSITIONS + position, seconds * _POSITIONS + (_POSITIONS - 1 - position)
+
+
+@lru_cache(maxsize=4096)  # an article's paragraphs share its date
+def _sort_seconds(date: str | None) -> int | None:
+    """Seconds since 1970 (plus an offset, so that dates before it stay positive) of ``date``."""
     from datetime import datetime, timezone
 
     try:
-        moment = datetime.fromisoformat(paragraph.date) if paragraph.date else None
+        moment = datetime.fromisoformat(date) if date else None
     except ValueError:
-        moment = None
+        return None
     if moment is None:
-        return UNDATED_UP, UNDATED_DOWN
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    seconds = max(0, int(moment.timestamp()) + (1 << 35))  # offset: dates before 1970 stay positive
-    position = min(paragraph.position, _POSITIONS - 1)
-    return seconds * _POSITIONS + position, seconds * _POSITIONS + (_POSITIONS - 1 - position)
+    return max(0, int(moment.timestamp()) + (1 << 35))
 
 
 def source_document(path: str, entry: dict) -> tantivy.Document:

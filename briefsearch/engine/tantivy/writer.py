@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from briefsearch.engine.tantivy.directory import open_index
-from briefsearch.engine.api import article_runs, exchange_texts
+from briefsearch.engine.api import EXCHANGE_CHARS, article_runs, exchange_parts, exchange_text
 from briefsearch.engine.tantivy.schema import paragraph_document, source_document, terms_text
 from briefsearch.errors import IndexBusy
 from briefsearch.models import Paragraph
@@ -23,6 +23,32 @@ HEAP_BYTES = 128_000_000  # tantivy's indexing buffer
 # does the order of paragraphs that score the same (-j 1 and -j 2 gave different top 50s). tantivy's
 # share of a build is small beside analysis; the other cores extract (``ingest.parallel``).
 THREADS = 1
+
+
+class _ExchangeTerms:
+    """The index terms of the question and the answer each paragraph of one article takes part in
+    (``engine.api.exchange_parts``), each made once for the article. A question or answer not cut
+    at ``EXCHANGE_CHARS`` is its paragraphs' texts one space apart, and no word spans a space, so
+    its terms are theirs one after another, which an extraction worker has made already."""
+
+    def __init__(self, article: list[Paragraph]):
+        self.parts = exchange_parts(article)
+        self.made: dict[tuple[str, ...], str | None] = {}
+
+    def of(self, paragraph: Paragraph) -> tuple[str | None, str | None]:
+        asked, answer = self.parts.get(paragraph.id, ((), ()))
+        return self._terms(asked), self._terms(answer)
+
+    def _terms(self, parts: tuple[str, ...]) -> str | None:
+        if parts not in self.made:
+            whole = " ".join(parts)
+            if not whole:
+                self.made[parts] = None
+            elif len(whole) <= EXCHANGE_CHARS:
+                self.made[parts] = " ".join(terms for terms in map(terms_text, parts) if terms)
+            else:
+                self.made[parts] = terms_text(exchange_text(parts))
+        return self.made[parts]
 
 
 class TantivyWriter:
@@ -57,23 +83,13 @@ class TantivyWriter:
         if existed:
             writer.delete_documents_by_term("source", path)
         for article in article_runs(paragraphs):
-            exchanges = exchange_texts(article)
+            exchanges = _ExchangeTerms(article)
             titles: dict[str, str] = {}  # an article's title is analysed once, not once per paragraph
-            exchanged: dict[str, str] = {}  # so is a question, which goes with each paragraph of its answer
-
-            def exchange_terms(text: str) -> str:
-                made = exchanged.get(text)
-                if made is None:
-                    made = exchanged[text] = terms_text(text)
-                return made
-
             for paragraph in article:
                 title = titles.get(paragraph.title)
                 if title is None:
                     title = titles[paragraph.title] = terms_text(paragraph.title)
-                writer.add_document(paragraph_document(paragraph, title_terms=title,
-                                                       exchange=exchanges.get(paragraph.id, ("", "")),
-                                                       exchange_terms=exchange_terms))
+                writer.add_document(paragraph_document(paragraph, title_terms=title, exchange_terms=exchanges.of(paragraph)))
         writer.add_document(source_document(path, manifest_entry))
 
     def replace_articles(self, paragraphs: Iterable[Paragraph]) -> None:
@@ -82,11 +98,11 @@ class TantivyWriter:
         self._pending = True
         for article in article_runs(paragraphs):
             writer.delete_documents_by_term("article_id", article[0].article_id)
-            exchanges = exchange_texts(article)
+            exchanges = _ExchangeTerms(article)
             title = terms_text(article[0].title)
             for paragraph in article:
                 writer.add_document(paragraph_document(paragraph, title_terms=title if paragraph.title == article[0].title
-                                                       else None, exchange=exchanges.get(paragraph.id, ("", ""))))
+                                                       else None, exchange_terms=exchanges.of(paragraph)))
 
     def delete_source(self, path: str) -> None:
         self._pending = True
