@@ -404,6 +404,28 @@ def test_the_engine_is_chosen_at_creation_and_kept_from_the_stamp(tantivy_index)
     assert "whoosh engine" in invoke("stats", "--index", index_dir).stdout
 
 
+_NOT_FOR_A_QUERY = ("bs4", "lxml", "htmldate", "readability", "yaml", "dateutil", "pycountry", "nameparser",  # ingest
+                    "starlette", "jinja2", "uvicorn", "anyio",  # the web page
+                    "whoosh", "numpy",  # the other engine
+                    "concurrent.futures", "logging", "multiprocessing", "shutil")  # threads, workers, removing
+
+
+def test_a_cold_query_loads_only_what_a_search_needs(tantivy_index):
+    """``briefsearch query`` in a fresh process (what a cold query pays for) imports no library of
+    another stage or engine: each would add milliseconds to every search typed at a prompt."""
+    import subprocess
+    import sys
+
+    _, index_dir = tantivy_index
+    code = ("import sys\nfrom briefsearch.cli import main\n"
+            "sys.argv = ['briefsearch', 'query', 'joint threat assessment', '--index', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {_NOT_FOR_A_QUERY!r} if m in sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, str(index_dir)], capture_output=True, text=True, timeout=60)
+    assert "84825b66e5b0#p22" in run.stdout
+    assert run.stderr.strip().splitlines()[-1] == "[]"
+
+
 def _damage(path: Path, how: str) -> None:
     data = path.read_bytes()
     path.write_bytes(data[:1000] if how == "truncated" else bytes(len(data)))

@@ -394,6 +394,15 @@ def test_anchors_find_a_shared_run_of_eight_words():
     assert containment(said, said.upper()) == 1.0 and containment(said, quoted) < 0.5
 
 
+def test_a_statement_is_the_same_with_or_without_accents_and_keeps_its_letters():
+    from briefsearch.text.fingerprint import fingerprint, statement_words
+
+    assert fingerprint("Secretary Blinken met President Zelenskyy in Kyiv.") == \
+        fingerprint("SECRETARY BLINKEN MET PRÉSIDENT ZELÉNSKYY IN KYÏV")
+    # letters above U+0300 that are no combining mark stay: Greek, Cyrillic, Chinese, astral letters
+    assert statement_words("Ο Λευκός Οίκος, Білий дім, 白宫 𝐀") == ["ο", "λευκοσ", "οικοσ", "білии", "дім", "白宫", "A"]
+
+
 @pytest.mark.parametrize("words", [("havana", "syndrome"), ("cuba", "embassy", "staff"), ('"havana syndrome"',)])
 def test_a_search_counts_exports_charts_and_facets_the_same_paragraphs(havana, words):
     """One definition of a search's matches (``Searcher.matching``, the widest tier: a paragraph

@@ -15,8 +15,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import tantivy
@@ -34,12 +32,15 @@ Q = tantivy.Query
 INLINE_COST = 4_000_000  # postings a search reads in well under a second on this machine
 MAX_VERIFIED = 20_000  # candidates of an order-checked phrase looked at, best first
 MAX_BUCKETS = 65_000  # tantivy's limit on the buckets of one aggregation
-_pool: ThreadPoolExecutor | None = None
+_pool = None  # the worker threads of searches that could outlast their deadline, made at the first
 
 
-def _background() -> ThreadPoolExecutor:
+def _background():
     global _pool
     if _pool is None:
+        # imported here: concurrent.futures loads logging, 11 ms of every cold query that never needs a thread
+        from concurrent.futures import ThreadPoolExecutor
+
         _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefsearch-search")
     return _pool
 
@@ -131,6 +132,8 @@ class TantivyReader:
         if not deadline or cost < INLINE_COST:
             result = self.searcher.search(query, limit=limit, **options)
             return result.hits, result.count, False
+        from concurrent.futures import TimeoutError as FutureTimeout  # (loaded by _background)
+
         future = _background().submit(self.searcher.search, query, limit, **options)
         try:
             result = future.result(timeout=deadline)
