@@ -137,3 +137,28 @@ def test_long_forms_the_index_reads_alike_are_searched_once():
     definitions = {"cdc": {"centers for disease control", "center for disease control"}}
     expanded = expand_acronyms(ql.Term("CDC"), definitions, [], 0.8)
     assert ql.describe(expanded).count("disease control") == 1
+
+
+def test_definitions_read_from_the_index_key_each_long_form_as_analysis_does():
+    """Long forms of plain words are their own keys (not analysed again, which was most of a cold
+    query's reading of the definitions); the others are analysed: dots, hyphens, apostrophes,
+    accents, digits and curly quotes come out as the index reads them."""
+    from briefsearch.engine.api import definition_value
+    from briefsearch.query import tree as ql
+    from briefsearch.query.rewrite import _long_form_index, acronym_definitions, expand_acronyms, long_form_key
+
+    pairs = [("USPTO", "Patent and Trademark Office"), ("CDC", "Centers for Disease Control and Prevention"),
+             ("USCC", "U.S.-China Economic and Security Review Commission"), ("COVID-19", "coronavirus disease 2019"),
+             ("ECOWAS", "Economic Community of West African States"), ("CIV", "Côte d’Ivoire"),
+             ("WHO", "World Health Organization's"), ("G7", "Group of Seven"), ("DOD", "Department  of  Defense")]
+    values = [definition_value(short, long) for short, long in pairs]
+    definitions = acronym_definitions(values)
+    assert definitions == {short.lower(): {long_form_key([long])} for short, long in pairs}
+    assert definitions["uscc"] == {"us china economic and security review commission"}
+    assert definitions["civ"] == {"cote divoire"} and definitions["who"] == {"world health organization"}
+    by_long = _long_form_index(definitions)
+    assert by_long["us china economic security review commission"] == {"uscc"}  # its content words
+    notes = []
+    expand_acronyms(ql.And((ql.Term("U.S.-China"), ql.Term("Economic"), ql.Term("and"), ql.Term("Security"),
+                            ql.Term("Review"), ql.Term("Commission"))), definitions, notes, 0.8)
+    assert notes == ['"U.S.-China Economic and Security Review Commission" → USCC']

@@ -71,3 +71,29 @@ def test_every_step_is_bounded():
     assert correct_word("x" * 3000, v) is None and correct_word("missile" * 5, v) is None
     assert distance("missile", "mussel") == 3 and distance("missle", "missile") == 1 and distance("ab", "ba") == 1
     assert suggest(" ".join(["missle"] * 200), v).split() == ["missile"] * 12 + ["missle"] * 188
+
+
+def test_a_saved_vocabulary_gives_a_search_the_same_counts_read_from_its_text(tmp_path):
+    """A search asks the saved vocabulary for the counts of its own words, which are read from the
+    saved text without parsing all of it: the same counts and membership as the parsed vocabulary,
+    for every word of real text (accented and non-Latin ones too) and for words it does not hold."""
+    import itertools
+    import json
+
+    from briefsearch.indexing.generation import Generation
+    from tests.conftest import STATE_DEPT, require
+
+    collected = Vocabulary()
+    with open(require(STATE_DEPT), encoding="utf-8") as export:
+        for line in itertools.islice(export, 400):
+            collected.add_text(json.dumps(json.loads(line), ensure_ascii=False))
+    saved = collected.to_dict()
+    assert any(not word.isascii() for word in saved)
+    generation = Generation(tmp_path)
+    generation.write_vocabulary(saved)
+    asked = [*saved, "Blinken", "zzqx", "ab", "", '"', 'sanctions": 5, "iran', ": 1, ", "sanctions\\", "sanction"]
+    for read in (Vocabulary.from_json(generation.vocabulary_text()), Vocabulary.from_json(json.dumps(saved))):
+        assert [read.count(word) for word in asked] == [saved.get(word, 0) for word in asked]
+        assert [word in read for word in asked] == [saved.get(word, 0) >= 2 for word in asked]
+        assert correct_word("sanctoins", read) == "sanctions"  # spelling reads the whole
+        assert read.counts == saved

@@ -116,6 +116,15 @@ class Generation:
         CorruptIndex when the file is damaged or missing."""
         return self._side(VOCABULARY_NAME)
 
+    def vocabulary_text(self) -> str | None:
+        """``vocabulary()`` as its saved JSON text, verified but not parsed (a search reads the
+        counts of its own words from it: ``Vocabulary.from_json``)."""
+        data = self._side_bytes(VOCABULARY_NAME)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise self._damage(f"{VOCABULARY_NAME} is not valid JSON") from None
+
     def write_vocabulary(self, counts: dict) -> None:
         self._write_side(VOCABULARY_NAME, counts)
 
@@ -128,6 +137,16 @@ class Generation:
         """A side file's data once its own checksum matched. None when it was never written; a file
         a commit recorded but now missing, damaged or unreadable is CorruptIndex, never an empty
         registry that the next commit would save over the real one."""
+        data = self._side_bytes(name)
+        if data is None:
+            return None
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            raise self._damage(f"{name} is not valid JSON") from None
+
+    def _side_bytes(self, name: str) -> bytes | None:
+        """A side file's JSON once its own checksum matched (``_side``), not parsed."""
         path = self.path / name
         try:
             raw = path.read_bytes()
@@ -140,10 +159,7 @@ class Generation:
         problem = _side_problem(raw)
         if problem:
             raise self._damage(f"{name} {problem}")
-        try:
-            return json.loads(_side_data(raw))
-        except (ValueError, RecursionError):
-            raise self._damage(f"{name} is not valid JSON") from None
+        return _side_data(raw)
 
     def _damage(self, problem: str) -> CorruptIndex:
         return CorruptIndex(f"The index in {self.path} cannot be trusted: {problem} — "

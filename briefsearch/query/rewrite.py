@@ -6,6 +6,7 @@ Each step takes a query structure (``tree``) and returns a new one; nothing here
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -181,6 +182,17 @@ def _long_form_key(text: str) -> str:
     return " ".join(analyze(text, stem=False))
 
 
+# A long form of plain words (lower-case ASCII letters and digits, one space apart) is its own
+# ``long_form_key``: each word is one token whose unstemmed index term is itself. Most long forms
+# an index defines are; analysing each of them was most of what a cold query spent on its acronyms.
+_PLAIN_KEY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+def _key_of(long: str) -> str:
+    """``long_form_key([long])``, without analysing a long form of plain words."""
+    return long if _PLAIN_KEY.fullmatch(long) else long_form_key([long])
+
+
 def acronym_definitions(values) -> dict[str, set[str]]:
     """short form (lowercase) → long forms (``long_form_key``), from the engine's ``acronym``
     facet values."""
@@ -188,7 +200,7 @@ def acronym_definitions(values) -> dict[str, set[str]]:
     for value in values:
         short, long = parse_definition_value(value)
         if short and long:
-            out.setdefault(short, set()).add(long_form_key([long]))
+            out.setdefault(short, set()).add(_key_of(long))
     return out
 
 
@@ -224,6 +236,11 @@ def _content_key(words) -> str:
     return " ".join(w for w in long_form_key(words).split() if w not in STOP_WORDS)
 
 
+def _content_key_of(key: str) -> str:
+    """``_content_key([key])`` of a long form's key, without analysing a key of plain words."""
+    return " ".join(w for w in _key_of(key).split() if w not in STOP_WORDS)
+
+
 MAX_LONG_FORM_WORDS = 8
 _LONG_FORM_INDEXES: dict = {}  # id(definitions) -> (definitions, their long-form index), the last few
 
@@ -239,7 +256,7 @@ def _long_form_index(definitions: dict[str, set[str]]) -> dict[str, set[str]]:
     for short, longs in definitions.items():
         for long in longs:
             by_long.setdefault(long, set()).add(short)
-            if (key := _content_key([long])) and len(key.split()) >= 2:
+            if (key := _content_key_of(long)) and len(key.split()) >= 2:
                 by_long.setdefault(key, set()).add(short)
     if len(_LONG_FORM_INDEXES) >= 8:  # older generations' go
         _LONG_FORM_INDEXES.clear()

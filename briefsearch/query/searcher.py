@@ -210,7 +210,7 @@ class Searcher:
         node, exclusions = split_exclusions(drop_stop_words(node, policy))
         node = required_words(node)
         vocabulary = self._vocabulary_for(reader)
-        common = costly_words(node, lambda w: vocabulary.counts.get(w, 0), policy) if vocabulary is not None else []
+        common = costly_words(node, vocabulary.count, policy) if vocabulary is not None else []
         if common:
             warnings.append(f"Words this common ({', '.join(common[:6])}{', ...' if len(common) > 6 else ''}) are ranked "
                             "without the boost for standing together: quote a phrase to ask for one")
@@ -389,8 +389,8 @@ class Searcher:
             key = _side_identity(self.generation.path / VOCABULARY_NAME)
             known = _VOCABULARIES.get(key) if key is not None else None
             if known is None:
-                counts = self.generation.vocabulary()
-                known = (Vocabulary.from_dict(counts) if counts is not None else None,)
+                saved = self.generation.vocabulary_text()
+                known = (Vocabulary.from_json(saved) if saved is not None else None,)
                 if key is not None:
                     if len(_VOCABULARIES) >= 4:
                         _VOCABULARIES.clear()

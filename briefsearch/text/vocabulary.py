@@ -7,11 +7,15 @@ suggestions (``query.spelling``) read it. Counts are approximate after increment
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 MIN_COUNT = 2  # words seen once are as likely typos as words
+# How ``json.dumps`` writes a word → count object (its default separators): '{"word": 12, ...}'.
+_DUMPED = re.compile(r'\{\}|\{"[^"\\]*": \d')
+_COUNT = re.compile(r"\d+")
 
 
 def word_counts(texts) -> Counter:
@@ -23,7 +27,14 @@ class Vocabulary:
     """Word → number of occurrences in the collection."""
 
     def __init__(self, counts: dict[str, int] | None = None):
-        self.counts: Counter = Counter(counts or {})
+        self._counts: Counter | None = Counter(counts or {})
+        self._saved: str | None = None  # the saved JSON (``from_json``), kept: threads may read it at once
+
+    @property
+    def counts(self) -> Counter:
+        if self._counts is None:
+            self._counts = Counter(json.loads(self._saved) or {})
+        return self._counts
 
     def add_text(self, text: str) -> None:
         self.counts.update(word.lower() for word in _WORD.findall(text))
@@ -39,5 +50,30 @@ class Vocabulary:
     def from_dict(cls, data: dict | None) -> "Vocabulary":
         return cls(data or {})
 
+    @classmethod
+    def from_json(cls, saved: str) -> "Vocabulary":
+        """The vocabulary ``to_dict`` gave, as saved with ``json.dumps``. A search asks for the
+        counts of its own few words (``count``): those are found in the text, and the whole of it
+        (tens of thousands of words) is parsed only when a caller needs every word (spelling)."""
+        vocabulary = cls()
+        if _DUMPED.match(saved) and "\\" not in saved:  # no escapes: each word stands as written
+            vocabulary._counts, vocabulary._saved = None, saved
+        else:
+            vocabulary._counts = Counter(json.loads(saved) or {})
+        return vocabulary
+
+    def count(self, word: str) -> int:
+        """How often ``word`` occurs in the collection (0: never, or once only)."""
+        if self._counts is not None:
+            return self._counts.get(word, 0)
+        if '"' in word:
+            return 0  # no saved word holds a quote (it would be escaped)
+        # Between two quotes of the saved text stands either a saved word or ': N, ', and the
+        # latter is never followed by '": ' (the next word's letters follow): this finds the word.
+        at = self._saved.find(f'"{word}": ')
+        if at < 0:
+            return 0
+        return int(_COUNT.match(self._saved, at + len(word) + 4).group())
+
     def __contains__(self, word: str) -> bool:
-        return self.counts.get(word, 0) >= MIN_COUNT
+        return self.count(word) >= MIN_COUNT
