@@ -85,15 +85,22 @@ def test_a_saved_vocabulary_gives_a_search_the_same_counts_read_from_its_text(tm
 
     collected = Vocabulary()
     with open(require(STATE_DEPT), encoding="utf-8") as export:
-        for line in itertools.islice(export, 400):
+        for line in itertools.islice(export, 200):
             collected.add_text(json.dumps(json.loads(line), ensure_ascii=False))
     saved = collected.to_dict()
     assert any(not word.isascii() for word in saved)
     generation = Generation(tmp_path)
     generation.write_vocabulary(saved)
-    asked = [*saved, "Blinken", "zzqx", "ab", "", '"', 'sanctions": 5, "iran', ": 1, ", "sanctions\\", "sanction"]
+    asked = [*list(saved)[::10], "Blinken", "zzqx", "ab", "", '"', 'sanctions": 5, "iran', ": 1, ", "sanctions\\", "sanction"]
+    words = list(saved)
+    misspelt = [w[:2] + w[3:] for w in words[::40] if len(w) > 5] + [w[0] + w[2] + w[1] + w[3:] for w in words[1::40]]
+    parsed = Vocabulary.from_dict(saved)
+    corrected = [correct_word(word, parsed) for word in misspelt]
+    assert corrected.count(None) < len(misspelt) / 2
     for read in (Vocabulary.from_json(generation.vocabulary_text()), Vocabulary.from_json(json.dumps(saved))):
         assert [read.count(word) for word in asked] == [saved.get(word, 0) for word in asked]
         assert [word in read for word in asked] == [saved.get(word, 0) >= 2 for word in asked]
-        assert correct_word("sanctoins", read) == "sanctions"  # spelling reads the whole
+        # the speller reads the words of each letter it is asked about: the same corrections
+        assert [correct_word(word, read) for word in misspelt] == corrected
+        assert correct_word("sanctoins", read) == "sanctions"
         assert read.counts == saved

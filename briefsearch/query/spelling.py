@@ -47,22 +47,45 @@ def distance(a: str, b: str, limit: int = 2) -> int:
 
 
 class Speller:
-    """Words and how often each occurs, bucketed by first letter and length for quick neighbours."""
+    """Words and how often each occurs, bucketed by first letter and length for quick neighbours.
 
-    def __init__(self, counts: dict[str, int]):
+    A letter's buckets are made when a word of that letter is first looked at, from
+    ``words_of(letter)`` (the words beginning with it and their counts, in a fixed order): a search
+    corrects a word or two, and bucketing all of a collection's tens of thousands of words was most
+    of what its first correction cost. Without ``words_of``, the words are ``counts``.
+    """
+
+    def __init__(self, counts: dict[str, int] | None = None, words_of=None):
         self.counts = counts
-        self.buckets: dict[tuple[str, int], list[str]] = {}
-        for word, n in counts.items():
-            if n >= MIN_COUNT and word:
-                self.buckets.setdefault((word[0], len(word)), []).append(word)
-        for bucket in self.buckets.values():  # commonest first: a search stops where no later word can win
-            bucket.sort(key=counts.__getitem__, reverse=True)
+        if words_of is None:
+            by_letter: dict[str, dict[str, int]] = {}
+            for word, n in (counts or {}).items():
+                if word:
+                    by_letter.setdefault(word[0], {})[word] = n
+            words_of = lambda letter: by_letter.get(letter, {})  # noqa: E731
+        self._words_of = words_of
+        self._letters: dict[str, tuple[dict[str, int], dict[int, list[str]]]] = {}
+
+    def _letter(self, letter: str) -> tuple[dict[str, int], dict[int, list[str]]]:
+        """(word → count, length → words) of the words beginning with ``letter``."""
+        made = self._letters.get(letter)
+        if made is None:
+            words = self._words_of(letter)
+            buckets: dict[int, list[str]] = {}
+            for word, n in words.items():
+                if n >= MIN_COUNT:
+                    buckets.setdefault(len(word), []).append(word)
+            for bucket in buckets.values():  # commonest first: a search stops where no later word can win
+                bucket.sort(key=words.__getitem__, reverse=True)
+            made = self._letters[letter] = (words, buckets)
+        return made
 
     def neighbours(self, word: str) -> list[tuple[str, int]]:
         """(word, distance) of the known words one or two edits from ``word`` (same first letter)."""
         found = []
+        buckets = self._letter(word[0])[1]
         for length in range(len(word) - 2, len(word) + 3):
-            for other in self.buckets.get((word[0], length), ()):
+            for other in buckets.get(length, ()):
                 if other != word:
                     d = distance(word, other)
                     if d <= 2:
@@ -82,12 +105,12 @@ class Speller:
         common word costs next to nothing to confirm."""
         if not 4 <= len(word) <= MAX_WORD or not word.isalpha():
             return None
-        counts = self.counts
+        counts, buckets = self._letter(word[0])
         own = counts.get(word, 0)
         floor = RARE_RATIO * own if own >= MIN_COUNT else 0
         best, best_weight = "", 0.0
         for length in range(len(word) - 2, len(word) + 3):
-            for other in self.buckets.get((word[0], length), ()):
+            for other in buckets.get(length, ()):
                 n = counts[other]
                 if n < floor or n < best_weight:
                     break  # a word's weight is at most its count: none further on can win
@@ -110,12 +133,12 @@ class Speller:
 
 
 def speller(vocabulary: Vocabulary) -> Speller:
-    """The vocabulary's speller, made once per vocabulary."""
+    """The vocabulary's speller, made once per vocabulary (again when words were added to it)."""
     made = getattr(vocabulary, "_speller", None)
-    if made is None or made.counts is not vocabulary.counts:
-        made = Speller(vocabulary.counts)
+    if made is None or made[0] != vocabulary.revision:
+        made = (vocabulary.revision, Speller(words_of=vocabulary.starting_with))
         vocabulary._speller = made
-    return made
+    return made[1]
 
 
 def correct_word(word: str, vocabulary: Vocabulary, is_name=None) -> str | None:

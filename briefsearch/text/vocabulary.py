@@ -29,6 +29,7 @@ class Vocabulary:
     def __init__(self, counts: dict[str, int] | None = None):
         self._counts: Counter | None = Counter(counts or {})
         self._saved: str | None = None  # the saved JSON (``from_json``), kept: threads may read it at once
+        self.revision = 0  # counts added so far (``add_text``, ``add_counts``): what was made from the words is stale
 
     @property
     def counts(self) -> Counter:
@@ -38,10 +39,12 @@ class Vocabulary:
 
     def add_text(self, text: str) -> None:
         self.counts.update(word.lower() for word in _WORD.findall(text))
+        self.revision += 1
 
     def add_counts(self, counts: Counter) -> None:
         """Add the counts ``word_counts`` made (in another process: ``ingest.parallel``)."""
         self.counts.update(counts)
+        self.revision += 1
 
     def to_dict(self) -> dict[str, int]:
         return {word: n for word, n in self.counts.items() if n >= MIN_COUNT}
@@ -74,6 +77,15 @@ class Vocabulary:
         if at < 0:
             return 0
         return int(_COUNT.match(self._saved, at + len(word) + 4).group())
+
+    def starting_with(self, letter: str) -> dict[str, int]:
+        """The words that begin with ``letter`` and their counts, in the order they were saved
+        (a speller buckets one letter's words: found in the saved text, not all of it parsed)."""
+        if self._counts is not None:
+            return {word: n for word, n in self._counts.items() if word[:1] == letter}
+        # '"' and a letter begin a saved word only (the other quotes are followed by ': ')
+        pattern = re.compile(f'"({re.escape(letter)}[^"]*)": (\\d+)')
+        return {word: int(n) for word, n in pattern.findall(self._saved)}
 
     def __contains__(self, word: str) -> bool:
         return self.count(word) >= MIN_COUNT
