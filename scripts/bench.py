@@ -98,7 +98,7 @@ def parse_args(argv=None):
     parser.add_argument("--briefsearch-root", default=str(REPO_ROOT),
                         help="folder holding the briefsearch package to measure (default: this checkout)")
     parser.add_argument("--compare", action="append", default=[], metavar="NAME=ROOT",
-                        help="also measure the briefsearch package under ROOT (a changed copy), as 'bs NAME'")
+                        help="also measure the briefsearch package under ROOT (a changed copy), as 'bs NAME', with the same --engines")
     args = parser.parse_args(argv)
     default_sizes = "10k" if args.quick else "10k,100k,1m"
     sizes = args.sizes or default_sizes
@@ -132,7 +132,8 @@ def choose_engines(corpus, args) -> tuple[list, list[str]]:
             if reason:
                 notes.append(f"bs {name} not measured: it does not import from {other} ({reason})")
             else:
-                engines.append(engine_defs.briefsearch(corpus, Path(other).resolve(), name=name))
+                engines += [engine_defs.briefsearch(corpus, Path(other).resolve(), name=name, engine=engine)
+                            for engine in args.engines]  # the same engines as this checkout's
     return engines, notes
 
 
