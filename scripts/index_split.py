@@ -6,7 +6,8 @@ prints one JSON line: paragraphs, wall seconds, paragraphs a second, the CPU sec
 paragraph) of the indexing process (with tantivy's own threads) and of its worker processes (the
 children it waited for), the main thread's CPU in the stages of the indexing process that stay
 there (enrichment, the ledger's record, the copies of a statement, the settled names; ``rest`` is
-the writer's documents, queues and the run's bookkeeping), and the machine's load before and after.
+the writer's documents, queues and the run's bookkeeping), the peak RSS of the indexing process and
+of its largest worker, and the machine's load before and after.
 
     python scripts/index_split.py [PATH ...] [--engine tantivy] [--jobs N] [--keep DIR]
 """
@@ -82,6 +83,7 @@ def main() -> None:
         "main_cpu_s": round(main_cpu, 1), "main_ms_per_paragraph": round(main_cpu * 1000 / n, 3),
         "workers_cpu_s": round(worker_cpu, 1), "workers_ms_per_paragraph": round(worker_cpu * 1000 / n, 3),
         "main_thread_stages_ms_per_paragraph": {k: round(v * 1000 / n, 3) for k, v in stages.items()},
+        "peak_rss_mb": {"main": own.ru_maxrss // 1024, "largest_worker": children.ru_maxrss // 1024},
         "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()],
         "jobs": args.jobs or runs.default_jobs(), "engine": args.engine,
     }))
