@@ -129,3 +129,15 @@ def test_a_name_or_a_word_the_collection_writes_often_is_not_corrected(searcher)
     assert searcher.search("Thai zeppelin").suggestion is None
     assert searcher.search("they zeppelin").suggestion is None
     assert searcher.search("blinkin zeppelin").suggestion == "blinken zeppelin"
+
+
+def test_a_word_that_finds_paragraphs_by_its_stem_or_whose_correction_is_common_is_not_also_searched(searcher):
+    """"hoped" is never written in these releases but finds their "hope": searching its nearest
+    word as well would only count "hope" twice; "wiht" would become "with", a word queries drop.
+    "negotiating" finds nothing ("negotiat"), so it also finds "negotiations"."""
+    vocabulary = searcher._vocabulary_for(searcher.reader)
+    assert "hoped" not in vocabulary and searcher.search("hope israel").total > 0
+    assert not any("also searched" in w for w in searcher.search("hoped israel").warnings)
+    assert not any("also searched" in w for w in searcher.search("wiht israel").warnings)
+    assert "Not in the collection, so also searched: negotiating → negotiations" in \
+        searcher.search("negotiating israel").warnings
