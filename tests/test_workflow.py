@@ -383,6 +383,37 @@ def test_copies_are_decided_again_when_a_later_run_adds_or_removes_one(tmp_path)
     assert again["id"] == note["id"] and not again.get("copies")
 
 
+def test_a_ledger_of_an_older_version_moves_its_anchors_to_the_keyed_table(tmp_path):
+    """Older ledgers kept each anchor unsigned in a table with an index of its own, and an index of
+    fingerprints nothing looked up: opened to be written, the anchors move to one table keyed by
+    (anchor, paragraph), signed as ``statement_anchors`` gives them now, and the copies are found as
+    before."""
+    import sqlite3
+
+    from briefsearch.indexing.ledger import Ledger
+
+    wanted = ("congratulations-to-collin-walsh", "department-press-briefing-june-22-2022/")
+    index = index_records(tmp_path, lambda link: any(w in link for w in wanted), expect=2)
+    db = sqlite3.connect(index / "ledger.sqlite")
+    anchors, grouped = sorted(db.execute("SELECT anchor, paragraph FROM anchors")), db.execute("SELECT * FROM copies").fetchall()
+    db.executescript("ALTER TABLE anchors RENAME TO keyed;"
+                     "CREATE TABLE anchors (anchor INTEGER NOT NULL, paragraph INTEGER NOT NULL);"
+                     "INSERT INTO anchors SELECT anchor + 2147483648, paragraph FROM keyed; DROP TABLE keyed;"
+                     "CREATE INDEX anchors_anchor ON anchors (anchor); CREATE INDEX paragraphs_print ON paragraphs (print);")
+    db.close()
+    with Ledger(index, readonly=True) as ledger:  # a search reads the older ledger as it is
+        assert ledger.db.execute("SELECT * FROM copies").fetchall() == grouped
+    with Ledger(index) as ledger:
+        assert sorted(ledger.db.execute("SELECT anchor, paragraph FROM anchors")) == anchors
+        schema = dict(ledger.db.execute("SELECT name, sql FROM sqlite_master"))
+        assert ledger.db.execute("SELECT * FROM copies").fetchall() == grouped
+    assert "WITHOUT ROWID" in schema["anchors"] and not {"anchors_anchor", "paragraphs_print", "anchors_keyed"} & set(schema)
+    (index.parent / "corpus" / "records.jsonl").touch()  # read again: same words, the copies decided again
+    run("index", index.parent / "corpus", "--index", index, "-q", "--jobs", "1")
+    [note] = hits(index, '"professional accomplishments"', "-n", "5")
+    assert len(note["copies"]) == 1
+
+
 def test_anchors_find_a_shared_run_of_eight_words():
     from briefsearch.indexing.copies import containment
     from briefsearch.text.fingerprint import statement_anchors

@@ -47,13 +47,15 @@ def fingerprint(text: str) -> str:
 SHINGLE_WORDS = 5
 ANCHOR_WINDOW = 4
 STATEMENT_MIN_WORDS = 12  # shorter paragraphs ("Thank you.") are said everywhere: never grouped
+_SIGNED = 2**31
 
 
 def statement_shingles(text: str, words: list[str] | None = None) -> list[int]:
     """The hashes of ``text``'s runs of ``SHINGLE_WORDS`` words, in order (one for a shorter text);
-    ``words``: its ``statement_words`` when the caller has them already."""
+    ``words``: its ``statement_words`` when the caller has them already. Signed 32-bit numbers (CRC-32
+    less 2**31): the ledger keeps millions of anchors, and SQLite stores one in 4 bytes, not 6."""
     words = statement_words(text) if words is None else words
-    return [zlib.crc32(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8"))
+    return [zlib.crc32(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")) - _SIGNED
             for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
 
 
