@@ -383,6 +383,34 @@ def test_copies_are_decided_again_when_a_later_run_adds_or_removes_one(tmp_path)
     assert again["id"] == note["id"] and not again.get("copies")
 
 
+def test_copies_are_the_same_whatever_part_of_the_index_is_kept_in_memory(tmp_path, monkeypatch):
+    """Deciding the copies of a whole index keeps only the statements used last
+    (``indexing.copies.STATEMENTS_KEPT``): with room for one, it decides what it decides with room
+    for all, and what the index run decided."""
+    from briefsearch.indexing import copies
+    from briefsearch.indexing.ledger import Ledger
+    from briefsearch.indexing.storage import IndexDir
+
+    wanted = ("congratulations-to-collin-walsh", "department-press-briefing-june-22-2022/", "/2022/05/13/a-proclamation-")
+    index = index_records(tmp_path, lambda link: any(w in link for w in wanted), expect=6)
+
+    def decided(again: bool):
+        generation = IndexDir(index).live()
+        reader = generation.engine().reader(generation.path)
+        try:
+            with Ledger(index) as ledger:
+                count = copies.regroup(ledger, reader) if again else None
+                return count, ledger.copies(ledger.grouped_ids())
+        finally:
+            reader.close()
+
+    _, by_the_run = decided(again=False)
+    count, kept = decided(again=True)
+    assert kept == by_the_run and len(kept) >= 2 and count > len(kept)  # the note and its copies; the formula none
+    monkeypatch.setattr(copies, "STATEMENTS_KEPT", 1)
+    assert decided(again=True) == (count, kept)
+
+
 def test_a_ledger_of_an_older_version_moves_its_anchors_to_the_keyed_table(tmp_path):
     """Older ledgers kept each anchor unsigned in a table with an index of its own, and an index of
     fingerprints nothing looked up: opened to be written, the anchors move to one table keyed by

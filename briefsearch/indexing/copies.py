@@ -19,7 +19,11 @@ and State Department exports by ``scripts/duplicates_eval.py`` (see the README).
 
 from __future__ import annotations
 
+import sys
+from array import array
+from collections import OrderedDict
 from datetime import date
+from functools import lru_cache
 
 from briefsearch.errors import NotFound
 from briefsearch.text.fingerprint import STATEMENT_MIN_WORDS, statement_anchors, statement_shingles, statement_words
@@ -34,6 +38,8 @@ MAX_ARTICLES = 3  # more articles with the same words: a formula, not one statem
 MAX_DAYS = 7  # published further apart: the same words said again, not printed twice
 CANDIDATES = 12  # paragraphs read per paragraph at most, those sharing most anchors first
 COMMON_ANCHOR = 40  # an anchor held by more paragraphs is a formula's: it finds no candidate
+STATEMENTS_KEPT = 100_000  # statements kept while deciding (about 500 bytes each), of paragraphs and of articles
+PAIRS_KEPT = 100_000  # pairs of articles remembered as one document printed twice or not
 SPOKEN = frozenset({"turn", "answer", "question"})  # kinds of speech (``models.Paragraph.speech``)
 # What the rules above decide: the ledger's copies are decided again when this changes.
 RULES = "2026-12-03.3"
@@ -47,53 +53,101 @@ def containment(first: str, second: str) -> float:
 
 class _Statement:
     """What deciding copies needs of one paragraph: its article, title, day, whether its words were
-    spoken (a transcript turn, a speech) or written, and its runs of words."""
+    spoken (a transcript turn, a speech) or written, and its runs of words (each once, packed: a
+    tenth of the memory of a set of them; ``_holds`` makes a set of one side where it compares)."""
 
     __slots__ = ("id", "article_id", "title", "day", "spoken", "words", "shingles")
 
     def __init__(self, paragraph):
         words = statement_words(paragraph.text)
-        self.id, self.article_id = paragraph.id, paragraph.article_id
-        self.title = " ".join(w for w in statement_words(paragraph.title or "") if w not in _EDITION)
+        self.id, self.article_id = paragraph.id, sys.intern(paragraph.article_id)
+        self.title = _title(paragraph.title or "")
         self.day = _day(paragraph.date)
         self.spoken = paragraph.is_turn or paragraph.speech in SPOKEN
         self.words = len(words)
-        self.shingles = frozenset(statement_shingles(paragraph.text, words))
+        self.shingles = array("i", set(statement_shingles(paragraph.text, words)))
 
-    def holds(self, other: "_Statement", share: float) -> bool:
-        """Whether ``share`` of the shorter one's runs of words are in the other."""
-        return len(self.shingles & other.shingles) >= share * min(len(self.shingles), len(other.shingles))
+
+def _holds(mine: frozenset, theirs, share: float) -> bool:
+    """Whether ``share`` of the shorter one's runs of words are in the other (``theirs``: a set, or
+    a ``_Statement``'s shingles)."""
+    return len(mine.intersection(theirs)) >= share * min(len(mine), len(theirs))
 
 
 _EDITION = frozenset({"corrected", "updated", "update", "revised"})  # words of a title that mark a new edition
+
+
+@lru_cache(maxsize=4096)
+def _title(title: str) -> str:
+    """A title's words without those that mark a new edition (one string for all of an article's paragraphs)."""
+    return " ".join(w for w in statement_words(title) if w not in _EDITION)
+
+
+class _Statements:
+    """The statements of the index's paragraphs, read as they are asked for: a paragraph (a
+    candidate) on its own, an article (to tell whether two are one document) whole. Each kind is
+    kept for the ``STATEMENTS_KEPT`` used last (paragraphs are decided in the order they were
+    recorded, an article's together, and their copies are mostly in one other article), so deciding
+    the copies of a whole index holds a bounded part of it, however large it is."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.paragraphs: OrderedDict[str, _Statement | None] = OrderedDict()
+        self.articles: OrderedDict[str, list[_Statement]] = OrderedDict()
+        self.held = 0  # statements in ``articles``
+
+    def get(self, paragraph_id: str) -> _Statement | None:
+        """The statement of ``paragraph_id``; None when the index no longer holds it (the ledger
+        remembers paragraphs the index has lost)."""
+        if paragraph_id in self.paragraphs:
+            self.paragraphs.move_to_end(paragraph_id)
+            return self.paragraphs[paragraph_id]
+        try:
+            found = _Statement(self.reader.get(paragraph_id))
+        except NotFound:
+            found = None
+        self.paragraphs[paragraph_id] = found
+        if len(self.paragraphs) > STATEMENTS_KEPT:
+            self.paragraphs.popitem(last=False)
+        return found
+
+    def article(self, article_id: str) -> list[_Statement]:
+        """The statements of the paragraphs of ``article_id`` of at least ``MIN_WORDS`` words."""
+        if article_id in self.articles:
+            self.articles.move_to_end(article_id)
+            return self.articles[article_id]
+        found = [s for s in map(_Statement, self.reader.article(article_id)) if s.words >= MIN_WORDS]
+        self.articles[article_id] = found
+        self.held += len(found)
+        while self.held > STATEMENTS_KEPT and len(self.articles) > 1:
+            self.held -= len(self.articles.popitem(last=False)[1])
+        return found
 
 
 class _Documents:
     """Whether two articles are one document printed twice: most paragraphs of the shorter (at least
     two) have a copy in the other (``CONTAINMENT`` between spoken words: a speech as prepared and as
     delivered; ``DOCUMENT_CONTAINMENT`` between written ones, since a series of notices or schedules
-    from one template shares half the words of each paragraph), read from the index once per article."""
+    from one template shares half the words of each paragraph), remembered for ``PAIRS_KEPT`` pairs."""
 
-    def __init__(self, reader):
-        self.reader = reader
-        self.articles: dict[str, list[_Statement]] = {}
-        self.pairs: dict[tuple[str, str], bool] = {}
+    def __init__(self, statements: _Statements):
+        self.statements = statements
+        self.pairs: dict[tuple[str, str, bool], bool] = {}
 
     def same(self, first: str, second: str, spoken: bool) -> bool:
         key = (first, second, spoken) if first < second else (second, first, spoken)
         if key not in self.pairs:
-            a, b = self._statements(key[0]), self._statements(key[1])
+            if len(self.pairs) >= PAIRS_KEPT:
+                self.pairs.clear()  # asked again, a pair is worked out again: the same answer
+            a, b = self.statements.article(key[0]), self.statements.article(key[1])
             if len(a) > len(b):
                 a, b = b, a
             share = CONTAINMENT if spoken else DOCUMENT_CONTAINMENT
-            held = sum(1 for x in a if any(x.holds(y, share) for y in b))
+            mine, theirs = [frozenset(x.shingles) for x in a], [frozenset(y.shingles) for y in b]
+            held = sum(1 for x in mine if any(_holds(x, y, share) for y in theirs))
             self.pairs[key] = len(a) >= 2 and held >= SAME_DOCUMENT * len(a)
         return self.pairs[key]
 
-    def _statements(self, article_id: str) -> list[_Statement]:
-        if article_id not in self.articles:
-            self.articles[article_id] = [s for s in map(_Statement, self.reader.article(article_id)) if s.words >= MIN_WORDS]
-        return self.articles[article_id]
 
 
 def _copies(own: _Statement, candidates, documents: _Documents) -> tuple[str, ...]:
@@ -106,17 +160,18 @@ def _copies(own: _Statement, candidates, documents: _Documents) -> tuple[str, ..
     copies make a formula: more than ``MAX_ARTICLES`` articles, or more than ``MAX_DAYS`` days
     between the first and the last, unless each is the same document under the same title (posted
     again later)."""
-    copies, articles = [], {own.article_id}
+    copies, articles, mine = [], {own.article_id}, frozenset(own.shingles)
     for candidate in candidates:
         if candidate.article_id == own.article_id or candidate.words < MIN_WORDS:
             continue
-        if not own.holds(candidate, READ_OUT_CONTAINMENT):
+        if not _holds(mine, candidate.shingles, READ_OUT_CONTAINMENT):
             continue
         if own.spoken != candidate.spoken:
             pass  # read out or quoted
-        elif not own.spoken and own.holds(candidate, WRITTEN_CONTAINMENT):
+        elif not own.spoken and _holds(mine, candidate.shingles, WRITTEN_CONTAINMENT):
             pass
-        elif not (own.holds(candidate, CONTAINMENT) and documents.same(own.article_id, candidate.article_id, own.spoken)):
+        elif not (_holds(mine, candidate.shingles, CONTAINMENT)
+                  and documents.same(own.article_id, candidate.article_id, own.spoken)):
             continue
         copies.append(candidate)
         articles.add(candidate.article_id)
@@ -129,63 +184,61 @@ def _copies(own: _Statement, candidates, documents: _Documents) -> tuple[str, ..
     return tuple(sorted(c.id for c in copies))
 
 
-def regroup(ledger, reader, changed=None, anchors=()) -> int:
+def regroup(ledger, reader, changed=None, written=()) -> int:
     """Decide again the copies of the paragraph ids ``changed`` (written, changed or removed) and of
-    every paragraph holding one of ``anchors`` (those of the texts written), or of every paragraph that shares an anchor with
-    another article's when ``changed`` is None (a new ledger, a rebuild, new rules); the ledger
-    keeps them. A paragraph's candidates are the ``CANDIDATES`` paragraphs of other articles that
-    share most of its anchors (those of every text it had), each held by at most ``COMMON_ANCHOR``
-    paragraphs. Returns how many paragraphs were decided."""
+    every paragraph that shares an anchor with the texts of ``written`` (ids of paragraphs written),
+    or of every paragraph that shares an anchor with another article's when ``changed`` is None (a
+    new ledger, a rebuild, new rules); the ledger keeps them. A paragraph's candidates are the
+    ``CANDIDATES`` paragraphs of other articles that share most of its anchors (those of every text
+    it had), each held by at most ``COMMON_ANCHOR`` paragraphs. Paragraphs are decided one at a time
+    as the ledger gives their candidates, so memory does not grow with the index. Returns how many
+    paragraphs were decided."""
+    statements = _Statements(reader)
     if changed is None:
         candidates = ledger.candidates_all(COMMON_ANCHOR, CANDIDATES)
-        statements = _read_all(reader, {i for i, theirs in candidates.items() for i in (i, *theirs)})
-        decided = _decide(candidates, statements, reader)
     else:
-        decided = decide(ledger, reader, set(changed) | ledger.neighbours(anchors, COMMON_ANCHOR))
-    ledger.set_copies(decided, full=changed is None)
-    return len(decided)
+        ids = set(changed) | ledger.neighbours(_anchors(reader, written), COMMON_ANCHOR)
+        candidates = _candidates(ledger, reader, ids)
+    return ledger.set_copies(_decided(candidates, statements), full=changed is None)
 
 
 def decide(ledger, reader, paragraph_ids) -> dict[str, tuple[str, ...]]:
     """Paragraph id → the ids of its copies, for ``paragraph_ids`` (decided, not kept)."""
-    candidates, texts = {}, {}
+    return dict(_decided(_candidates(ledger, reader, paragraph_ids), _Statements(reader)))
+
+
+def _anchors(reader, paragraph_ids) -> set[int]:
+    """The anchors of the texts of ``paragraph_ids`` the index holds."""
+    found = set()
     for paragraph_id in paragraph_ids:
         try:
-            paragraph = reader.get(paragraph_id)
-        except NotFound:  # the ledger remembers paragraphs the index no longer holds
-            candidates[paragraph_id] = []
-            continue
-        texts[paragraph_id] = _Statement(paragraph)
-        candidates[paragraph_id] = ledger.candidates_of(paragraph_id, statement_anchors(paragraph.text), COMMON_ANCHOR, CANDIDATES)
-    others = {i for theirs in candidates.values() for i in theirs} - set(texts)
-    return _decide(candidates, {**texts, **_read_each(reader, others)}, reader)
-
-
-def _decide(candidates: dict, statements: dict, reader) -> dict[str, tuple[str, ...]]:
-    decided, documents = {}, _Documents(reader)
-    for paragraph_id, theirs in candidates.items():
-        own = statements.get(paragraph_id)
-        if own is None or own.words < MIN_WORDS:
-            decided[paragraph_id] = ()
-            continue
-        decided[paragraph_id] = _copies(own, (statements[i] for i in theirs if i in statements), documents)
-    return decided
-
-
-def _read_all(reader, ids: set[str]) -> dict[str, _Statement]:
-    """The statements of the paragraphs of ``ids`` the index holds, in one pass over the index."""
-    return {p.id: _Statement(p) for p in reader.paragraphs() if p.id in ids}
-
-
-def _read_each(reader, ids: set[str]) -> dict[str, _Statement]:
-    """The statements of the paragraphs of ``ids`` the index holds, read one at a time."""
-    found = {}
-    for paragraph_id in ids:
-        try:
-            found[paragraph_id] = _Statement(reader.get(paragraph_id))
-        except NotFound:  # the ledger remembers paragraphs the index no longer holds
+            found.update(statement_anchors(reader.get(paragraph_id).text))
+        except NotFound:  # written, then removed in the same run
             continue
     return found
+
+
+def _candidates(ledger, reader, paragraph_ids):
+    """(paragraph id, its candidates) for each of ``paragraph_ids`` (``ledger.candidates_of``), an
+    article's paragraphs together; none for those the index no longer holds."""
+    for paragraph_id in sorted(paragraph_ids):
+        try:
+            text = reader.get(paragraph_id).text
+        except NotFound:  # the ledger remembers paragraphs the index no longer holds
+            yield paragraph_id, []
+            continue
+        yield paragraph_id, ledger.candidates_of(paragraph_id, statement_anchors(text), COMMON_ANCHOR, CANDIDATES)
+
+
+def _decided(candidates, statements: _Statements):
+    """(paragraph id, the ids of its copies) for each (paragraph id, its candidates) of ``candidates``."""
+    documents = _Documents(statements)
+    for paragraph_id, theirs in candidates:
+        own = statements.get(paragraph_id)
+        if own is None or own.words < MIN_WORDS:
+            yield paragraph_id, ()
+            continue
+        yield paragraph_id, _copies(own, (s for s in map(statements.get, theirs) if s is not None), documents)
 
 
 def _day(value: str | None) -> date | None:

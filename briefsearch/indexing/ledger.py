@@ -23,9 +23,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections import Counter
-from collections.abc import Iterable
-from itertools import groupby
+from collections.abc import Iterable, Iterator
+from itertools import groupby, islice
 from pathlib import Path
 
 from briefsearch.text.fingerprint import fingerprint, statement_anchors
@@ -39,8 +38,6 @@ class Ledger:
         SQLite's read-only mode: its connections leave the write-ahead log files behind.)"""
         self.path = Path(index_root) / LEDGER_FILE
         self.db = sqlite3.connect(self.path, timeout=30)
-        self.recorded: list[str] = []  # the ids the last ``record`` found new or changed
-        self.recorded_anchors: set[int] = set()  # and their anchors
         self._has_copies = False  # known once seen: a table, once there, stays
         if readonly:
             return
@@ -99,15 +96,12 @@ class Ledger:
         when = time.time() if when is None else when
         seq = self.last_seq()
         new = changed = 0
-        self.recorded, self.recorded_anchors = [], set()
         with self.db:
             for paragraph_id, print_, anchors in paragraphs:
                 row = self.db.execute("SELECT print, rowid FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
                 if row is not None and row[0] == print_:
                     continue
                 seq += 1
-                self.recorded.append(paragraph_id)
-                self.recorded_anchors.update(anchors)
                 number = 0 if baseline and row is None else seq
                 if row is None:
                     rowid = self.db.execute("INSERT INTO paragraphs VALUES (?, ?, ?, ?, 0)",
@@ -140,24 +134,24 @@ class Ledger:
             found.update(self.db.execute(f"SELECT id, print FROM paragraphs WHERE id IN ({marks})", chunk).fetchall())
         return found
 
-    def candidates_all(self, common: int, limit: int) -> dict[str, list[str]]:
-        """Paragraph id → the ids of the ``limit`` paragraphs of other articles that share most of
-        its anchors (most first, then by id), for every paragraph that shares one; anchors held by
-        more than ``common`` paragraphs are left out. One pass over the anchors, in their order."""
-        shared: dict[str, Counter] = {}
-        rows = self.db.execute("SELECT a.anchor, p.id FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph"
-                               " ORDER BY a.anchor")
-        for _, group in groupby(rows, key=lambda row: row[0]):
-            held = {row[1] for row in group}
-            if not 2 <= len(held) <= common:
-                continue
-            for one in held:
-                article = _article(one)
-                for other in held:
-                    if _article(other) != article:
-                        shared.setdefault(one, Counter())[other] += 1
-        return {i: [other for other, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
-                for i, counts in shared.items()}
+    def candidates_all(self, common: int, limit: int) -> Iterator[tuple[str, list[str]]]:
+        """(paragraph id, the ids of the ``limit`` paragraphs of other articles that share most of
+        its anchors, most first, then by id) for every paragraph that shares one, in the order they
+        were recorded; anchors held by more than ``common`` paragraphs are left out. SQLite counts
+        the anchors each pair of paragraphs shares and sorts them (on disk when they are many), so
+        this holds one paragraph's pairs at a time, however large the ledger."""
+        rows = self.db.execute(
+            "WITH held AS (SELECT anchor FROM anchors GROUP BY anchor HAVING COUNT(*) BETWEEN 2 AND ?),"
+            " pairs AS (SELECT a.paragraph AS one, b.paragraph AS other, COUNT(*) AS shared FROM held"
+            "  JOIN anchors a ON a.anchor = held.anchor JOIN anchors b ON b.anchor = held.anchor AND b.paragraph != a.paragraph"
+            "  GROUP BY a.paragraph, b.paragraph)"
+            " SELECT p.id, o.id FROM pairs JOIN paragraphs p ON p.rowid = one JOIN paragraphs o ON o.rowid = other"
+            " ORDER BY one, shared DESC, o.id", (common,))
+        for paragraph_id, group in groupby(rows, key=lambda row: row[0]):
+            article = article_of(paragraph_id)
+            theirs = [other for _, other in group if article_of(other) != article][:limit]
+            if theirs:
+                yield paragraph_id, theirs
 
     def candidates_of(self, paragraph_id: str, anchors: list[int], common: int, limit: int) -> list[str]:
         """The ids of the ``limit`` paragraphs of other articles than that of ``paragraph_id`` that
@@ -171,7 +165,7 @@ class Ledger:
             f" HAVING COUNT(DISTINCT paragraph) BETWEEN 2 AND ?", (*anchors, common))]
         if not anchors:
             return []
-        prefix = _article(paragraph_id) + "#"
+        prefix = article_of(paragraph_id) + "#"
         marks = ",".join("?" * len(anchors))
         return [row[0] for row in self.db.execute(
             f"SELECT p.id FROM anchors a JOIN paragraphs p ON p.rowid = a.paragraph WHERE a.anchor IN ({marks})"
@@ -206,16 +200,27 @@ class Ledger:
         """The ids of the paragraphs that have copies."""
         return [row[0] for row in self.db.execute("SELECT id FROM copies")]
 
-    def set_copies(self, decided: dict[str, tuple[str, ...]], full: bool) -> None:
-        """Keep the copies just decided (paragraph id → copy ids; none: no copies), replacing all the
-        ledger kept when ``full``."""
+    def set_copies(self, decided: Iterable[tuple[str, tuple[str, ...]]], full: bool) -> int:
+        """Keep the copies as they are decided ((paragraph id, copy ids); none: no copies), replacing
+        all the ledger kept when ``full``; how many paragraphs were decided. They are gathered in a
+        temporary table (on disk, not in memory) while ``decided`` runs, a batch at a time, and kept
+        in one short transaction at the end: searches see the copies before or after, never a part."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS decided (id TEXT PRIMARY KEY, ids TEXT NOT NULL)")
+        with self.db:
+            self.db.execute("DELETE FROM temp.decided")
+        count, decided = 0, iter(decided)
+        while batch := [(i, " ".join(copies)) for i, copies in islice(decided, 1000)]:
+            with self.db:  # the temporary table only: the ledger is not locked while copies are decided
+                self.db.executemany("INSERT OR REPLACE INTO temp.decided VALUES (?, ?)", batch)
+            count += len(batch)
         with self.db:
             if full:
                 self.db.execute("DELETE FROM copies")
             else:
-                self.db.executemany("DELETE FROM copies WHERE id = ?", ((i,) for i in decided))
-            self.db.executemany("INSERT INTO copies VALUES (?, ?)",
-                                ((i, " ".join(copies)) for i, copies in decided.items() if copies))
+                self.db.execute("DELETE FROM copies WHERE id IN (SELECT id FROM temp.decided)")
+            self.db.execute("INSERT INTO copies SELECT id, ids FROM temp.decided WHERE ids != ''")
+            self.db.execute("DELETE FROM temp.decided")
+        return count
 
     def grouped(self) -> str | None:
         """What the ledger's copies were decided for: '<rules> <commit marker>' (``mark_grouped``)."""
@@ -274,7 +279,7 @@ class Ledger:
         return counts
 
 
-def _article(paragraph_id: str) -> str:
+def article_of(paragraph_id: str) -> str:
     """The article of a paragraph id (``<article id>#p<position>``)."""
     return paragraph_id.rsplit("#", 1)[0]
 

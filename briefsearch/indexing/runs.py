@@ -198,8 +198,7 @@ class Ingest:
         self.engine = engine_named(engine or DEFAULT_ENGINE)  # a new index's; an existing one's from its stamp
         self._unmerged = False  # a batch was committed without merging segments
         self._written: list[tuple] = []  # (paragraph id, fingerprint, anchors) not yet in the ledger
-        self._recorded: set[str] = set()  # the ids this run recorded new or changed in the ledger
-        self._recorded_anchors: set[int] = set()  # and their anchors
+        self._since: int | None = None  # the ledger's last sequence number before this run recorded any
         self._grouped = False  # the ledger's copies were decided for the live commit when the run began
 
     def run(self, paths: Sequence[str], wait: float = 0.0) -> IndexSummary:
@@ -547,10 +546,10 @@ class Ingest:
     def _record_ledger(self, generation: Generation) -> None:
         """Record the paragraphs written since the last record as indexed now (``indexing.ledger``)."""
         with Ledger(self.store.root) as ledger:
+            if self._since is None:
+                self._since = ledger.last_seq()
             ledger.record(self._written)
             ledger.mark_synced(commit_marker(generation))
-            self._recorded.update(ledger.recorded)
-            self._recorded_anchors.update(ledger.recorded_anchors)
         self._written = []
 
     def _regroup(self, generation: Generation, fresh: bool) -> None:
@@ -563,13 +562,15 @@ class Ingest:
             grouped = f"{COPY_RULES} {commit_marker(generation)}"
             if ledger.grouped() == grouped:
                 return  # nothing committed since they were decided
-            changed = set(self._recorded)
+            full = fresh or not self._grouped
+            written = [] if full or self._since is None else list(ledger.since(self._since))  # new or changed
+            changed = set(written)
             if self.counts.removed or self.counts.changed:
                 changed.update(ledger.grouped_ids())  # a copy may be gone: those with copies look again
-            full = fresh or not self._grouped or len(changed) * 4 > ledger.size()
+            full = full or len(changed) * 4 > ledger.size()
             reader = self.engine.reader(generation.path)
             try:
-                regroup(ledger, reader, None if full else changed, self._recorded_anchors)
+                regroup(ledger, reader, None if full else changed, written)
             finally:
                 reader.close()
             ledger.mark_grouped(grouped)

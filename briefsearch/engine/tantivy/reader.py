@@ -237,8 +237,7 @@ class TantivyReader:
         return sorted((paragraph_from_document(d) for d in docs), key=lambda p: p.position)
 
     def paragraphs(self):
-        for doc in self._docs(self._paragraph_query):
-            yield paragraph_from_document(doc)
+        return self.matches(None)  # read as they are consumed: not every document of the index at once
 
     def matches(self, query: TantivyQuery | None, within: TantivyQuery | None = None):
         if query is not None and query.query is None:
