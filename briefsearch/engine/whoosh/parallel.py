@@ -1,13 +1,14 @@
-"""A Whoosh segment writer that indexes paragraphs in worker processes, one new segment each.
+"""A Whoosh segment writer that indexes paragraphs in worker processes, new segments in each.
 
 Whoosh spends most of a bulk build in pure Python per posting (analysis, position encoding, the
 posting pool, flushing), so on a machine with more than one core the paragraphs of a batch are
 handed to worker processes: the writer pickles them to job files in the index's temp folder, in
 jobs of ``batch`` paragraphs dealt round-robin (job i to worker i mod n, so which paragraphs land in
 which segment, and hence document order, is the same on every run), and each worker writes one
-segment. ``commit`` waits for the workers, adds their segments to the segment list and then
-commits like a plain writer: the merge policy sees them with the rest, and the
-TOC that names them is written once, atomically, by this process.
+segment (more where its share of the posting pool's budget fills: ``segments``). ``commit`` waits
+for the workers, adds their segments to the segment list and then commits like a plain writer:
+the merge policy sees them with the rest, and the TOC that names them is written once,
+atomically, by this process.
 
 Whoosh's own ``MpWriter`` is not used: its ``cancel`` never reaches the workers (they block on the
 job queue, and the interpreter waits for them at exit), a worker that dies loses its documents
@@ -27,13 +28,15 @@ import signal
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
+from briefsearch.engine.whoosh.segments import RollingSegmentWriter
 from briefsearch.errors import WriterFailed
 
 _POLL = 0.5  # seconds between checks that the other side is still alive
 
 
 class _Worker(multiprocessing.Process):
-    """Indexes the paragraphs of the job files it is sent into one segment of its own."""
+    """Indexes the paragraphs of the job files it is sent into segments of its own (one, or more
+    where its share of the posting pool's budget fills up)."""
 
     def __init__(self, storage, indexname: str, writer_args: dict):
         super().__init__(daemon=True)
@@ -48,7 +51,7 @@ class _Worker(multiprocessing.Process):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent handles it and terminates us
         try:
-            self.results.put(("segment", self._index()))
+            self.results.put(("segments", self._index()))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
             try:
                 pickle.dumps(error)
@@ -59,7 +62,7 @@ class _Worker(multiprocessing.Process):
 
     def _index(self):
         ix = self.storage.open_index(self.indexname)
-        writer = SegmentWriter(ix, _lk=False, **self.writer_args)  # the parent holds the lock
+        writer = RollingSegmentWriter(ix, _lk=False, **self.writer_args)  # the parent holds the lock
         temp = writer.temp_storage()
         while True:
             if os.getppid() != self.parent_pid:  # the parent was killed: nobody will commit
@@ -75,12 +78,10 @@ class _Worker(multiprocessing.Process):
                 for _ in range(count):
                     writer.add_document(**pickle.load(jobfile))
             temp.delete_file(filename)
-        if not writer._added:
-            return None
-        # The segment's files are written but named by no TOC until the parent commits; if it
+        # The segments' files are written but named by no TOC until the parent commits; if it
         # never does, the next run's recovery deletes them. The shared temp folder is the parent's
         # to remove, so the writer is not finished here.
-        return writer._finalize_segment()
+        return writer.finished_segments()
 
 
 class ParallelSegmentWriter(SegmentWriter):
@@ -119,7 +120,7 @@ class ParallelSegmentWriter(SegmentWriter):
             self._send()
         for worker in self.workers:
             worker.jobs.put(None)
-        segments = [segment for segment in map(self._result, self.workers) if segment is not None]
+        segments = [segment for worker in self.workers for segment in self._result(worker)]
         self._stop_workers()
         self.segments = self.segments + segments  # the merge policy and the TOC see them as committed ones
         super().commit(mergetype=mergetype, optimize=optimize, merge=merge)

@@ -1,7 +1,8 @@
 """The Whoosh writer of a generation: replace and delete the paragraphs of source files, commit.
 
 No ``AsyncWriter`` or ``BufferedWriter`` (they lose errors and hold the lock for their whole life):
-a plain segment writer, or ``parallel.ParallelSegmentWriter`` when more than one job writes.
+a segment writer that starts a new segment where its posting pool would spill
+(``segments.RollingSegmentWriter``), or ``parallel.ParallelSegmentWriter`` when more than one job writes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from briefsearch.engine.api import article_runs, exchange_texts
 from briefsearch.engine.whoosh.directory import open_index
 from briefsearch.engine.whoosh.schema import paragraph_fields
+from briefsearch.engine.whoosh.segments import RollingSegmentWriter
 from briefsearch.models import Paragraph
 
 
@@ -35,7 +37,7 @@ class WhooshWriter:
                 self._writer = ParallelSegmentWriter(self.index, procs=self.jobs,
                                                      limitmb=max(32, self.limitmb // self.jobs))
             else:
-                self._writer = self.index.writer(limitmb=self.limitmb)
+                self._writer = RollingSegmentWriter(self.index, limitmb=self.limitmb)
         return self._writer
 
     def replace_source(self, path: str, paragraphs: Iterable[Paragraph], manifest_entry: dict, existed: bool) -> None:
