@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefsearch.ingest.collector import collector_paused
 from briefsearch.models import Article, Block, Paragraph
 from briefsearch.text.sentences import sentence_spans
 
@@ -36,16 +37,16 @@ class _Piece:
 
 def chunk_article(article: Article) -> list[Paragraph]:
     """The article's paragraphs, numbered from 1, with the article's metadata copied in."""
-    pieces = _split_long(_merge_fragments(_pieces(article.blocks)))
-    return [
-        Paragraph(
-            id=f"{article.article_id}#p{position}", article_id=article.article_id, position=position, text=piece.text,
-            title=article.title, date=article.date, author=article.author, source=article.source, url=article.url,
-            outlet=article.outlet,
-            section=piece.section,
-        )
-        for position, piece in enumerate(pieces, start=1)
-    ]
+    with collector_paused():  # its objects all live until it returns (``ingest.collector``)
+        pieces = _split_long(_merge_fragments(_pieces(article.blocks)))
+        return [
+            Paragraph(
+                id=f"{article.article_id}#p{position}", article_id=article.article_id, position=position,
+                text=piece.text, title=article.title, date=article.date, author=article.author, source=article.source,
+                url=article.url, outlet=article.outlet, section=piece.section,
+            )
+            for position, piece in enumerate(pieces, start=1)
+        ]
 
 
 def _pieces(blocks: tuple[Block, ...]) -> list[_Piece]:

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefsearch.ingest.collector import collector_paused
 from briefsearch.models import Article, Paragraph
 
 STATE_VERSION = 1
@@ -126,6 +127,10 @@ class Enricher:
         """New paragraphs (same order) with speaker, flags, topics and acronyms filled.
         ``text_topics``: text -> its ``topics.text_topics`` under this enricher's taxonomy (those
         with none left out), made ahead by whoever has them (``ingest.parallel``)."""
+        with collector_paused():  # its objects all live until it returns (``ingest.collector``)
+            return self._enrich(article, paragraphs, text_topics)
+
+    def _enrich(self, article: Article, paragraphs: list[Paragraph], text_topics: dict | None) -> list[Paragraph]:
         from collections import Counter
 
         from briefsearch.ingest.enrich.acronyms import find_definitions
