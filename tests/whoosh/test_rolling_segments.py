@@ -80,3 +80,50 @@ def test_a_cancelled_writer_leaves_none_of_its_segments(tmp_path, real_paragraph
     writer.cancel()
     writer.close()
     assert sorted(set(os.listdir(folder)) - {"MAIN_WRITELOCK"}) == before  # Whoosh's lock file stays
+
+
+KILLED_WRITER = """
+import pickle, sys, time
+from pathlib import Path
+from briefsearch.engine.whoosh.writer import WhooshWriter
+
+folder, paragraphs = Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes())
+writer = WhooshWriter(folder, limitmb=1)
+
+def until_rolled():
+    for paragraph in paragraphs:
+        yield paragraph
+        if writer._writer.rolled:
+            print("rolled", flush=True)
+            time.sleep(60)  # killed here: finished segments on disk, named by no TOC
+
+writer.replace_source("releases.jsonl", until_rolled(), {"size": 1}, existed=False)
+"""
+
+
+def test_a_writer_killed_after_finishing_a_segment_leaves_the_committed_index(tmp_path, real_paragraphs):
+    import pickle
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "killed"
+    written(folder, real_paragraphs[:100], 256, [])
+    before, committed = sorted(os.listdir(folder)), answers(folder)
+    (tmp_path / "paragraphs.pickle").write_bytes(pickle.dumps(real_paragraphs[100:]))
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(folder), str(tmp_path / "paragraphs.pickle")],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "rolled\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    left = set(os.listdir(folder)) - set(before)
+    assert any(name.endswith(".seg") for name in left)  # the finished segment is on disk
+    assert answers(folder) == committed  # and no reader sees it
+    removed = ENGINE.recover(folder)
+    assert set(removed) >= {name for name in left if name.endswith(".seg")}
+    assert set(os.listdir(folder)) - {"MAIN_WRITELOCK"} == set(before) - {"MAIN_WRITELOCK"}
+    assert answers(folder) == committed
