@@ -13,6 +13,11 @@ segment or temp TOC file appears). After each kill it requires that
 
 Meanwhile a second process runs queries against the same index in a loop and counts errors.
 
+The delay before a kill is drawn up to ``--max-delay``, by default two and a half times what one
+batch took in the reference run (at least 8 s), so that kills land after commits of the run on a
+loaded machine too. A run in which no kill came after one of the run's commits tested only kills
+before the first publish; it is reported as such and exits 1, whatever its count of bad states.
+
     python scripts/crashtest.py --trials 100
 """
 
@@ -202,7 +207,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=120, help="corpus files")
     parser.add_argument("--records", type=int, default=10, help="records per corpus file")
     parser.add_argument("--batch-files", type=int, default=4, help="files per committed batch")
-    parser.add_argument("--max-delay", type=float, default=8.0, help="longest random delay before a kill (s)")
+    parser.add_argument("--max-delay", type=float, default=None,
+                        help="longest random delay before a kill (s; default: 2.5 times a batch of the reference "
+                             "run, at least 8)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engine", default="whoosh", help="the engine of the indexes built (whoosh, tantivy)")
     parser.add_argument("--items", type=Path, default=ITEMS, help="JSON Lines records to build the corpus from")
@@ -237,8 +244,12 @@ def main() -> None:
         prefix = [0]
         for path in files:
             prefix.append(prefix[-1] + per_file[path])
-        print(f"corpus: {len(files)} files, {prefix[-1]:,} paragraphs; reference build {time.perf_counter() - started:.0f} s; "
-              f"batches of {args.batch_files} files; engine {ENGINE}", flush=True)
+        reference_seconds = time.perf_counter() - started
+        if args.max_delay is None:  # kills must reach past a commit of the run however loaded the machine is
+            batches = -(-len(files) // args.batch_files)
+            args.max_delay = max(8.0, 2.5 * reference_seconds / batches)
+        print(f"corpus: {len(files)} files, {prefix[-1]:,} paragraphs; reference build {reference_seconds:.0f} s; "
+              f"batches of {args.batch_files} files; kills within {args.max_delay:.1f} s; engine {ENGINE}", flush=True)
 
         point(target_file, index_dir)
         queries = subprocess.Popen([sys.executable, __file__, "--query-worker", str(target_file), str(stop_file)],
@@ -308,7 +319,10 @@ def main() -> None:
             print(f"  BAD {problem}")
         for sample in query_summary["samples"]:
             print(f"  query error {sample}")
-        sys.exit(1 if tally["bad"] or query_summary["errors"] else 0)
+        if not tally["new"]:
+            print(f"  NOT TESTED: no kill came after a commit of its run (every kill was before the run's first "
+                  f"publish); run again with a --max-delay above {args.max_delay:.0f} s")
+        sys.exit(1 if tally["bad"] or query_summary["errors"] or not tally["new"] else 0)
     finally:
         if queries is not None and queries.poll() is None:
             queries.kill()

@@ -408,7 +408,42 @@ def test_copies_are_the_same_whatever_part_of_the_index_is_kept_in_memory(tmp_pa
     count, kept = decided(again=True)
     assert kept == by_the_run and len(kept) >= 2 and count > len(kept)  # the note and its copies; the formula none
     monkeypatch.setattr(copies, "STATEMENTS_KEPT", 1)
+    monkeypatch.setattr(copies, "ARTICLES_COMPARED", 1)
     assert decided(again=True) == (count, kept)
+
+
+def test_one_document_printed_twice_is_told_as_by_comparing_every_pair_of_paragraphs(tmp_path):
+    """Whether two articles are one document printed twice (``copies._held``) passes over the
+    paragraphs whose runs of words are not in the other article and stops once the count is decided:
+    on every pair of real articles, the briefing the State Department posted at two addresses among
+    them, it answers as comparing each paragraph with each paragraph of the other does."""
+    from briefsearch.indexing import copies
+    from briefsearch.indexing.storage import IndexDir
+
+    wanted = ("department-press-briefing-june-17-2021/", "department-press-briefing-june-22-2022/",
+              "congratulations-to-collin-walsh", "/2022/05/13/a-proclamation-")
+    index = index_records(tmp_path, lambda link: any(w in link for w in wanted), expect=8)
+    generation = IndexDir(index).live()
+    reader = generation.engine().reader(generation.path)
+    try:
+        statements = copies._Statements(reader)
+        articles = sorted({p.article_id for p in reader.paragraphs()})
+        answers = {}
+        for first in articles:
+            for second in articles:
+                a, b = statements.article(first), statements.article(second)
+                for share in (copies.CONTAINMENT, copies.DOCUMENT_CONTAINMENT):
+                    mine, theirs = [frozenset(x.shingles) for x in a], [frozenset(y.shingles) for y in b]
+                    every = sum(1 for x in mine if any(copies._holds(x, y, share) for y in theirs))
+                    expected = len(a) >= 2 and len(a) <= len(b) and every >= copies.SAME_DOCUMENT * len(a)
+                    documents = copies._Documents(statements)
+                    shorter, longer = documents._article_runs(first), documents._article_runs(second)
+                    answers[first, second, share] = (len(a) >= 2 and len(a) <= len(b)
+                                                     and copies._held(shorter, longer, share), expected)
+    finally:
+        reader.close()
+    assert all(found == expected for found, expected in answers.values())
+    assert sum(expected for _, expected in answers.values()) >= 2  # the briefing posted twice, both ways round
 
 
 def test_a_ledger_of_an_older_version_moves_its_anchors_to_the_keyed_table(tmp_path):

@@ -40,6 +40,7 @@ CANDIDATES = 12  # paragraphs read per paragraph at most, those sharing most anc
 COMMON_ANCHOR = 40  # an anchor held by more paragraphs is a formula's: it finds no candidate
 STATEMENTS_KEPT = 100_000  # statements kept while deciding (about 500 bytes each), of paragraphs and of articles
 PAIRS_KEPT = 100_000  # pairs of articles remembered as one document printed twice or not
+ARTICLES_COMPARED = 16  # articles whose runs of words are kept as sets while pairs of articles are compared
 SPOKEN = frozenset({"turn", "answer", "question"})  # kinds of speech (``models.Paragraph.speech``)
 # What the rules above decide: the ledger's copies are decided again when this changes.
 RULES = "2026-12-03.3"
@@ -133,21 +134,52 @@ class _Documents:
     def __init__(self, statements: _Statements):
         self.statements = statements
         self.pairs: dict[tuple[str, str, bool], bool] = {}
+        self.runs: OrderedDict[str, tuple[list[frozenset], frozenset, int]] = OrderedDict()
 
     def same(self, first: str, second: str, spoken: bool) -> bool:
         key = (first, second, spoken) if first < second else (second, first, spoken)
         if key not in self.pairs:
             if len(self.pairs) >= PAIRS_KEPT:
                 self.pairs.clear()  # asked again, a pair is worked out again: the same answer
-            a, b = self.statements.article(key[0]), self.statements.article(key[1])
-            if len(a) > len(b):
+            a, b = self._article_runs(key[0]), self._article_runs(key[1])
+            if len(a[0]) > len(b[0]):
                 a, b = b, a
-            share = CONTAINMENT if spoken else DOCUMENT_CONTAINMENT
-            mine, theirs = [frozenset(x.shingles) for x in a], [frozenset(y.shingles) for y in b]
-            held = sum(1 for x in mine if any(_holds(x, y, share) for y in theirs))
-            self.pairs[key] = len(a) >= 2 and held >= SAME_DOCUMENT * len(a)
+            self.pairs[key] = len(a[0]) >= 2 and _held(a, b, CONTAINMENT if spoken else DOCUMENT_CONTAINMENT)
         return self.pairs[key]
 
+    def _article_runs(self, article_id: str) -> tuple[list[frozenset], frozenset, int]:
+        """An article's paragraphs' runs of words (sets), all its runs, and the fewest a paragraph
+        has; kept for the ``ARTICLES_COMPARED`` articles compared last (deciding goes article by
+        article, so one side of most pairs is the same)."""
+        if article_id in self.runs:
+            self.runs.move_to_end(article_id)
+            return self.runs[article_id]
+        sets = [frozenset(s.shingles) for s in self.statements.article(article_id)]
+        found = self.runs[article_id] = (sets, frozenset().union(*sets), min(map(len, sets), default=0))
+        if len(self.runs) > ARTICLES_COMPARED:
+            self.runs.popitem(last=False)
+        return found
+
+
+def _held(shorter, longer, share: float) -> bool:
+    """Whether ``SAME_DOCUMENT`` of the shorter article's paragraphs have a copy in the longer (each
+    ``_Documents._article_runs``). A paragraph's copy holds ``share`` of the shorter one's runs of
+    words, so they are all among the longer article's runs: a paragraph with fewer of them there is
+    passed over without comparing it with each paragraph of the longer (articles of unrelated
+    paragraphs, the usual pair, cost one set intersection a paragraph, not one for each of the
+    other's), and the count stops as soon as it is decided."""
+    (mine, _, _), (theirs, everything, least) = shorter, longer
+    need, held, left = SAME_DOCUMENT * len(mine), 0, len(mine)
+    for runs in mine:
+        left -= 1
+        if (len(runs.intersection(everything)) >= share * min(len(runs), least)
+                and any(_holds(runs, other, share) for other in theirs)):
+            held += 1
+            if held >= need:
+                return True
+        elif held + left < need:
+            return False
+    return held >= need
 
 
 def _copies(own: _Statement, candidates, documents: _Documents) -> tuple[str, ...]:
