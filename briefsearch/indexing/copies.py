@@ -24,6 +24,7 @@ from array import array
 from collections import OrderedDict
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from briefsearch.errors import NotFound
 from briefsearch.text.fingerprint import STATEMENT_MIN_WORDS, statement_anchors, statement_shingles, statement_words
@@ -134,7 +135,7 @@ class _Documents:
     def __init__(self, statements: _Statements):
         self.statements = statements
         self.pairs: dict[tuple[str, str, bool], bool] = {}
-        self.runs: OrderedDict[str, tuple[list[frozenset], frozenset, int]] = OrderedDict()
+        self.runs: OrderedDict[str, _ArticleRuns] = OrderedDict()
 
     def same(self, first: str, second: str, spoken: bool) -> bool:
         key = (first, second, spoken) if first < second else (second, first, spoken)
@@ -142,38 +143,44 @@ class _Documents:
             if len(self.pairs) >= PAIRS_KEPT:
                 self.pairs.clear()  # asked again, a pair is worked out again: the same answer
             a, b = self._article_runs(key[0]), self._article_runs(key[1])
-            if len(a[0]) > len(b[0]):
+            if len(a.paragraphs) > len(b.paragraphs):
                 a, b = b, a
-            self.pairs[key] = len(a[0]) >= 2 and _held(a, b, CONTAINMENT if spoken else DOCUMENT_CONTAINMENT)
+            self.pairs[key] = len(a.paragraphs) >= 2 and _held(a, b, CONTAINMENT if spoken else DOCUMENT_CONTAINMENT)
         return self.pairs[key]
 
-    def _article_runs(self, article_id: str) -> tuple[list[frozenset], frozenset, int]:
-        """An article's paragraphs' runs of words (sets), all its runs, and the fewest a paragraph
-        has; kept for the ``ARTICLES_COMPARED`` articles compared last (deciding goes article by
-        article, so one side of most pairs is the same)."""
+    def _article_runs(self, article_id: str) -> _ArticleRuns:
+        """The runs of words of an article, kept for the ``ARTICLES_COMPARED`` articles compared
+        last (deciding goes article by article, so one side of most pairs is the same)."""
         if article_id in self.runs:
             self.runs.move_to_end(article_id)
             return self.runs[article_id]
         sets = [frozenset(s.shingles) for s in self.statements.article(article_id)]
-        found = self.runs[article_id] = (sets, frozenset().union(*sets), min(map(len, sets), default=0))
+        found = self.runs[article_id] = _ArticleRuns(sets, frozenset().union(*sets), min(map(len, sets), default=0))
         if len(self.runs) > ARTICLES_COMPARED:
             self.runs.popitem(last=False)
         return found
 
 
-def _held(shorter, longer, share: float) -> bool:
-    """Whether ``SAME_DOCUMENT`` of the shorter article's paragraphs have a copy in the longer (each
-    ``_Documents._article_runs``). A paragraph's copy holds ``share`` of the shorter one's runs of
-    words, so they are all among the longer article's runs: a paragraph with fewer of them there is
-    passed over without comparing it with each paragraph of the longer (articles of unrelated
-    paragraphs, the usual pair, cost one set intersection a paragraph, not one for each of the
-    other's), and the count stops as soon as it is decided."""
-    (mine, _, _), (theirs, everything, least) = shorter, longer
-    need, held, left = SAME_DOCUMENT * len(mine), 0, len(mine)
-    for runs in mine:
+class _ArticleRuns(NamedTuple):
+    """The runs of words of an article's paragraphs (a set each), all of them, and the fewest a paragraph has."""
+
+    paragraphs: list[frozenset]
+    every: frozenset
+    fewest: int
+
+
+def _held(shorter: _ArticleRuns, longer: _ArticleRuns, share: float) -> bool:
+    """Whether ``SAME_DOCUMENT`` of the shorter article's paragraphs have a copy in the longer. A
+    paragraph's copy holds ``share`` of the shorter one's runs of words, so they are all among the
+    longer article's runs: a paragraph with fewer of them there is passed over without comparing it
+    with each paragraph of the longer (articles of unrelated paragraphs, the usual pair, cost one set
+    intersection a paragraph, not one for each of the other's), and the count stops as soon as it is
+    decided."""
+    need, held, left = SAME_DOCUMENT * len(shorter.paragraphs), 0, len(shorter.paragraphs)
+    for runs in shorter.paragraphs:
         left -= 1
-        if (len(runs.intersection(everything)) >= share * min(len(runs), least)
-                and any(_holds(runs, other, share) for other in theirs)):
+        if (len(runs.intersection(longer.every)) >= share * min(len(runs), longer.fewest)
+                and any(_holds(runs, other, share) for other in longer.paragraphs)):
             held += 1
             if held >= need:
                 return True
