@@ -8,7 +8,8 @@ A paragraph written again with the same words keeps its number: re-indexing is n
 each paragraph the ledger keeps its anchors (``text.fingerprint.statement_anchors``), by which
 duplicate grouping finds the paragraphs that share a run of its words; a changed paragraph's old
 anchors stay (grouping checks every candidate's current text). They are most of the ledger (1.48
-million at 100,000 paragraphs): one table keyed by (anchor, paragraph number), no index beside it.
+million at 100,000 paragraphs): one table keyed by (anchor, paragraph number), no index beside it,
+written a batch at a time in key order through a 64 MB page cache (``scripts/ledger_cost.py``).
 It keeps too the copies that an index run decided for each paragraph (``indexing.copies``): a
 search looks up its hits' copies, one query.
 
@@ -99,7 +100,7 @@ class Ledger:
         when = time.time() if when is None else when
         seq = self.last_seq()
         new = changed = 0
-        held = []  # (anchor, paragraph number): inserted in key order, each page of the table visited once
+        held = []  # (anchor, paragraph number), inserted ``ANCHORS_SORTED`` at a time in key order: the table's pages in turn
         with self.db:
             for paragraph_id, print_, anchors in paragraphs:
                 row = self.db.execute("SELECT print, rowid FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
