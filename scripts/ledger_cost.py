@@ -82,8 +82,9 @@ def record_all(records: list, way: str, stretches: int) -> dict:
             ledger.close()
         finally:
             ledger_module.ANCHORS_SORTED = saved
-        if count != len({r[0] for r in records}):
-            sys.exit(f"error: the ledger holds {count:,} paragraphs, not {len(records):,}")
+        expected = len({r[0] for r in records})
+        if count != expected:
+            sys.exit(f"error: the ledger holds {count:,} paragraphs, not {expected:,}")
         return {"cpu": cpu, "wall": wall, "stretches": per_stretch,
                 "read": io_after["rchar"] - io_before["rchar"], "written": io_after["wchar"] - io_before["wchar"]}
 

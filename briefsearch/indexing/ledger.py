@@ -100,7 +100,7 @@ class Ledger:
         when = time.time() if when is None else when
         seq = self.last_seq()
         new = changed = 0
-        held = []  # (anchor, paragraph number), inserted ``ANCHORS_SORTED`` at a time in key order: the table's pages in turn
+        held = []  # (anchor, paragraph number), inserted ``ANCHORS_SORTED`` at a time in key order
         with self.db:
             for paragraph_id, print_, anchors in paragraphs:
                 row = self.db.execute("SELECT print, rowid FROM paragraphs WHERE id = ?", (paragraph_id,)).fetchone()
