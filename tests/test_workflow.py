@@ -412,6 +412,43 @@ def test_copies_are_the_same_whatever_part_of_the_index_is_kept_in_memory(tmp_pa
     assert decided(again=True) == (count, kept)
 
 
+def test_a_whole_index_decides_copies_as_paragraph_by_paragraph_reading_every_article(tmp_path, monkeypatch):
+    """A first build decides every paragraph's copies from a snapshot of the index's statements,
+    comparing two articles only when the ledger's anchors link enough of their paragraphs
+    (``copies._Documents._unlinked``); one paragraph at a time, reading each candidate and article
+    from the index and comparing every pair, gives the same copies: a briefing posted at two
+    addresses (one document twice: copies), a note read out in a briefing (a copy), four
+    proclamations' closing formula (none)."""
+    from briefsearch.indexing import copies
+    from briefsearch.indexing.ledger import Ledger
+    from briefsearch.indexing.storage import IndexDir
+
+    wanted = ("department-press-briefing-june-17-2021/", "congratulations-to-collin-walsh",
+              "department-press-briefing-june-22-2022/", "/2022/05/13/a-proclamation-")
+    index = index_records(tmp_path, lambda link: any(w in link for w in wanted), expect=8)
+
+    def kept_and_exact():
+        generation = IndexDir(index).live()
+        reader = generation.engine().reader(generation.path)
+        try:
+            with Ledger(index) as ledger:
+                copies.regroup(ledger, reader)
+                kept = ledger.copies(ledger.grouped_ids())
+                every = [p.id for p in reader.paragraphs()]
+                exact = {i: found for i, found in copies.decide(ledger, reader, every).items() if found}
+                return kept, exact
+        finally:
+            reader.close()
+
+    kept, exact = kept_and_exact()
+    twice = [i for i in kept if "#" in i and any(c.split("#")[0] != i.split("#")[0] for c in kept[i])]
+    assert kept == exact and len(twice) >= 20  # the briefing's turns, each with its copy at the other address
+    counted = copies._Snapshot.count
+    monkeypatch.setattr(copies._Snapshot, "count", lambda self, article_id: 2 * counted(self, article_id))
+    kept, exact = kept_and_exact()
+    assert kept != exact  # articles counted twice as long seem unlinked: the briefing's turns lose their copies
+
+
 def test_one_document_printed_twice_is_told_as_by_comparing_every_pair_of_paragraphs(tmp_path):
     """Whether two articles are one document printed twice (``copies._held``) passes over the
     paragraphs whose runs of words are not in the other article and stops once the count is decided:

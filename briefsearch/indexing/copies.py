@@ -15,18 +15,29 @@ An index run decides the copies of what it wrote or removed and of every paragra
 anchor with those (``regroup``), and the ledger keeps each paragraph's copies, so a search only
 looks them up (``query.duplicates``). Measured on hand-labelled candidate pairs of the White House
 and State Department exports by ``scripts/duplicates_eval.py`` (see the README).
+
+When a run decides them all (a first build, a rebuild, new rules) it reads the index once, in
+order, into a ``_Snapshot``, and compares two articles only when the anchors link enough of their
+paragraphs to make one document (``_Documents._unlinked``): reading each candidate from the index
+and comparing every pair of articles asked about would take a million resampled paragraphs more
+than a day (``scripts/copies_cost.py``).
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import sys
+import tempfile
 from array import array
 from collections import OrderedDict
 from datetime import date
 from functools import lru_cache
+from itertools import groupby, islice
 from typing import NamedTuple
 
 from briefsearch.errors import NotFound
+from briefsearch.indexing.ledger import article_of
 from briefsearch.text.fingerprint import STATEMENT_MIN_WORDS, statement_anchors, statement_shingles, statement_words
 
 MIN_WORDS = STATEMENT_MIN_WORDS
@@ -60,14 +71,17 @@ class _Statement:
 
     __slots__ = ("id", "article_id", "title", "day", "spoken", "words", "shingles")
 
-    def __init__(self, paragraph):
+    def __init__(self, paragraph_id: str, article_id: str, title: str, day: date | None, spoken: bool, words: int,
+                 shingles: array):
+        self.id, self.article_id, self.title, self.day = paragraph_id, sys.intern(article_id), title, day
+        self.spoken, self.words, self.shingles = spoken, words, shingles
+
+    @classmethod
+    def of(cls, paragraph) -> "_Statement":
         words = statement_words(paragraph.text)
-        self.id, self.article_id = paragraph.id, sys.intern(paragraph.article_id)
-        self.title = _title(paragraph.title or "")
-        self.day = _day(paragraph.date)
-        self.spoken = paragraph.is_turn or paragraph.speech in SPOKEN
-        self.words = len(words)
-        self.shingles = array("i", set(statement_shingles(paragraph.text, words)))
+        return cls(paragraph.id, paragraph.article_id, _title(paragraph.title or ""), _day(paragraph.date),
+                   paragraph.is_turn or paragraph.speech in SPOKEN, len(words),
+                   array("i", set(statement_shingles(paragraph.text, words))))
 
 
 def _holds(mine: frozenset, theirs, share: float) -> bool:
@@ -88,27 +102,23 @@ def _title(title: str) -> str:
 class _Statements:
     """The statements of the index's paragraphs, read as they are asked for: a paragraph (a
     candidate) on its own, an article (to tell whether two are one document) whole. Each kind is
-    kept for the ``STATEMENTS_KEPT`` used last (paragraphs are decided in the order they were
-    recorded, an article's together, and their copies are mostly in one other article), so deciding
-    the copies of a whole index holds a bounded part of it, however large it is."""
+    kept for the ``STATEMENTS_KEPT`` used last (paragraphs are decided by id, an article's together,
+    and their copies are mostly in one other article), so deciding holds a bounded part of the
+    index, however large it is. A paragraph is asked for by its id."""
 
     def __init__(self, reader):
         self.reader = reader
-        self.paragraphs: OrderedDict[str, _Statement | None] = OrderedDict()
+        self.paragraphs: OrderedDict[object, _Statement | None] = OrderedDict()
         self.articles: OrderedDict[str, list[_Statement]] = OrderedDict()
         self.held = 0  # statements in ``articles``
 
-    def get(self, paragraph_id: str) -> _Statement | None:
-        """The statement of ``paragraph_id``; None when the index no longer holds it (the ledger
-        remembers paragraphs the index has lost)."""
-        if paragraph_id in self.paragraphs:
-            self.paragraphs.move_to_end(paragraph_id)
-            return self.paragraphs[paragraph_id]
-        try:
-            found = _Statement(self.reader.get(paragraph_id))
-        except NotFound:
-            found = None
-        self.paragraphs[paragraph_id] = found
+    def get(self, key) -> _Statement | None:
+        """The statement of the paragraph ``key``; None when the index no longer holds it (the
+        ledger remembers paragraphs the index has lost)."""
+        if key in self.paragraphs:
+            self.paragraphs.move_to_end(key)
+            return self.paragraphs[key]
+        found = self.paragraphs[key] = self._read(key)
         if len(self.paragraphs) > STATEMENTS_KEPT:
             self.paragraphs.popitem(last=False)
         return found
@@ -118,12 +128,91 @@ class _Statements:
         if article_id in self.articles:
             self.articles.move_to_end(article_id)
             return self.articles[article_id]
-        found = [s for s in map(_Statement, self.reader.article(article_id)) if s.words >= MIN_WORDS]
-        self.articles[article_id] = found
+        found = self.articles[article_id] = self._read_article(article_id)
         self.held += len(found)
         while self.held > STATEMENTS_KEPT and len(self.articles) > 1:
             self.held -= len(self.articles.popitem(last=False)[1])
         return found
+
+    def count(self, article_id: str) -> int | None:
+        """How many statements ``article_id`` has, when known without reading it."""
+        return None
+
+    def _read(self, paragraph_id: str) -> _Statement | None:
+        try:
+            return _Statement.of(self.reader.get(paragraph_id))
+        except NotFound:
+            return None
+
+    def _read_article(self, article_id: str) -> list[_Statement]:
+        return [s for s in map(_Statement.of, self.reader.article(article_id)) if s.words >= MIN_WORDS]
+
+
+class _Snapshot(_Statements):
+    """The statements of every paragraph of the index, made in one pass over it in the engine's
+    order (what deciding the copies of a whole index reads: each candidate read from the index on
+    its own costs a search and a stored document, a millisecond) and kept, pickled, in an unnamed
+    scratch file beside the ledger, which the system removes when it is closed (however the run
+    ends). A paragraph is asked for by its number in the ledger. Memory holds where each statement
+    is (12 bytes a paragraph) and the numbers of each article's statements, which count them."""
+
+    def __init__(self, reader, ledger):
+        super().__init__(reader)
+        self.scratch = tempfile.TemporaryFile(dir=ledger.path.parent)
+        self.fd = self.scratch.fileno()
+        self.where, self.size = array("q"), array("i")  # by ledger number: offset in ``scratch`` (-1: none), length
+        self.members: dict[str, array] = {}  # article id → the ledger numbers of its statements
+        titles: dict[str, str] = {}
+        paragraphs = iter(reader.paragraphs())
+        while batch := list(islice(paragraphs, 1000)):
+            numbers = ledger.numbers(p.id for p in batch)
+            self._grow(max(numbers.values(), default=0))
+            chunk = bytearray()
+            offset = self.scratch.tell()
+            for paragraph in batch:
+                number = numbers.get(paragraph.id)
+                if number is None:  # not recorded: no anchors, no candidates
+                    continue
+                statement = _Statement.of(paragraph)
+                title = titles.setdefault(statement.title, statement.title)
+                record = pickle.dumps((statement.id, statement.article_id, title, statement.day, statement.spoken,
+                                       statement.words, statement.shingles.tobytes()), pickle.HIGHEST_PROTOCOL)
+                self.where[number], self.size[number] = offset + len(chunk), len(record)
+                chunk += record
+                if statement.words >= MIN_WORDS:
+                    self.members.setdefault(statement.article_id, array("q")).append(number)
+            self.scratch.write(chunk)
+        self.scratch.flush()
+
+    def _grow(self, number: int) -> None:
+        if number >= len(self.where):
+            more = number + 1 - len(self.where)
+            self.where.extend(array("q", [-1]) * more)
+            self.size.extend(array("i", [0]) * more)
+
+    def close(self) -> None:
+        self.scratch.close()
+
+    def __enter__(self) -> "_Snapshot":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def count(self, article_id: str) -> int:
+        return len(self.members.get(article_id, ()))
+
+    def _read(self, number: int) -> _Statement | None:
+        if number >= len(self.where) or self.where[number] < 0:
+            return None
+        paragraph_id, article_id, title, day, spoken, words, shingles = pickle.loads(
+            os.pread(self.fd, self.size[number], self.where[number]))
+        runs = array("i")
+        runs.frombytes(shingles)
+        return _Statement(paragraph_id, article_id, title, day, spoken, words, runs)
+
+    def _read_article(self, article_id: str) -> list[_Statement]:
+        return [self._read(number) for number in self.members.get(article_id, ())]
 
 
 class _Documents:
@@ -136,17 +225,44 @@ class _Documents:
         self.statements = statements
         self.pairs: dict[tuple[str, str, bool], bool] = {}
         self.runs: OrderedDict[str, _ArticleRuns] = OrderedDict()
+        self.linked: _Links | None = None  # of the article whose paragraphs are being decided, when known
 
     def same(self, first: str, second: str, spoken: bool) -> bool:
         key = (first, second, spoken) if first < second else (second, first, spoken)
         if key not in self.pairs:
             if len(self.pairs) >= PAIRS_KEPT:
                 self.pairs.clear()  # asked again, a pair is worked out again: the same answer
+            if self._unlinked(first, second):
+                self.pairs[key] = False
+                return False
             a, b = self._article_runs(key[0]), self._article_runs(key[1])
             if len(a.paragraphs) > len(b.paragraphs):
                 a, b = b, a
             self.pairs[key] = len(a.paragraphs) >= 2 and _held(a, b, CONTAINMENT if spoken else DOCUMENT_CONTAINMENT)
         return self.pairs[key]
+
+    def _unlinked(self, first: str, second: str) -> bool:
+        """Whether the ledger's anchors already say that two articles are not one document, without
+        reading them: fewer than ``SAME_DOCUMENT`` of the shorter one's statements (or fewer than
+        two) share a run of words with the other (``_Links``). A copy is always found through an
+        anchor its paragraphs share (``regroup``), so this takes what a whole index's copies are
+        found by as what makes one; its answers are measured against comparing every pair of
+        paragraphs by ``scripts/copies_cost.py``."""
+        linked = self.linked
+        if linked is None or linked.article not in (first, second):
+            return False
+        other = second if first == linked.article else first
+        own, theirs = self.statements.count(linked.article), self.statements.count(other)
+        if own is None or theirs is None:
+            return False
+        if min(own, theirs) < 2:
+            return True
+        mine, others = linked.by_article.get(other, (0, ()))
+        if own < theirs:
+            return mine < SAME_DOCUMENT * own
+        if theirs < own:
+            return len(others) < SAME_DOCUMENT * theirs
+        return max(mine, len(others)) < SAME_DOCUMENT * own  # as long: either may be the one compared
 
     def _article_runs(self, article_id: str) -> _ArticleRuns:
         """The runs of words of an article, kept for the ``ARTICLES_COMPARED`` articles compared
@@ -230,15 +346,42 @@ def regroup(ledger, reader, changed=None, written=()) -> int:
     new ledger, a rebuild, new rules); the ledger keeps them. A paragraph's candidates are the
     ``CANDIDATES`` paragraphs of other articles that share most of its anchors (those of every text
     it had), each held by at most ``COMMON_ANCHOR`` paragraphs. Paragraphs are decided one at a time
-    as the ledger gives their candidates, so memory does not grow with the index. Returns how many
+    as the ledger gives their candidates, so memory does not grow with the index; a whole index's
+    are decided an article at a time from a ``_Snapshot`` of its statements, and two articles that
+    the anchors do not link are not compared (``_Documents._unlinked``). Returns how many
     paragraphs were decided."""
-    statements = _Statements(reader)
     if changed is None:
-        candidates = ledger.candidates_all(COMMON_ANCHOR, CANDIDATES)
-    else:
-        ids = set(changed) | ledger.neighbours(_anchors(reader, written), COMMON_ANCHOR)
-        candidates = _candidates(ledger, reader, ids)
-    return ledger.set_copies(_decided(candidates, statements), full=changed is None)
+        with _Snapshot(reader, ledger) as statements:
+            return ledger.set_copies(_decided_by_article(ledger.candidates_all(COMMON_ANCHOR), statements), full=True)
+    ids = set(changed) | ledger.neighbours(_anchors(reader, written), COMMON_ANCHOR)
+    return ledger.set_copies(_decided(_candidates(ledger, reader, ids), _Statements(reader)), full=False)
+
+
+class _Links(NamedTuple):
+    """What the anchors link to one article's paragraphs: other article id → (how many of its
+    paragraphs share an anchor with that article's, the ledger numbers of the paragraphs there
+    that share one with its)."""
+
+    article: str
+    by_article: dict[str, tuple[int, set[int]]]
+
+
+def _decided_by_article(candidates, statements: _Snapshot):
+    """``_decided`` for ``Ledger.candidates_all``'s (paragraph id, number, every candidate as (id,
+    number)), an article at a time: its links to other articles are counted first (``_Links``)."""
+    documents = _Documents(statements)
+    for article_id, group in groupby(candidates, key=lambda row: article_of(row[0])):
+        group = list(group)
+        by_article: dict[str, tuple[int, set[int]]] = {}
+        for _, _, theirs in group:
+            for other in {article_of(i) for i, _ in theirs}:
+                mine, others = by_article.get(other, (0, set()))
+                by_article[other] = (mine + 1, others)
+            for i, number in theirs:
+                by_article[article_of(i)][1].add(number)
+        documents.linked = _Links(article_id, by_article)
+        yield from _decided(((i, number, [n for _, n in theirs[:CANDIDATES]]) for i, number, theirs in group),
+                            statements, documents)
 
 
 def decide(ledger, reader, paragraph_ids) -> dict[str, tuple[str, ...]]:
@@ -258,22 +401,25 @@ def _anchors(reader, paragraph_ids) -> set[int]:
 
 
 def _candidates(ledger, reader, paragraph_ids):
-    """(paragraph id, its candidates) for each of ``paragraph_ids`` (``ledger.candidates_of``), an
-    article's paragraphs together; none for those the index no longer holds."""
+    """(paragraph id, its id again, its candidates' ids) for each of ``paragraph_ids``
+    (``ledger.candidates_of``), an article's paragraphs together; none for those the index no
+    longer holds."""
     for paragraph_id in sorted(paragraph_ids):
         try:
             text = reader.get(paragraph_id).text
         except NotFound:  # the ledger remembers paragraphs the index no longer holds
-            yield paragraph_id, []
+            yield paragraph_id, paragraph_id, []
             continue
-        yield paragraph_id, ledger.candidates_of(paragraph_id, statement_anchors(text), COMMON_ANCHOR, CANDIDATES)
+        yield paragraph_id, paragraph_id, ledger.candidates_of(paragraph_id, statement_anchors(text), COMMON_ANCHOR,
+                                                               CANDIDATES)
 
 
-def _decided(candidates, statements: _Statements):
-    """(paragraph id, the ids of its copies) for each (paragraph id, its candidates) of ``candidates``."""
-    documents = _Documents(statements)
-    for paragraph_id, theirs in candidates:
-        own = statements.get(paragraph_id)
+def _decided(candidates, statements: _Statements, documents: _Documents | None = None):
+    """(paragraph id, the ids of its copies) for each (paragraph id, its key, its candidates' keys)
+    of ``candidates`` (a key: what ``statements`` reads a paragraph by)."""
+    documents = documents or _Documents(statements)
+    for paragraph_id, key, theirs in candidates:
+        own = statements.get(key)
         if own is None or own.words < MIN_WORDS:
             yield paragraph_id, ()
             continue

@@ -148,24 +148,34 @@ class Ledger:
             found.update(self.db.execute(f"SELECT id, print FROM paragraphs WHERE id IN ({marks})", chunk).fetchall())
         return found
 
-    def candidates_all(self, common: int, limit: int) -> Iterator[tuple[str, list[str]]]:
-        """(paragraph id, the ids of the ``limit`` paragraphs of other articles that share most of
-        its anchors, most first, then by id) for every paragraph that shares one, in the order they
-        were recorded; anchors held by more than ``common`` paragraphs are left out. SQLite counts
-        the anchors each pair of paragraphs shares and sorts them (on disk when they are many), so
-        this holds one paragraph's pairs at a time, however large the ledger."""
+    def candidates_all(self, common: int) -> Iterator[tuple[str, int, list[tuple[str, int]]]]:
+        """(paragraph id, its number, every paragraph of another article that shares one of its
+        anchors as (id, number), those sharing most first, then by id) for every paragraph that
+        shares one, by id (an article's paragraphs together); anchors held by more than ``common``
+        paragraphs are left out. SQLite counts the anchors each pair of paragraphs shares and sorts
+        them (on disk when they are many), so this holds one paragraph's pairs at a time, however
+        large the ledger."""
         rows = self.db.execute(
             "WITH held AS (SELECT anchor FROM anchors GROUP BY anchor HAVING COUNT(*) BETWEEN 2 AND ?),"
             " pairs AS (SELECT a.paragraph AS one, b.paragraph AS other, COUNT(*) AS shared FROM held"
             "  JOIN anchors a ON a.anchor = held.anchor JOIN anchors b ON b.anchor = held.anchor AND b.paragraph != a.paragraph"
             "  GROUP BY a.paragraph, b.paragraph)"
-            " SELECT p.id, o.id FROM pairs JOIN paragraphs p ON p.rowid = one JOIN paragraphs o ON o.rowid = other"
-            " ORDER BY one, shared DESC, o.id", (common,))
-        for paragraph_id, group in groupby(rows, key=lambda row: row[0]):
+            " SELECT p.id, one, o.id, other FROM pairs JOIN paragraphs p ON p.rowid = one JOIN paragraphs o ON o.rowid = other"
+            " ORDER BY p.id, shared DESC, o.id", (common,))
+        for (paragraph_id, number), group in groupby(rows, key=lambda row: row[:2]):
             article = article_of(paragraph_id)
-            theirs = [other for _, other in group if article_of(other) != article][:limit]
+            theirs = [(other, at) for _, _, other, at in group if article_of(other) != article]
             if theirs:
-                yield paragraph_id, theirs
+                yield paragraph_id, number, theirs
+
+    def numbers(self, paragraph_ids: Iterable[str]) -> dict[str, int]:
+        """Paragraph id → its number (rowid) in the ledger, for those of ``paragraph_ids`` it holds."""
+        ids, found = list(paragraph_ids), {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(self.db.execute(
+                f"SELECT id, rowid FROM paragraphs WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return found
 
     def candidates_of(self, paragraph_id: str, anchors: list[int], common: int, limit: int) -> list[str]:
         """The ids of the ``limit`` paragraphs of other articles than that of ``paragraph_id`` that
