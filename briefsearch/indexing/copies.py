@@ -51,6 +51,7 @@ MAX_DAYS = 7  # published further apart: the same words said again, not printed 
 CANDIDATES = 12  # paragraphs read per paragraph at most, those sharing most anchors first
 COMMON_ANCHOR = 40  # an anchor held by more paragraphs is a formula's: it finds no candidate
 STATEMENTS_KEPT = 100_000  # statements kept while deciding (about 500 bytes each), of paragraphs and of articles
+SNAPSHOT_KEPT = 20_000  # the same, read from a ``_Snapshot`` (a few microseconds each)
 PAIRS_KEPT = 100_000  # pairs of articles remembered as one document printed twice or not
 ARTICLES_COMPARED = 16  # articles whose runs of words are kept as sets while pairs of articles are compared
 SPOKEN = frozenset({"turn", "answer", "question"})  # kinds of speech (``models.Paragraph.speech``)
@@ -108,6 +109,7 @@ class _Statements:
 
     def __init__(self, reader):
         self.reader = reader
+        self.kept = STATEMENTS_KEPT
         self.paragraphs: OrderedDict[object, _Statement | None] = OrderedDict()
         self.articles: OrderedDict[str, list[_Statement]] = OrderedDict()
         self.held = 0  # statements in ``articles``
@@ -119,7 +121,7 @@ class _Statements:
             self.paragraphs.move_to_end(key)
             return self.paragraphs[key]
         found = self.paragraphs[key] = self._read(key)
-        if len(self.paragraphs) > STATEMENTS_KEPT:
+        if len(self.paragraphs) > self.kept:
             self.paragraphs.popitem(last=False)
         return found
 
@@ -130,7 +132,7 @@ class _Statements:
             return self.articles[article_id]
         found = self.articles[article_id] = self._read_article(article_id)
         self.held += len(found)
-        while self.held > STATEMENTS_KEPT and len(self.articles) > 1:
+        while self.held > self.kept and len(self.articles) > 1:
             self.held -= len(self.articles.popitem(last=False)[1])
         return found
 
@@ -154,15 +156,15 @@ class _Snapshot(_Statements):
     its own costs a search and a stored document, a millisecond) and kept, pickled, in an unnamed
     scratch file beside the ledger, which the system removes when it is closed (however the run
     ends). A paragraph is asked for by its number in the ledger. Memory holds where each statement
-    is (12 bytes a paragraph) and the numbers of each article's statements, which count them."""
+    is and the numbers of each article's statements, which count them: 20 bytes a paragraph."""
 
     def __init__(self, reader, ledger):
         super().__init__(reader)
+        self.kept = min(SNAPSHOT_KEPT, STATEMENTS_KEPT)
         self.scratch = tempfile.TemporaryFile(dir=ledger.path.parent)
         self.fd = self.scratch.fileno()
         self.where, self.size = array("q"), array("i")  # by ledger number: offset in ``scratch`` (-1: none), length
         self.members: dict[str, array] = {}  # article id → the ledger numbers of its statements
-        titles: dict[str, str] = {}
         paragraphs = iter(reader.paragraphs())
         while batch := list(islice(paragraphs, 1000)):
             numbers = ledger.numbers(p.id for p in batch)
@@ -174,9 +176,9 @@ class _Snapshot(_Statements):
                 if number is None:  # not recorded: no anchors, no candidates
                     continue
                 statement = _Statement.of(paragraph)
-                title = titles.setdefault(statement.title, statement.title)
-                record = pickle.dumps((statement.id, statement.article_id, title, statement.day, statement.spoken,
-                                       statement.words, statement.shingles.tobytes()), pickle.HIGHEST_PROTOCOL)
+                record = pickle.dumps((statement.id, statement.article_id, statement.title, statement.day,
+                                       statement.spoken, statement.words, statement.shingles.tobytes()),
+                                      pickle.HIGHEST_PROTOCOL)
                 self.where[number], self.size[number] = offset + len(chunk), len(record)
                 chunk += record
                 if statement.words >= MIN_WORDS:
@@ -242,12 +244,12 @@ class _Documents:
         return self.pairs[key]
 
     def _unlinked(self, first: str, second: str) -> bool:
-        """Whether the ledger's anchors already say that two articles are not one document, without
-        reading them: fewer than ``SAME_DOCUMENT`` of the shorter one's statements (or fewer than
-        two) share a run of words with the other (``_Links``). A copy is always found through an
-        anchor its paragraphs share (``regroup``), so this takes what a whole index's copies are
-        found by as what makes one; its answers are measured against comparing every pair of
-        paragraphs by ``scripts/copies_cost.py``."""
+        """Whether the anchors say, without reading either article, that two articles are not one
+        document: the shorter has fewer than two statements, or fewer than ``SAME_DOCUMENT`` of them
+        share an anchor with the other (``_Links``). Comparing the articles would count a copy
+        that shares no anchor too; a paragraph's own copies are only ever found through one, and
+        this asks the same of a document's. ``scripts/copies_cost.py`` measures its answers against
+        comparing every pair of articles asked about."""
         linked = self.linked
         if linked is None or linked.article not in (first, second):
             return False
@@ -257,12 +259,12 @@ class _Documents:
             return False
         if min(own, theirs) < 2:
             return True
-        mine, others = linked.by_article.get(other, (0, ()))
+        mine, others = linked.mine.get(other, 0), len(linked.theirs.get(other, ()))
         if own < theirs:
             return mine < SAME_DOCUMENT * own
         if theirs < own:
-            return len(others) < SAME_DOCUMENT * theirs
-        return max(mine, len(others)) < SAME_DOCUMENT * own  # as long: either may be the one compared
+            return others < SAME_DOCUMENT * theirs
+        return max(mine, others) < SAME_DOCUMENT * own  # as long: either may be the one compared
 
     def _article_runs(self, article_id: str) -> _ArticleRuns:
         """The runs of words of an article, kept for the ``ARTICLES_COMPARED`` articles compared
@@ -358,12 +360,13 @@ def regroup(ledger, reader, changed=None, written=()) -> int:
 
 
 class _Links(NamedTuple):
-    """What the anchors link to one article's paragraphs: other article id → (how many of its
-    paragraphs share an anchor with that article's, the ledger numbers of the paragraphs there
-    that share one with its)."""
+    """What the anchors link to one article's paragraphs: for each other article, how many of its
+    paragraphs share an anchor with that article's (``mine``), and the ledger numbers of the
+    paragraphs there that share one with its (``theirs``)."""
 
     article: str
-    by_article: dict[str, tuple[int, set[int]]]
+    mine: dict[str, int]
+    theirs: dict[str, set[int]]
 
 
 def _decided_by_article(candidates, statements: _Snapshot):
@@ -372,15 +375,21 @@ def _decided_by_article(candidates, statements: _Snapshot):
     documents = _Documents(statements)
     for article_id, group in groupby(candidates, key=lambda row: article_of(row[0])):
         group = list(group)
-        by_article: dict[str, tuple[int, set[int]]] = {}
-        for _, _, theirs in group:
-            for other in {article_of(i) for i, _ in theirs}:
-                mine, others = by_article.get(other, (0, set()))
-                by_article[other] = (mine + 1, others)
-            for i, number in theirs:
-                by_article[article_of(i)][1].add(number)
-        documents.linked = _Links(article_id, by_article)
-        yield from _decided(((i, number, [n for _, n in theirs[:CANDIDATES]]) for i, number, theirs in group),
+        mine: dict[str, int] = {}
+        theirs: dict[str, set[int]] = {}
+        for _, _, candidates_of in group:
+            articles = set()
+            for paragraph_id, number in candidates_of:
+                other = article_of(paragraph_id)
+                articles.add(other)
+                if other in theirs:
+                    theirs[other].add(number)
+                else:
+                    theirs[other] = {number}
+            for other in articles:
+                mine[other] = mine.get(other, 0) + 1
+        documents.linked = _Links(article_id, mine, theirs)
+        yield from _decided(((i, number, [n for _, n in found[:CANDIDATES]]) for i, number, found in group),
                             statements, documents)
 
 

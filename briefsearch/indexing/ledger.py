@@ -33,6 +33,7 @@ from briefsearch.text.fingerprint import fingerprint, statement_anchors
 LEDGER_FILE = "ledger.sqlite"
 ANCHORS_SORTED = 300_000  # anchors of a batch sorted before they are inserted (about 20,000 paragraphs' worth)
 CACHE_KB = 65_536  # SQLite's page cache of a writing connection (its default 2 MB rereads the anchors' pages)
+PAIRING_CACHE_KB = 16_384  # while ``candidates_all`` runs: SQLite's sorts hold up to this much each in memory
 
 
 class Ledger:
@@ -153,8 +154,16 @@ class Ledger:
         anchors as (id, number), those sharing most first, then by id) for every paragraph that
         shares one, by id (an article's paragraphs together); anchors held by more than ``common``
         paragraphs are left out. SQLite counts the anchors each pair of paragraphs shares and sorts
-        them (on disk when they are many), so this holds one paragraph's pairs at a time, however
-        large the ledger."""
+        them (on disk when they are many, ``PAIRING_CACHE_KB`` of them in memory: its sorts are
+        sized by the page cache), so this holds one paragraph's pairs at a time, however large the
+        ledger."""
+        self.db.execute(f"PRAGMA cache_size=-{PAIRING_CACHE_KB}")
+        try:
+            yield from self._pairs(common)
+        finally:
+            self.db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
+
+    def _pairs(self, common: int) -> Iterator[tuple[str, int, list[tuple[str, int]]]]:
         rows = self.db.execute(
             "WITH held AS (SELECT anchor FROM anchors GROUP BY anchor HAVING COUNT(*) BETWEEN 2 AND ?),"
             " pairs AS (SELECT a.paragraph AS one, b.paragraph AS other, COUNT(*) AS shared FROM held"
