@@ -10,8 +10,6 @@ by tantivy's threads, is handed back to the system (``_give_back``). tantivy's o
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -153,6 +151,9 @@ class TantivyWriter:
 @lru_cache(maxsize=1)
 def _trim():
     """glibc's ``malloc_trim``, or None elsewhere."""
+    import ctypes  # here: ctypes.util imports tempfile and shutil, which a search does not need
+    import ctypes.util
+
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):
