@@ -377,9 +377,9 @@ def _decided_by_article(candidates, statements: _Snapshot):
         group = list(group)
         mine: dict[str, int] = {}
         theirs: dict[str, set[int]] = {}
-        for _, _, candidates_of in group:
+        for _, _, found in group:
             articles = set()
-            for paragraph_id, number in candidates_of:
+            for paragraph_id, number in found:
                 other = article_of(paragraph_id)
                 articles.add(other)
                 if other in theirs:
