@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,7 +34,7 @@ from briefsearch.indexing.storage import IndexDir  # noqa: E402
 def now(ledger: Ledger, reader) -> tuple[dict, float]:
     """The copies as ``regroup`` decides them, and the CPU seconds of its snapshot."""
     cpu = time.process_time()
-    with copies._Snapshot(reader, ledger) as statements:
+    with closing(copies._Snapshot(reader, ledger)) as statements:
         snapshot = time.process_time() - cpu
         return dict(copies._decided_by_article(ledger.candidates_all(copies.COMMON_ANCHOR), statements)), snapshot
 

@@ -31,6 +31,7 @@ import sys
 import tempfile
 from array import array
 from collections import OrderedDict
+from contextlib import closing
 from datetime import date
 from functools import lru_cache
 from itertools import groupby, islice
@@ -136,10 +137,6 @@ class _Statements:
             self.held -= len(self.articles.popitem(last=False)[1])
         return found
 
-    def count(self, article_id: str) -> int | None:
-        """How many statements ``article_id`` has, when known without reading it."""
-        return None
-
     def _read(self, paragraph_id: str) -> _Statement | None:
         try:
             return _Statement.of(self.reader.get(paragraph_id))
@@ -195,13 +192,8 @@ class _Snapshot(_Statements):
     def close(self) -> None:
         self.scratch.close()
 
-    def __enter__(self) -> "_Snapshot":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def count(self, article_id: str) -> int:
+        """How many statements ``article_id`` has (known without reading it)."""
         return len(self.members.get(article_id, ()))
 
     def _read(self, number: int) -> _Statement | None:
@@ -227,7 +219,7 @@ class _Documents:
         self.statements = statements
         self.pairs: dict[tuple[str, str, bool], bool] = {}
         self.runs: OrderedDict[str, _ArticleRuns] = OrderedDict()
-        self.linked: _Links | None = None  # of the article whose paragraphs are being decided, when known
+        self.linked: _Links | None = None  # of the article being decided, when its statements are a _Snapshot
 
     def same(self, first: str, second: str, spoken: bool) -> bool:
         key = (first, second, spoken) if first < second else (second, first, spoken)
@@ -254,9 +246,7 @@ class _Documents:
         if linked is None or linked.article not in (first, second):
             return False
         other = second if first == linked.article else first
-        own, theirs = self.statements.count(linked.article), self.statements.count(other)
-        if own is None or theirs is None:
-            return False
+        own, theirs = self.statements.count(linked.article), self.statements.count(other)  # a _Snapshot's
         if min(own, theirs) < 2:
             return True
         mine, others = linked.mine.get(other, 0), len(linked.theirs.get(other, ()))
@@ -353,7 +343,7 @@ def regroup(ledger, reader, changed=None, written=()) -> int:
     the anchors do not link are not compared (``_Documents._unlinked``). Returns how many
     paragraphs were decided."""
     if changed is None:
-        with _Snapshot(reader, ledger) as statements:
+        with closing(_Snapshot(reader, ledger)) as statements:
             return ledger.set_copies(_decided_by_article(ledger.candidates_all(COMMON_ANCHOR), statements), full=True)
     ids = set(changed) | ledger.neighbours(_anchors(reader, written), COMMON_ANCHOR)
     return ledger.set_copies(_decided(_candidates(ledger, reader, ids), _Statements(reader)), full=False)

@@ -141,12 +141,15 @@ class Ledger:
         return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
 
     def prints(self, paragraph_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(paragraph_ids)
-        found: dict[str, str] = {}
+        return self._by_id("print", paragraph_ids)
+
+    def _by_id(self, column: str, paragraph_ids: Iterable[str]) -> dict:
+        """Paragraph id → ``column`` of the paragraphs table, for those of ``paragraph_ids`` it holds."""
+        ids, found = list(paragraph_ids), {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT id, print FROM paragraphs WHERE id IN ({marks})", chunk).fetchall())
+            found.update(self.db.execute(
+                f"SELECT id, {column} FROM paragraphs WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return found
 
     def candidates_all(self, common: int) -> Iterator[tuple[str, int, list[tuple[str, int]]]]:
@@ -179,12 +182,7 @@ class Ledger:
 
     def numbers(self, paragraph_ids: Iterable[str]) -> dict[str, int]:
         """Paragraph id → its number (rowid) in the ledger, for those of ``paragraph_ids`` it holds."""
-        ids, found = list(paragraph_ids), {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            found.update(self.db.execute(
-                f"SELECT id, rowid FROM paragraphs WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-        return found
+        return self._by_id("rowid", paragraph_ids)
 
     def candidates_of(self, paragraph_id: str, anchors: list[int], common: int, limit: int) -> list[str]:
         """The ids of the ``limit`` paragraphs of other articles than that of ``paragraph_id`` that
